@@ -1,0 +1,99 @@
+//! `CurrentUser`: the authenticated caller, for any handler that names it as an argument.
+//!
+//! The JWT proves who signed in and on which device; the user and device rows are then read
+//! on every request, so a disabled account, a changed role or a revoked device takes effect
+//! at once rather than when the token expires.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+
+use super::{sessions, Role, TokenError};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::users::{store as users, UserRow};
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: UserRow,
+    /// Server-side device id of this session.
+    pub device_id: String,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+
+    /// Refuses (403) unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        self.require(&[Role::Admin])
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .ok_or(ApiError::Unauthenticated)?
+        .to_str()
+        .map_err(|_| ApiError::InvalidToken)?;
+    let (scheme, token) = value.split_once(' ').ok_or(ApiError::InvalidToken)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(token.trim().to_owned())
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
+            let claims = state.jwt.decode(&token?).map_err(|e| match e {
+                TokenError::Expired => ApiError::TokenExpired,
+                TokenError::Invalid => ApiError::InvalidToken,
+            })?;
+            let (sub, dev) = (claims.sub, claims.dev);
+            let found = state
+                .db
+                .read(move |c| -> Result<_, ApiError> {
+                    let device =
+                        sessions::find_device(c, &dev).map_err(crate::db::DbError::from)?;
+                    let user = users::find_by_id(c, &sub).map_err(crate::db::DbError::from)?;
+                    Ok((device, user))
+                })
+                .await?;
+            match found {
+                (Some(device), Some(user))
+                    if device.user_id == user.id && device.revoked_at.is_none() =>
+                {
+                    if user.disabled {
+                        return Err(ApiError::AccountDisabled);
+                    }
+                    let role = user.role();
+                    Ok(CurrentUser {
+                        user,
+                        device_id: device.id,
+                        role,
+                    })
+                }
+                _ => Err(ApiError::InvalidToken),
+            }
+        })
+    }
+}

@@ -1,0 +1,34 @@
+//! Authentication and authorization: passwords, tokens, devices, the failed-login throttle,
+//! and the `CurrentUser` extractor that every protected handler takes.
+
+mod extractor;
+mod jwt;
+pub mod password;
+pub mod refresh;
+mod role;
+pub mod routes;
+pub mod service;
+pub mod sessions;
+pub mod throttle;
+
+pub use extractor::CurrentUser;
+pub use jwt::{Claims, JwtKeys, TokenError};
+pub use role::Role;
+pub use service::AuthError;
+
+impl From<AuthError> for crate::error::ApiError {
+    fn from(e: AuthError) -> Self {
+        use crate::error::ApiError;
+        match e {
+            AuthError::InvalidCredentials => ApiError::InvalidCredentials,
+            AuthError::Disabled => ApiError::AccountDisabled,
+            AuthError::Locked { retry_after_secs } => {
+                ApiError::TooManyAttempts { retry_after_secs }
+            }
+            AuthError::RefreshInvalid => ApiError::RefreshTokenInvalid,
+            AuthError::RefreshReused => ApiError::RefreshTokenReused,
+            AuthError::Signing => ApiError::Internal("token signing failed".into()),
+            AuthError::Db(e) => e.into(),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+use actix_web::{post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::TokenResponse;
+use crate::auth::service::{self, LoginInput};
+use crate::error::{ApiError, FieldError, Problem, Text};
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "nguyenvana")]
+    pub username: String,
+    pub password: String,
+    /// The app's own stable id for this install; a new one is made when absent.
+    pub device_id: Option<String>,
+    /// A name to recognise the device by in the device list, e.g. "Samsung A15 của chị Lan".
+    pub device_name: Option<String>,
+}
+
+fn too_long(pointer: &str, max: usize) -> FieldError {
+    FieldError::new(
+        pointer,
+        "too_long",
+        Text::new(
+            format!("At most {max} characters."),
+            format!("Tối đa {max} ký tự."),
+        ),
+    )
+}
+
+impl LoginRequest {
+    // Bounds keep a megabyte "password" from costing a megabyte of Argon2 work.
+    fn check(&self) -> Result<(), ApiError> {
+        let mut errors = Vec::new();
+        for (pointer, value, max) in [
+            ("/username", Some(&self.username), 64),
+            ("/password", Some(&self.password), 256),
+            ("/device_id", self.device_id.as_ref(), 128),
+            ("/device_name", self.device_name.as_ref(), 200),
+        ] {
+            if value.is_some_and(|v| v.chars().count() > max) {
+                errors.push(too_long(pointer, max));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(errors))
+        }
+    }
+}
+
+/// Sign in; returns an access token and a refresh token bound to this device.
+///
+/// Repeated failures for one username are slowed down and then refused for a while (429 with
+/// `Retry-After`), whether or not the username exists.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Account disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed logins", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    body.check()?;
+    let b = body.into_inner();
+    let session = service::login(
+        &state.db,
+        &state.jwt,
+        &state.settings,
+        LoginInput {
+            username: b.username,
+            password: b.password,
+            device_key: b.device_id,
+            device_name: b.device_name,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse::from(session)))
+}

@@ -1,0 +1,209 @@
+//! The `kiemtra` command line: serve, migrate, manage users.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::{password, Role};
+use crate::config::Settings;
+use crate::startup::{open_database, Application};
+use crate::users::model::{check_full_name, check_password, check_username};
+use crate::users::service::{self, NewUser, UserError, UserUpdate};
+use crate::users::store;
+
+#[derive(Parser)]
+#[command(
+    name = "kiemtra",
+    version,
+    about = "Backend for dân vận chính quyền inspections (Nghệ An)"
+)]
+struct Cli {
+    /// A TOML settings file; `KIEMTRA_*` environment variables override it.
+    #[arg(long, global = true, env = "KIEMTRA_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations, then serve the API.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080, or KIEMTRA_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load the demo dataset (idempotent) and print the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is read from standard input when it is piped in;
+    /// otherwise one is generated and printed once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        full_name: String,
+    },
+    /// Set a user's password (read from standard input, or generated and printed) and sign
+    /// them out everywhere.
+    SetPassword {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "one of admin, lead, inspector, viewer".into())
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kiemtra: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(&settings.log_format);
+    let result = actix_web::rt::System::new().block_on(run(cli.command, settings));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kiemtra: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, mut settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
+        Command::Serve { bind, demo } => {
+            if let Some(b) = bind {
+                settings.bind = b;
+            }
+            let db = open_database(&settings).await?;
+            if demo {
+                let created = crate::demo::load(&db).await?;
+                crate::demo::print_accounts(&created);
+            }
+            let data_dir = settings.data_dir.display().to_string();
+            let database = settings.database_display();
+            let app = Application::build_with(settings, db).await?;
+            println!(
+                "kiemtra listening on http://{} (database: {database}; data folder: {data_dir}; docs: http://{}/docs)",
+                app.addr(),
+                app.addr()
+            );
+            std::io::stdout().flush()?;
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            settings.ensure_data_dir()?;
+            let url = settings.database_url();
+            let size = settings.db_pool_size;
+            let ran =
+                tokio::task::spawn_blocking(move || crate::db::Db::connect(&url, size)?.migrate())
+                    .await??;
+            println!(
+                "{ran} migration(s) applied to {}",
+                settings.database_display()
+            );
+            Ok(())
+        }
+        Command::User(cmd) => user_command(cmd, settings).await,
+    }
+}
+
+/// The password from piped standard input, or a generated one (and whether it was generated).
+fn read_or_generate_password() -> Result<(String, bool), Box<dyn std::error::Error>> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        let p = line.trim_end_matches(['\r', '\n']).to_owned();
+        if !p.is_empty() {
+            check_password("/password", &p).map_err(|e| e.message.en)?;
+            return Ok((p, false));
+        }
+    }
+    Ok((password::generate(16), true))
+}
+
+async fn user_command(
+    cmd: UserCommand,
+    settings: Settings,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let db = open_database(&settings).await?;
+    match cmd {
+        UserCommand::Create {
+            username,
+            role,
+            full_name,
+        } => {
+            let username = check_username("/username", &username).map_err(|e| e.message.en)?;
+            let full_name = check_full_name("/full_name", &full_name).map_err(|e| e.message.en)?;
+            let (plain, generated) = read_or_generate_password()?;
+            let password_hash = password::hash(&plain)?;
+            let new = NewUser {
+                username: username.clone(),
+                full_name,
+                role,
+                password_hash,
+            };
+            db.write(move |c| service::create(c, &new))
+                .await
+                .map_err(describe)?;
+            println!("created {role} {username}");
+            if generated {
+                println!("password (shown once): {plain}");
+            }
+        }
+        UserCommand::SetPassword { username } => {
+            let username = crate::users::model::normalize_username(&username);
+            let (plain, generated) = read_or_generate_password()?;
+            let password_hash = password::hash(&plain)?;
+            let u = username.clone();
+            db.write(move |c| {
+                let user = store::find_by_username(c, &u)?.ok_or(UserError::NotFound)?;
+                service::update(
+                    c,
+                    &user.id,
+                    UserUpdate {
+                        password_hash: Some(password_hash),
+                        ..Default::default()
+                    },
+                )
+            })
+            .await
+            .map_err(describe)?;
+            println!("password of {username} changed; their devices are signed out");
+            if generated {
+                println!("password (shown once): {plain}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe(e: UserError) -> String {
+    match e {
+        UserError::UsernameTaken => "that username is already in use".into(),
+        UserError::NotFound => "no such user".into(),
+        other => other.to_string(),
+    }
+}

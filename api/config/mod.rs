@@ -1,0 +1,261 @@
+//! Settings: defaults, then an optional TOML file, then `KIEMTRA_*` environment variables,
+//! then command-line flags. Nothing secret is ever printed: secrets are [`Secret`].
+
+mod secret;
+
+pub use secret::Secret;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+use crate::db::Backend;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address to listen on (`KIEMTRA_BIND`).
+    pub bind: String,
+    /// Data folder: SQLite file, photo blobs, generated secrets (`KIEMTRA_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; a file path (optionally `sqlite://path`) for SQLite.
+    /// Defaults to `<data_dir>/kiemtra.db` (`KIEMTRA_DATABASE_URL`).
+    pub database_url: Option<Secret>,
+    /// HMAC key for access tokens (`KIEMTRA_JWT_SECRET`). When absent, one is generated on
+    /// first start and kept in `<data_dir>/jwt-secret` (mode 0600).
+    pub jwt_secret: Option<Secret>,
+    /// Lifetime of access tokens, seconds.
+    pub access_token_ttl_secs: u64,
+    /// Lifetime of refresh tokens, days. Long, so an inspector offline for weeks can still sync.
+    pub refresh_token_ttl_days: u64,
+    /// Largest JSON body accepted, bytes.
+    pub json_body_limit: usize,
+    /// Connections in the database pool.
+    pub db_pool_size: u32,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    pub shutdown_timeout_secs: u64,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+    pub login: LoginThrottle,
+}
+
+/// How repeated failed logins for one username are slowed down, then refused.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct LoginThrottle {
+    /// Failures allowed at full speed.
+    pub free_attempts: u32,
+    /// Added delay per failure beyond the free ones, milliseconds.
+    pub delay_step_ms: u64,
+    /// Cap on that delay, milliseconds.
+    pub max_delay_ms: u64,
+    /// Failures after which the username is locked.
+    pub lock_after: u32,
+    /// How long a lock lasts, seconds.
+    pub lock_secs: u64,
+    /// Failures older than this are forgotten, seconds.
+    pub window_secs: u64,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle {
+            free_attempts: 3,
+            delay_step_ms: 500,
+            max_delay_ms: 3_000,
+            lock_after: 10,
+            lock_secs: 15 * 60,
+            window_secs: 15 * 60,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            jwt_secret: None,
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_days: 30,
+            json_body_limit: 2 * 1024 * 1024,
+            db_pool_size: 8,
+            workers: 0,
+            shutdown_timeout_secs: 30,
+            log_format: "text".into(),
+            login: LoginThrottle::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Figment(#[from] Box<figment::Error>),
+    #[error("configuration: {0}")]
+    Invalid(String),
+    #[error("cannot prepare the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Settings {
+    /// Defaults < TOML file (if given) < `KIEMTRA_*` environment.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = config_file {
+            if !path.exists() {
+                return Err(ConfigError::Invalid(format!(
+                    "config file {} not found",
+                    path.display()
+                )));
+            }
+            fig = fig.merge(Toml::file(path));
+        }
+        // `KIEMTRA_LOGIN__LOCK_AFTER` reaches `login.lock_after`.
+        fig = fig.merge(Env::prefixed("KIEMTRA_").split("__"));
+        let settings: Settings = fig
+            .extract()
+            .map_err(|e| ConfigError::Figment(Box::new(e)))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.access_token_ttl_secs == 0 || self.refresh_token_ttl_days == 0 {
+            return Err(ConfigError::Invalid(
+                "token lifetimes must be positive".into(),
+            ));
+        }
+        if self.db_pool_size == 0 {
+            return Err(ConfigError::Invalid(
+                "db_pool_size must be at least 1".into(),
+            ));
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(ConfigError::Invalid(
+                "log_format must be `text` or `json`".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_owned(),
+            None => self
+                .data_dir
+                .join("kiemtra.db")
+                .to_string_lossy()
+                .into_owned(),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        Backend::from_url(&self.database_url())
+    }
+
+    /// Where the database is, with any password removed, for the start-up line.
+    pub fn database_display(&self) -> String {
+        let url = self.database_url();
+        match self.backend() {
+            Backend::Sqlite => format!("SQLite {}", crate::db::sqlite_path(&url)),
+            Backend::Postgres => format!("PostgreSQL {}", redact_url_password(&url)),
+        }
+    }
+
+    pub fn access_token_ttl(&self) -> Duration {
+        Duration::from_secs(self.access_token_ttl_secs)
+    }
+
+    pub fn refresh_token_ttl(&self) -> Duration {
+        Duration::from_secs(self.refresh_token_ttl_days * 24 * 3600)
+    }
+
+    pub fn ensure_data_dir(&self) -> Result<(), ConfigError> {
+        std::fs::create_dir_all(&self.data_dir).map_err(|source| ConfigError::DataDir {
+            path: self.data_dir.clone(),
+            source,
+        })
+    }
+
+    /// The configured JWT secret, or the one kept in the data folder (made on first use).
+    pub fn jwt_secret(&self) -> Result<Secret, ConfigError> {
+        if let Some(s) = &self.jwt_secret {
+            if s.expose().len() < 32 {
+                return Err(ConfigError::Invalid(
+                    "KIEMTRA_JWT_SECRET must be at least 32 characters".into(),
+                ));
+            }
+            return Ok(s.clone());
+        }
+        self.ensure_data_dir()?;
+        secret::load_or_create(&self.data_dir.join("jwt-secret")).map_err(|source| {
+            ConfigError::DataDir {
+                path: self.data_dir.clone(),
+                source,
+            }
+        })
+    }
+}
+
+fn redact_url_password(url: &str) -> String {
+    // postgres://user:pass@host/db → postgres://user:***@host/db
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_is_redacted_for_display() {
+        assert_eq!(
+            redact_url_password("postgres://kt:s3cret@db:5432/kiemtra"),
+            "postgres://kt:***@db:5432/kiemtra"
+        );
+        assert_eq!(
+            redact_url_password("postgres://db/kiemtra"),
+            "postgres://db/kiemtra"
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let s = Settings {
+            jwt_secret: Some(Secret::new("super-secret-value-that-is-long-enough")),
+            database_url: Some(Secret::new("postgres://u:pw@h/d")),
+            ..Settings::default()
+        };
+        let dbg = format!("{s:?}");
+        assert!(!dbg.contains("super-secret"));
+        assert!(!dbg.contains("pw@"));
+    }
+
+    #[test]
+    fn default_database_is_in_data_dir() {
+        let s = Settings {
+            data_dir: PathBuf::from("/tmp/kt"),
+            ..Settings::default()
+        };
+        assert_eq!(s.database_url(), "/tmp/kt/kiemtra.db");
+        assert_eq!(s.backend(), Backend::Sqlite);
+    }
+}

@@ -1,0 +1,179 @@
+//! Storage: one diesel connection type over SQLite and PostgreSQL, a pool, migrations.
+//!
+//! Handlers never touch a connection on an actix worker: [`Db::read`] and [`Db::write`]
+//! run the closure on the blocking pool (`web::block`). `write` wraps it in one transaction,
+//! so a failed request leaves nothing behind. On SQLite, writes are serialized in-process
+//! (one writer at a time is how SQLite works best; waiting on a mutex beats spinning on
+//! `SQLITE_BUSY`), while readers run in parallel under WAL.
+
+mod migrate;
+mod pool;
+pub mod schema;
+
+use std::sync::{Arc, Mutex};
+
+use actix_web::web;
+use diesel::connection::SimpleConnection;
+
+pub use migrate::run_migrations;
+pub use pool::{sqlite_path, Pool};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(diesel::SqliteConnection),
+    Pg(diesel::PgConnection),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database pool: {0}")]
+    Pool(String),
+    #[error("database: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("database connection: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("migrations: {0}")]
+    Migration(String),
+    #[error("blocking task panicked or was cancelled")]
+    Blocking,
+}
+
+impl From<actix_web::error::BlockingError> for DbError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        DbError::Blocking
+    }
+}
+
+/// The pool plus what it takes to use it correctly.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+impl Db {
+    pub fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
+        let backend = Backend::from_url(url);
+        let pool = pool::build(url, backend, pool_size)?;
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs `f` with a pooled connection on the blocking pool, outside any transaction.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<actix_web::error::BlockingError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs `f` in one transaction on the blocking pool: all of it commits, or none.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError>
+            + From<diesel::result::Error>
+            + From<actix_web::error::BlockingError>
+            + Send
+            + 'static,
+    {
+        let db = self.clone();
+        web::block(move || db.write_blocking(f)).await?
+    }
+
+    /// The same as [`Db::write`] for callers already off the async runtime (CLI, tests).
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<DbError> + From<diesel::result::Error>,
+    {
+        use diesel::Connection;
+        let mut conn = self.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
+        let _guard = match self.backend {
+            // A poisoned lock only means another writer panicked; its transaction rolled back.
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let conn: &mut DbConn = &mut conn;
+        conn.transaction(f)
+    }
+
+    /// Is the database answering? For `/readyz`.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.read(|conn| conn.batch_execute("SELECT 1").map_err(DbError::from))
+            .await
+    }
+
+    pub fn migrate(&self) -> Result<usize, DbError> {
+        let mut conn = self.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
+        run_migrations(&mut conn)
+    }
+}
+
+/// Now, in UTC, at the microsecond precision both engines keep.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let now = chrono::Utc::now().naive_utc();
+    now.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(now)
+}
+
+/// A new server-made id: UUID v7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_by_scheme() {
+        assert_eq!(Backend::from_url("postgres://u@h/db"), Backend::Postgres);
+        assert_eq!(Backend::from_url("postgresql://h/db"), Backend::Postgres);
+        assert_eq!(Backend::from_url("data/kiemtra.db"), Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("sqlite://data/kiemtra.db"),
+            Backend::Sqlite
+        );
+    }
+}

@@ -1,0 +1,349 @@
+//! The one error type of the HTTP edge, and its RFC 9457 rendering.
+//!
+//! Lower layers return their own errors (`DbError`, `AuthError`, …) and convert into
+//! [`ApiError`] here; only this module decides status codes. Every error response in the
+//! service (including actix's own 404/405/413 and caught panics) is rendered by
+//! [`ApiError::render`], so clients see one shape with a stable `code`.
+
+mod lang;
+mod problem;
+
+pub use lang::Lang;
+pub use problem::{FieldError, Problem, ProblemField};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+/// A message in both languages the service speaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub en: String,
+    pub vi: String,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, vi: impl Into<String>) -> Self {
+        Text {
+            en: en.into(),
+            vi: vi.into(),
+        }
+    }
+
+    pub fn pick(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Vi => &self.vi,
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    #[error("resource not found")]
+    NotFound,
+    #[error("no such route")]
+    RouteNotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("invalid request")]
+    Invalid(Vec<FieldError>),
+    #[error("invalid query string: {0}")]
+    InvalidQuery(String),
+    #[error("invalid path parameter: {0}")]
+    InvalidPath(String),
+    #[error("body too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("bad request")]
+    BadRequest,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("invalid access token")]
+    InvalidToken,
+    #[error("access token expired")]
+    TokenExpired,
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("invalid refresh token")]
+    RefreshTokenInvalid,
+    #[error("refresh token reused")]
+    RefreshTokenReused,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("too many failed logins")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, message: Text },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// The string is for the log only; clients never see it.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        use ApiError::*;
+        match self {
+            NotFound | RouteNotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            MalformedJson(_) | InvalidQuery(_) | InvalidPath(_) | BadRequest => {
+                StatusCode::BAD_REQUEST
+            }
+            Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Unauthenticated | InvalidToken | TokenExpired | InvalidCredentials
+            | RefreshTokenInvalid | RefreshTokenReused => StatusCode::UNAUTHORIZED,
+            AccountDisabled | Forbidden => StatusCode::FORBIDDEN,
+            TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Conflict { .. } => StatusCode::CONFLICT,
+            Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine code; also the last segment of the problem `type`.
+    pub fn code(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            NotFound => "not_found",
+            RouteNotFound => "route_not_found",
+            MethodNotAllowed { .. } => "method_not_allowed",
+            MalformedJson(_) => "malformed_json",
+            Invalid(_) => "validation_failed",
+            InvalidQuery(_) => "invalid_query",
+            InvalidPath(_) => "invalid_path",
+            PayloadTooLarge => "payload_too_large",
+            UnsupportedMediaType => "unsupported_media_type",
+            BadRequest => "bad_request",
+            Unauthenticated => "unauthenticated",
+            InvalidToken => "invalid_token",
+            TokenExpired => "token_expired",
+            InvalidCredentials => "invalid_credentials",
+            AccountDisabled => "account_disabled",
+            RefreshTokenInvalid => "refresh_token_invalid",
+            RefreshTokenReused => "refresh_token_reused",
+            Forbidden => "forbidden",
+            TooManyAttempts { .. } => "too_many_attempts",
+            Conflict { code, .. } => code,
+            Unavailable(_) => "service_unavailable",
+            Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn title(&self) -> Text {
+        use ApiError::*;
+        match self {
+            NotFound => Text::new("Not found", "Không tìm thấy"),
+            RouteNotFound => Text::new("No such endpoint", "Không có đường dẫn này"),
+            MethodNotAllowed { .. } => {
+                Text::new("Method not allowed", "Phương thức không được hỗ trợ")
+            }
+            MalformedJson(_) => Text::new("Malformed JSON", "JSON không hợp lệ"),
+            Invalid(_) => Text::new("Invalid request", "Dữ liệu gửi lên không hợp lệ"),
+            InvalidQuery(_) => Text::new("Invalid query string", "Tham số truy vấn không hợp lệ"),
+            InvalidPath(_) => Text::new("Invalid path parameter", "Tham số đường dẫn không hợp lệ"),
+            PayloadTooLarge => Text::new("Request body too large", "Dữ liệu gửi lên quá lớn"),
+            UnsupportedMediaType => {
+                Text::new("Unsupported media type", "Kiểu dữ liệu không được hỗ trợ")
+            }
+            BadRequest => Text::new("Bad request", "Yêu cầu không hợp lệ"),
+            Unauthenticated => Text::new("Authentication required", "Cần đăng nhập"),
+            InvalidToken => Text::new("Invalid access token", "Mã truy cập không hợp lệ"),
+            TokenExpired => Text::new("Access token expired", "Mã truy cập đã hết hạn"),
+            InvalidCredentials => Text::new(
+                "Wrong username or password",
+                "Sai tên đăng nhập hoặc mật khẩu",
+            ),
+            AccountDisabled => Text::new("Account disabled", "Tài khoản đã bị khóa"),
+            RefreshTokenInvalid => Text::new(
+                "Invalid or expired refresh token",
+                "Mã làm mới không hợp lệ hoặc đã hết hạn",
+            ),
+            RefreshTokenReused => {
+                Text::new("Refresh token already used", "Mã làm mới đã được sử dụng")
+            }
+            Forbidden => Text::new("Forbidden", "Không có quyền"),
+            TooManyAttempts { .. } => {
+                Text::new("Too many failed logins", "Đăng nhập sai quá nhiều lần")
+            }
+            Conflict { .. } => Text::new("Conflict", "Xung đột dữ liệu"),
+            Unavailable(_) => Text::new("Service unavailable", "Dịch vụ tạm thời không sẵn sàng"),
+            Internal(_) => Text::new("Internal error", "Lỗi hệ thống"),
+        }
+    }
+
+    pub fn detail(&self) -> Text {
+        use ApiError::*;
+        match self {
+            NotFound => Text::new(
+                "The resource does not exist or you may not see it.",
+                "Dữ liệu không tồn tại hoặc bạn không có quyền xem.",
+            ),
+            RouteNotFound => Text::new(
+                "No endpoint has this path. The API is described at /api/v1/openapi.json.",
+                "Không có đường dẫn này. Mô tả API tại /api/v1/openapi.json.",
+            ),
+            MethodNotAllowed { .. } => Text::new(
+                "This endpoint does not accept this HTTP method.",
+                "Đường dẫn này không nhận phương thức HTTP đã gửi.",
+            ),
+            MalformedJson(why) => Text::new(
+                format!("The body is not valid JSON for this endpoint: {why}"),
+                format!("Nội dung gửi lên không phải JSON hợp lệ cho yêu cầu này: {why}"),
+            ),
+            Invalid(_) => Text::new(
+                "Some fields are invalid; see `errors`.",
+                "Một số trường không hợp lệ; xem `errors`.",
+            ),
+            InvalidQuery(why) => Text::new(
+                format!("The query string is invalid: {why}"),
+                format!("Tham số truy vấn không hợp lệ: {why}"),
+            ),
+            InvalidPath(why) => Text::new(
+                format!("A path parameter is invalid: {why}"),
+                format!("Tham số trên đường dẫn không hợp lệ: {why}"),
+            ),
+            PayloadTooLarge => Text::new(
+                "The request body is larger than this endpoint accepts.",
+                "Dữ liệu gửi lên vượt quá giới hạn của yêu cầu này.",
+            ),
+            UnsupportedMediaType => Text::new(
+                "Send the body as application/json.",
+                "Hãy gửi dữ liệu dạng application/json.",
+            ),
+            BadRequest => Text::new("The request is malformed.", "Yêu cầu bị sai định dạng."),
+            Unauthenticated => Text::new(
+                "Send an access token: Authorization: Bearer <token>.",
+                "Hãy gửi mã truy cập: Authorization: Bearer <mã>.",
+            ),
+            InvalidToken => Text::new(
+                "The access token is invalid or its session was revoked; log in again.",
+                "Mã truy cập không hợp lệ hoặc phiên đã bị thu hồi; hãy đăng nhập lại.",
+            ),
+            TokenExpired => Text::new(
+                "The access token has expired; use the refresh token to get a new one.",
+                "Mã truy cập đã hết hạn; hãy dùng mã làm mới để lấy mã mới.",
+            ),
+            InvalidCredentials => Text::new(
+                "The username or password is wrong.",
+                "Tên đăng nhập hoặc mật khẩu không đúng.",
+            ),
+            AccountDisabled => Text::new(
+                "This account is disabled; contact the administrator (Sở Nội vụ).",
+                "Tài khoản này đã bị khóa; hãy liên hệ quản trị viên (Sở Nội vụ).",
+            ),
+            RefreshTokenInvalid => Text::new(
+                "The refresh token is unknown, expired or revoked; log in again.",
+                "Mã làm mới không tồn tại, đã hết hạn hoặc đã bị thu hồi; hãy đăng nhập lại.",
+            ),
+            RefreshTokenReused => Text::new(
+                "This refresh token was already used once, so the device's session was revoked for safety; log in again.",
+                "Mã làm mới này đã được dùng trước đó nên phiên của thiết bị đã bị thu hồi để đảm bảo an toàn; hãy đăng nhập lại.",
+            ),
+            Forbidden => Text::new(
+                "Your role does not allow this action.",
+                "Vai trò của bạn không được phép thực hiện thao tác này.",
+            ),
+            TooManyAttempts { retry_after_secs } => Text::new(
+                format!("Too many failed logins for this username; try again in {retry_after_secs} seconds."),
+                format!("Đăng nhập sai quá nhiều lần với tên này; hãy thử lại sau {retry_after_secs} giây."),
+            ),
+            Conflict { message, .. } => message.clone(),
+            Unavailable(_) => Text::new(
+                "The service cannot reach its database right now; retry shortly.",
+                "Hệ thống tạm thời không kết nối được cơ sở dữ liệu; hãy thử lại sau ít phút.",
+            ),
+            Internal(_) => Text::new(
+                "Something went wrong on the server. Quote the request id when reporting it.",
+                "Máy chủ gặp lỗi. Hãy cung cấp mã yêu cầu (request id) khi báo lỗi.",
+            ),
+        }
+    }
+
+    /// A single-field validation error, the common case.
+    pub fn invalid(pointer: &str, code: &'static str, message: Text) -> Self {
+        ApiError::Invalid(vec![FieldError::new(pointer, code, message)])
+    }
+
+    pub fn conflict(code: &'static str, en: &str, vi: &str) -> Self {
+        ApiError::Conflict {
+            code,
+            message: Text::new(en, vi),
+        }
+    }
+
+    /// The whole response: status, headers and problem+json body.
+    pub fn render(&self, lang: Lang, request_id: Option<&str>, instance: &str) -> HttpResponse {
+        let problem = Problem::from_error(self, lang, request_id, instance);
+        let mut res = HttpResponse::build(self.status());
+        res.insert_header((actix_web::http::header::CONTENT_TYPE, problem::CONTENT_TYPE));
+        if let ApiError::TooManyAttempts { retry_after_secs } = self {
+            res.insert_header((
+                actix_web::http::header::RETRY_AFTER,
+                retry_after_secs.to_string(),
+            ));
+        }
+        if let ApiError::MethodNotAllowed { allow } = self {
+            if !allow.is_empty() {
+                res.insert_header((actix_web::http::header::ALLOW, allow.join(", ")));
+            }
+        }
+        if matches!(
+            self,
+            ApiError::Unauthenticated | ApiError::InvalidToken | ApiError::TokenExpired
+        ) {
+            res.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        res.body(problem.to_json())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    /// English, without request context; the observe middleware re-renders every error
+    /// with the client's language, request id and path.
+    fn error_response(&self) -> HttpResponse {
+        self.render(Lang::En, None, "")
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    fn from(e: crate::db::DbError) -> Self {
+        match e {
+            crate::db::DbError::Pool(why) => ApiError::Unavailable(why),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal("blocking task panicked or was cancelled".into())
+    }
+}
+
+/// Maps a status that some layer produced without an `ApiError` (actix's router, a
+/// payload limit) to the matching stable code.
+pub fn from_status(status: StatusCode) -> ApiError {
+    match status {
+        StatusCode::NOT_FOUND => ApiError::RouteNotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed { allow: Vec::new() },
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => ApiError::Unauthenticated,
+        StatusCode::FORBIDDEN => ApiError::Forbidden,
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable(status.to_string()),
+        s if s.is_client_error() => ApiError::BadRequest,
+        s => ApiError::Internal(format!("unmapped status {s}")),
+    }
+}

@@ -1,0 +1,19 @@
+//! kiemtra: the backend for inspections of dân vận chính quyền work in Nghệ An.
+//!
+//! Areas, each a folder: `auth`, `users`, `db`, `error`, `config`, `routes` (the route table,
+//! health, metrics, OpenAPI), `middleware`; `startup` builds the server and `cli` is the
+//! command line. See `docs/architecture.md`.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod middleware;
+pub mod paging;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod users;

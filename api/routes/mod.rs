@@ -1,0 +1,66 @@
+//! The route table: every URL of the service, in one place.
+
+mod fallback;
+mod health;
+mod metrics;
+pub mod openapi;
+
+use actix_web::web;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+use crate::{auth, users};
+
+pub use fallback::{no_route, RouteIndex};
+pub use openapi::ApiDoc;
+
+/// Registers every documented route. `/docs` and the OpenAPI JSON are added by `startup`.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(metrics::metrics)
+        .service(
+            scope::scope("/api/v1")
+                .service(auth::routes::login::login)
+                .service(auth::routes::refresh::refresh)
+                .service(auth::routes::logout::logout)
+                .service(users::routes::me::get_me)
+                .service(users::routes::list_users::list_users)
+                .service(users::routes::create_user::create_user)
+                .service(users::routes::get_user::get_user)
+                .service(users::routes::update_user::update_user)
+                .service(users::routes::devices::list_devices)
+                .service(users::routes::devices::revoke_devices)
+                .service(users::routes::devices::revoke_device),
+        );
+}
+
+/// How request bodies, queries and paths that fail to parse are answered: always through
+/// `ApiError`, so the client gets a problem with a stable code.
+pub fn extractor_config(cfg: &mut web::ServiceConfig, json_limit: usize) {
+    use crate::error::ApiError;
+    use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(json_limit)
+            .error_handler(|err, _req| {
+                let api = match &err {
+                    JsonPayloadError::OverflowKnownLength { .. }
+                    | JsonPayloadError::Overflow { .. } => ApiError::PayloadTooLarge,
+                    JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+                    JsonPayloadError::Deserialize(e) => ApiError::MalformedJson(e.to_string()),
+                    other => ApiError::MalformedJson(other.to_string()),
+                };
+                api.into()
+            }),
+    )
+    .app_data(
+        web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
+            ApiError::InvalidQuery(err.to_string()).into()
+        }),
+    )
+    .app_data(
+        web::PathConfig::default()
+            .error_handler(|err: PathError, _req| ApiError::InvalidPath(err.to_string()).into()),
+    )
+    .app_data(web::PayloadConfig::default().limit(json_limit));
+}

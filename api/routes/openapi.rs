@@ -1,0 +1,88 @@
+//! The OpenAPI 3.1 document. Paths come from the handlers themselves (utoipa-actix-web
+//! registers and documents each route in one call, so an undocumented route cannot exist);
+//! this adds what is common to all: the error shape and the bearer scheme.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{Problem, ProblemField};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "kiemtra",
+        description = "Backend for inspections of dân vận chính quyền work (Nghệ An): checklists, offline sync, photo evidence and reports. Every error is `application/problem+json`; see the `Problem` schema.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    components(schemas(Problem, ProblemField)),
+    tags(
+        (name = "auth", description = "Sign in, refresh, sign out"),
+        (name = "users", description = "Who is signed in; user management (administrators)"),
+        (name = "operations", description = "Health, readiness, metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Applied to the finished document (after utoipa-actix-web has added the paths).
+pub struct CommonResponses;
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn add_common(op: &mut Operation) {
+    let responses = &mut op.responses.responses;
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    if secured {
+        responses
+            .entry("401".into())
+            .or_insert_with(|| problem("No, invalid or expired access token (`unauthenticated`, `invalid_token`, `token_expired`)"));
+        responses.entry("403".into()).or_insert_with(|| {
+            problem("The caller's role may not do this (`forbidden`), or the account is disabled")
+        });
+    }
+    responses.entry("default".into()).or_insert_with(|| {
+        problem("Any other error: malformed JSON, invalid fields, body too large, internal error … (RFC 9457)")
+    });
+}
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+                &mut item.head,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_common(op);
+            }
+        }
+    }
+}

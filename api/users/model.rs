@@ -1,0 +1,166 @@
+//! Users as stored and as shown, and the rules a username, name and password must meet.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::Role;
+use crate::db::schema::users;
+use crate::error::{FieldError, Text};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUserRow<'a> {
+    pub id: &'a str,
+    pub username: &'a str,
+    pub full_name: &'a str,
+    pub role: &'a str,
+    pub password_hash: &'a str,
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    /// A stored role outside the four is impossible (CHECK constraint); read it as the
+    /// least-privileged role rather than fail, should it ever happen.
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Viewer)
+    }
+}
+
+/// A user as the API shows it; never the password hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: uuid::Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<&UserRow> for UserView {
+    fn from(r: &UserRow) -> Self {
+        UserView {
+            id: uuid::Uuid::parse_str(&r.id).unwrap_or_default(),
+            username: r.username.clone(),
+            full_name: r.full_name.clone(),
+            role: r.role(),
+            disabled: r.disabled,
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+/// Usernames compare without case or surrounding space.
+pub fn normalize_username(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+pub fn check_username(pointer: &str, raw: &str) -> Result<String, FieldError> {
+    let u = normalize_username(raw);
+    let ok_chars = u
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !(3..=64).contains(&u.len()) || !ok_chars {
+        return Err(FieldError::new(
+            pointer,
+            "invalid_username",
+            Text::new(
+                "3 to 64 characters: latin letters without diacritics, digits, '.', '_' or '-'.",
+                "Từ 3 đến 64 ký tự: chữ cái không dấu, chữ số, '.', '_' hoặc '-'.",
+            ),
+        ));
+    }
+    Ok(u)
+}
+
+pub fn check_full_name(pointer: &str, raw: &str) -> Result<String, FieldError> {
+    let n = raw.trim();
+    let len = n.chars().count();
+    if len == 0 || len > 200 {
+        return Err(FieldError::new(
+            pointer,
+            "invalid_full_name",
+            Text::new("1 to 200 characters.", "Từ 1 đến 200 ký tự."),
+        ));
+    }
+    Ok(n.to_owned())
+}
+
+/// NIST SP 800-63B: length matters, composition rules do not.
+pub fn check_password(pointer: &str, p: &str) -> Result<(), FieldError> {
+    let len = p.chars().count();
+    if !(8..=256).contains(&len) {
+        return Err(FieldError::new(
+            pointer,
+            "weak_password",
+            Text::new("8 to 256 characters.", "Mật khẩu từ 8 đến 256 ký tự."),
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_role(pointer: &str, raw: &str) -> Result<Role, FieldError> {
+    Role::parse(raw).ok_or_else(|| {
+        FieldError::new(
+            pointer,
+            "invalid_role",
+            Text::new(
+                "One of admin, lead, inspector, viewer.",
+                "Một trong các vai trò: admin, lead, inspector, viewer.",
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_normalized_and_checked() {
+        assert_eq!(check_username("/u", "  NguyenVanA ").unwrap(), "nguyenvana");
+        assert!(check_username("/u", "ab").is_err());
+        assert!(check_username("/u", "nguyễn").is_err());
+        assert!(check_username("/u", "a b c").is_err());
+        assert_eq!(
+            check_username("/u", "tran.thi-b_2").unwrap(),
+            "tran.thi-b_2"
+        );
+    }
+
+    #[test]
+    fn names_and_passwords() {
+        assert_eq!(
+            check_full_name("/n", " Nguyễn Văn A ").unwrap(),
+            "Nguyễn Văn A"
+        );
+        assert!(check_full_name("/n", "   ").is_err());
+        assert!(check_password("/p", "short").is_err());
+        assert!(check_password("/p", "đủ tám ký").is_ok());
+        assert_eq!(check_role("/r", "lead").unwrap(), Role::Lead);
+        assert!(check_role("/r", "Lead").is_err());
+    }
+}

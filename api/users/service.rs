@@ -1,0 +1,127 @@
+//! User management rules: creating users, changing role, disabling, resetting passwords.
+//! Shared by the HTTP handlers, the CLI and the demo loader.
+
+use crate::auth::{password, sessions, Role};
+use crate::db::{self, DbConn, DbError};
+use crate::error::FieldError;
+
+use super::model::{NewUserRow, UserRow};
+use super::store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("username taken")]
+    UsernameTaken,
+    #[error("user not found")]
+    NotFound,
+    #[error("would leave no active administrator")]
+    LastAdmin,
+    #[error("version mismatch")]
+    VersionMismatch { current: i64 },
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("password hashing: {0}")]
+    Hash(#[from] password::HashError),
+}
+
+impl From<diesel::result::Error> for UserError {
+    fn from(e: diesel::result::Error) -> Self {
+        UserError::Db(DbError::Query(e))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for UserError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        UserError::Db(DbError::Pool("blocking pool".into()))
+    }
+}
+
+/// A user to create, already validated, with its password already hashed (hashing is slow and
+/// stays outside the transaction).
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+pub fn create(conn: &mut DbConn, u: &NewUser) -> Result<UserRow, UserError> {
+    if store::find_by_username(conn, &u.username)?.is_some() {
+        return Err(UserError::UsernameTaken);
+    }
+    let id = db::new_id();
+    let now = db::now();
+    store::insert(
+        conn,
+        &NewUserRow {
+            id: &id,
+            username: &u.username,
+            full_name: &u.full_name,
+            role: u.role.as_str(),
+            password_hash: &u.password_hash,
+            disabled: false,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .map_err(|e| match e {
+        // Lost a race with another create of the same name.
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => UserError::UsernameTaken,
+        e => e.into(),
+    })?;
+    store::find_by_id(conn, &id)?.ok_or(UserError::NotFound)
+}
+
+#[derive(Default)]
+pub struct UserUpdate {
+    pub full_name: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    /// Already hashed.
+    pub password_hash: Option<String>,
+    /// Optimistic concurrency: refuse when the row moved on.
+    pub expected_version: Option<i64>,
+}
+
+pub fn update(conn: &mut DbConn, id: &str, u: UserUpdate) -> Result<UserRow, UserError> {
+    let current = store::find_by_id(conn, id)?.ok_or(UserError::NotFound)?;
+    if let Some(v) = u.expected_version {
+        if v != current.version {
+            return Err(UserError::VersionMismatch {
+                current: current.version,
+            });
+        }
+    }
+    let stays_admin = u
+        .role
+        .map_or(current.role() == Role::Admin, |r| r == Role::Admin);
+    let stays_enabled = !u.disabled.unwrap_or(current.disabled);
+    if current.role() == Role::Admin
+        && !current.disabled
+        && !(stays_admin && stays_enabled)
+        && store::count_active_admins(conn)? <= 1
+    {
+        return Err(UserError::LastAdmin);
+    }
+    let ends_sessions = u.disabled == Some(true) || u.password_hash.is_some();
+    let changes = store::UserChanges {
+        full_name: u.full_name,
+        role: u.role.map(|r| r.as_str().to_owned()),
+        disabled: u.disabled,
+        password_hash: u.password_hash,
+        version: Some(current.version + 1),
+        updated_at: Some(db::now()),
+    };
+    store::update(conn, id, &changes)?;
+    if ends_sessions {
+        // A disabled account or a reset password must not keep working on some phone.
+        sessions::revoke_all_devices(conn, id)?;
+    }
+    store::find_by_id(conn, id)?.ok_or(UserError::NotFound)
+}

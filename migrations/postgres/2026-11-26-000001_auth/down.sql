@@ -1,0 +1,4 @@
+DROP TABLE login_attempts;
+DROP TABLE refresh_tokens;
+DROP TABLE devices;
+DROP TABLE users;

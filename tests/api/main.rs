@@ -1,0 +1,11 @@
+//! One integration-test binary: every module starts the real server (see `helpers`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+mod pg;
+
+mod auth;
+mod cli;
+mod errors;
+mod operations;
+mod users;

@@ -1,0 +1,198 @@
+//! Health, readiness, metrics, request ids, OpenAPI and the offline docs page.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::both_engines;
+use crate::helpers::{Engine, TestApp};
+
+both_engines!(
+    health_and_readiness,
+    metrics_count_requests_by_route,
+    request_ids,
+    openapi_documents_every_route,
+    docs_page_is_served_from_the_binary
+);
+
+async fn health_and_readiness(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let h: Value = app
+        .req(Method::GET, "/healthz")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(h["status"], "ok");
+    let r: Value = app
+        .req(Method::GET, "/readyz")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["status"], "ok");
+    assert_eq!(
+        r["database"],
+        if engine == Engine::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    );
+}
+
+async fn metrics_count_requests_by_route(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    for _ in 0..3 {
+        app.req(Method::GET, "/healthz").send().await.unwrap();
+    }
+    app.req(Method::GET, "/api/v1/users/123")
+        .send()
+        .await
+        .unwrap();
+    let res = app.req(Method::GET, "/metrics").send().await.unwrap();
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"kiemtra_http_requests_total{method="GET",route="/healthz",status="200"} 3"#
+        ),
+        "{text}"
+    );
+    // Patterns, not raw paths: ids never become labels.
+    assert!(
+        text.contains(r#"route="/api/v1/users/{id}",status="401""#),
+        "{text}"
+    );
+    assert!(!text.contains("/api/v1/users/123"));
+    assert!(text.contains("kiemtra_http_request_duration_seconds_bucket"));
+}
+
+async fn request_ids(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let res = app
+        .req(Method::GET, "/healthz")
+        .header("X-Request-Id", "phone-abc.123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "phone-abc.123");
+    let res = app
+        .req(Method::GET, "/healthz")
+        .header("X-Request-Id", "bad id with spaces")
+        .send()
+        .await
+        .unwrap();
+    let id = res.headers()["x-request-id"].to_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+}
+
+async fn openapi_documents_every_route(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let doc: Value = app
+        .req(Method::GET, "/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let expected = [
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/refresh", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/users", "post"),
+        ("/api/v1/users/{id}", "get"),
+        ("/api/v1/users/{id}", "patch"),
+        ("/api/v1/users/{id}/devices", "get"),
+        ("/api/v1/users/{id}/devices", "delete"),
+        ("/api/v1/users/{id}/devices/{device}", "delete"),
+    ];
+    let paths = doc["paths"].as_object().unwrap();
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        documented,
+        expected.len(),
+        "documented operations: {:?}",
+        paths.keys().collect::<Vec<_>>()
+    );
+    for (path, method) in expected {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} missing");
+        assert_eq!(
+            op["responses"]["default"]["content"]["application/problem+json"]["schema"]["$ref"],
+            "#/components/schemas/Problem",
+            "{method} {path} documents its errors"
+        );
+        if op["security"].is_array() {
+            assert!(
+                op["responses"]["401"].is_object() && op["responses"]["403"].is_object(),
+                "{method} {path}"
+            );
+        }
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+async fn docs_page_is_served_from_the_binary(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let res = app.req(Method::GET, "/docs").send().await.unwrap();
+    assert!(res.status().is_redirection());
+    let html = app
+        .req(Method::GET, "/docs/")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    // Every script and stylesheet the page names is served by us: nothing from the internet.
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js",
+        "swagger-initializer.js",
+    ] {
+        let res = app
+            .req(Method::GET, &format!("/docs/{asset}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{asset}");
+        assert!(res.bytes().await.unwrap().len() > 50, "{asset}");
+    }
+    assert!(!html.contains("https://"), "no external assets: {html}");
+    let init = app
+        .req(Method::GET, "/docs/swagger-initializer.js")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/api/v1/openapi.json"));
+}
