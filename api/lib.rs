@@ -16,4 +16,5 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod templates;
 pub mod users;

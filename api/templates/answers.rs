@@ -1,0 +1,275 @@
+//! Answer rules: what value each item type takes, and what a submission needs (required
+//! items, evidence). Saving checks only types, options and ranges, so a half-filled phiếu can
+//! always be saved; `check_submission` is the stricter gate.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::model::{Answer, Answers, Item, ItemType, Template};
+use super::visibility::visible_items;
+use crate::error::{FieldError, Text};
+
+pub const DEFAULT_TEXT_LIMIT: u32 = 20_000;
+
+fn bad(item: &Item, code: &'static str, en: String, vi: String) -> FieldError {
+    FieldError {
+        pointer: format!("/answers/{}", item.id),
+        code,
+        message: Text { en, vi },
+    }
+}
+
+/// Is this answer a possible one for this item?
+pub fn check_answer(item: &Item, a: &Answer) -> Result<(), FieldError> {
+    if a.na {
+        if !item.allow_na {
+            return Err(bad(
+                item,
+                "na_not_allowed",
+                "This item cannot be marked not applicable.".into(),
+                "Mục này không được đánh dấu \"không áp dụng\".".into(),
+            ));
+        }
+        if !a.value.is_null() {
+            return Err(bad(
+                item,
+                "na_with_value",
+                "A not-applicable answer has no value.".into(),
+                "Câu trả lời \"không áp dụng\" không có giá trị.".into(),
+            ));
+        }
+        return Ok(());
+    }
+    if a.value.is_null() {
+        return Ok(());
+    }
+    let wrong = |expected_en: &str, expected_vi: &str| {
+        bad(
+            item,
+            "wrong_type",
+            format!("Expected {expected_en}."),
+            format!("Cần {expected_vi}."),
+        )
+    };
+    match item.kind {
+        ItemType::YesNo => match a.value.as_str() {
+            Some("yes" | "no") => Ok(()),
+            _ => Err(wrong("\"yes\" or \"no\"", "\"yes\" hoặc \"no\"")),
+        },
+        ItemType::SingleChoice => {
+            let v = a
+                .value
+                .as_str()
+                .ok_or_else(|| wrong("one option value", "một giá trị lựa chọn"))?;
+            if item.discrete_values().contains(&v) {
+                Ok(())
+            } else {
+                Err(bad(
+                    item,
+                    "unknown_option",
+                    format!("`{v}` is not an option of this item."),
+                    format!("`{v}` không phải là lựa chọn của mục này."),
+                ))
+            }
+        }
+        ItemType::MultiChoice => {
+            let arr = a
+                .value
+                .as_array()
+                .ok_or_else(|| wrong("a list of option values", "danh sách giá trị lựa chọn"))?;
+            let allowed = item.discrete_values();
+            let mut seen = Vec::new();
+            for v in arr {
+                let s = v.as_str().ok_or_else(|| {
+                    wrong("a list of option values", "danh sách giá trị lựa chọn")
+                })?;
+                if !allowed.contains(&s) {
+                    return Err(bad(
+                        item,
+                        "unknown_option",
+                        format!("`{s}` is not an option of this item."),
+                        format!("`{s}` không phải là lựa chọn của mục này."),
+                    ));
+                }
+                if seen.contains(&s) {
+                    return Err(bad(
+                        item,
+                        "duplicate_option",
+                        format!("`{s}` is chosen twice."),
+                        format!("`{s}` được chọn hai lần."),
+                    ));
+                }
+                seen.push(s);
+            }
+            Ok(())
+        }
+        ItemType::Text => {
+            let s = a.value.as_str().ok_or_else(|| wrong("text", "văn bản"))?;
+            let max = item.max_length.unwrap_or(DEFAULT_TEXT_LIMIT) as usize;
+            if s.chars().count() > max {
+                return Err(bad(
+                    item,
+                    "too_long",
+                    format!("At most {max} characters."),
+                    format!("Tối đa {max} ký tự."),
+                ));
+            }
+            Ok(())
+        }
+        ItemType::Number => {
+            let n = a
+                .value
+                .as_f64()
+                .filter(|n| n.is_finite())
+                .ok_or_else(|| wrong("a number", "một số"))?;
+            if item.min.is_some_and(|m| n < m) || item.max.is_some_and(|m| n > m) {
+                return Err(bad(
+                    item,
+                    "out_of_range",
+                    format!(
+                        "{n} is outside {}–{}.",
+                        fmt_bound(item.min),
+                        fmt_bound(item.max)
+                    ),
+                    format!(
+                        "{n} nằm ngoài khoảng {}–{}.",
+                        fmt_bound(item.min),
+                        fmt_bound(item.max)
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        ItemType::Date => {
+            let s = a
+                .value
+                .as_str()
+                .ok_or_else(|| wrong("a date YYYY-MM-DD", "ngày dạng YYYY-MM-DD"))?;
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|_| ())
+                .map_err(|_| wrong("a date YYYY-MM-DD", "ngày dạng YYYY-MM-DD"))
+        }
+        ItemType::Rating => {
+            let scale = item.scale.as_ref();
+            let v = match &a.value {
+                Value::Number(n) => n.as_i64(),
+                _ => None,
+            }
+            .ok_or_else(|| wrong("a whole number", "một số nguyên"))?;
+            match scale {
+                Some(s) if v < s.min || v > s.max => Err(bad(
+                    item,
+                    "out_of_range",
+                    format!("{v} is outside {}–{}.", s.min, s.max),
+                    format!("{v} nằm ngoài thang {}–{}.", s.min, s.max),
+                )),
+                _ => Ok(()),
+            }
+        }
+        ItemType::Photo => Err(bad(
+            item,
+            "photo_item_takes_evidence",
+            "Photo items are answered by uploading evidence, not with a value.".into(),
+            "Mục ảnh được trả lời bằng cách tải ảnh minh chứng, không nhập giá trị.".into(),
+        )),
+    }
+}
+
+fn fmt_bound(b: Option<f64>) -> String {
+    b.map_or_else(|| "…".into(), |v| v.to_string())
+}
+
+/// Checks answers being saved: each must name an item of the template and be a possible
+/// answer for it. Answers to items hidden *after* the change are refused, so that a device
+/// cannot fill an item the form does not show.
+pub fn check_answers(template: &Template, changed: &Answers, merged: &Answers) -> Vec<FieldError> {
+    let visible = visible_items(template, merged);
+    let mut out = Vec::new();
+    for (id, a) in changed {
+        let Some(item) = template.item(id) else {
+            out.push(FieldError::new(
+                &format!("/answers/{id}"),
+                "unknown_item",
+                Text::new(
+                    format!("This checklist has no item `{id}`."),
+                    format!("Phiếu kiểm tra không có mục `{id}`."),
+                ),
+            ));
+            continue;
+        };
+        if let Err(e) = check_answer(item, a) {
+            out.push(e);
+            continue;
+        }
+        if a.is_answered() && !visible.get(id).copied().unwrap_or(false) {
+            out.push(FieldError::new(
+                &format!("/answers/{id}"),
+                "hidden_item",
+                Text::new(
+                    "This item is hidden by the answers it depends on.",
+                    "Mục này đang bị ẩn theo các câu trả lời mà nó phụ thuộc.",
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// What a submission still lacks: required visible items unanswered, and evidence rules not
+/// met. `photos` counts the evidence photos per item id.
+pub fn check_submission(
+    template: &Template,
+    answers: &Answers,
+    photos: &HashMap<String, usize>,
+) -> Vec<FieldError> {
+    let visible = visible_items(template, answers);
+    let mut out = Vec::new();
+    for item in template.items() {
+        if !visible.get(&item.id).copied().unwrap_or(false) {
+            continue;
+        }
+        let answer = answers.get(&item.id);
+        let na = answer.is_some_and(|a| a.na);
+        let count = photos.get(&item.id).copied().unwrap_or(0);
+        let answered =
+            answer.is_some_and(Answer::is_answered) || (item.kind == ItemType::Photo && count > 0);
+        if item.required && !answered && !na {
+            out.push(FieldError::new(
+                &format!("/answers/{}", item.id),
+                "required",
+                Text::new(
+                    format!("\"{}\" must be answered.", item.label),
+                    format!("Chưa trả lời mục bắt buộc \"{}\".", item.label),
+                ),
+            ));
+            continue;
+        }
+        if na || !answered {
+            continue;
+        }
+        let Some(rule) = &item.evidence else { continue };
+        let min = rule.min_photos.unwrap_or(0) as usize;
+        let triggered = rule.required_when.as_ref().is_some_and(|when| {
+            answer.is_some_and(|a| a.chosen().iter().any(|v| when.iter().any(|w| w == v)))
+        });
+        let needed = if triggered { min.max(1) } else { min };
+        if count < needed {
+            out.push(FieldError::new(
+                &format!("/answers/{}", item.id),
+                "evidence_missing",
+                Text::new(
+                    format!(
+                        "\"{}\" needs {needed} photo(s) as evidence; {count} attached.",
+                        item.label
+                    ),
+                    format!(
+                        "Mục \"{}\" cần {needed} ảnh minh chứng; mới có {count}.",
+                        item.label
+                    ),
+                ),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,388 @@
+//! Scoring: points per answer, section weights, a maximum, rating bands, and the critical-item
+//! cap (điểm liệt). Computed by the server from the answers; never taken from a client.
+//!
+//! The rules (docs/checklists.md has worked examples):
+//! - An item's points come from its answer: yes/no → `points.yes` (default `max_points`) or
+//!   `points.no` (default 0); single choice → the option's points; multi choice → the sum of
+//!   the chosen options' points, capped at `max_points`; rating → `max_points` scaled linearly
+//!   over the scale. Other types score nothing.
+//! - Hidden items and items marked not applicable leave both points and maximum.
+//!   Unanswered visible items count 0 of their maximum.
+//! - A section's ratio is its points over its maximum; the score is `max_score` times the
+//!   weighted mean of the ratios of sections with a non-zero maximum.
+//! - The band is the highest whose `min` the score reaches. If a critical item is answered
+//!   and earns 0 points, the band is at most `critical_cap`.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::model::{Answer, Answers, Item, ItemType, Template};
+use super::visibility::visible_items;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Scored,
+    Unanswered,
+    NotApplicable,
+    Hidden,
+    /// Not a scored item (text, number, date, photo, or no points).
+    Unscored,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ItemScore {
+    pub item_id: String,
+    pub status: ItemStatus,
+    pub points: f64,
+    pub max_points: f64,
+    /// Earned less than its maximum while counting (the weak points of a round).
+    pub fell_short: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SectionScore {
+    pub section_id: String,
+    pub points: f64,
+    pub max_points: f64,
+    /// `points / max_points`; absent when nothing in the section counts.
+    pub ratio: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct BandRef {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ScoreReport {
+    /// On the template's `max_score` scale, rounded to 2 decimals; absent when nothing counts.
+    pub score: Option<f64>,
+    pub max_score: f64,
+    pub band: Option<BandRef>,
+    /// Critical items answered with 0 points.
+    pub critical_failed: Vec<String>,
+    /// True when a critical failure lowered the band.
+    pub capped: bool,
+    pub sections: Vec<SectionScore>,
+    pub items: Vec<ItemScore>,
+}
+
+/// The item's maximum and, for an answer, its points.
+pub fn item_points(item: &Item, answer: Option<&Answer>) -> (f64, Option<f64>) {
+    let chosen = answer.filter(|a| a.is_answered());
+    match item.kind {
+        ItemType::YesNo => {
+            let yes = item
+                .points
+                .as_ref()
+                .and_then(|p| p.yes)
+                .or(item.max_points)
+                .unwrap_or(0.0);
+            let no = item.points.as_ref().and_then(|p| p.no).unwrap_or(0.0);
+            let max = item.max_points.unwrap_or(yes.max(no));
+            let pts = chosen
+                .and_then(|a| a.value.as_str())
+                .map(|v| if v == "yes" { yes } else { no });
+            (max, pts)
+        }
+        ItemType::SingleChoice => {
+            let pts_of = |v: &str| {
+                item.options()
+                    .iter()
+                    .find(|o| o.value == v)
+                    .and_then(|o| o.points)
+                    .unwrap_or(0.0)
+            };
+            let best = item
+                .options()
+                .iter()
+                .filter_map(|o| o.points)
+                .fold(0.0, f64::max);
+            let max = item.max_points.unwrap_or(best);
+            (max, chosen.and_then(|a| a.value.as_str()).map(pts_of))
+        }
+        ItemType::MultiChoice => {
+            let total: f64 = item.options().iter().filter_map(|o| o.points).sum();
+            let max = item.max_points.unwrap_or(total);
+            let pts = chosen.map(|a| {
+                let sum: f64 = a
+                    .chosen()
+                    .iter()
+                    .filter_map(|v| {
+                        item.options()
+                            .iter()
+                            .find(|o| o.value == *v)
+                            .and_then(|o| o.points)
+                    })
+                    .sum();
+                sum.min(max)
+            });
+            (max, pts)
+        }
+        ItemType::Rating => {
+            let max = item.max_points.unwrap_or(0.0);
+            let pts = chosen.and_then(|a| a.value.as_f64()).and_then(|v| {
+                let s = item.scale.as_ref()?;
+                let span = (s.max - s.min) as f64;
+                (span > 0.0).then(|| max * ((v - s.min as f64) / span).clamp(0.0, 1.0))
+            });
+            (max, pts)
+        }
+        ItemType::Text | ItemType::Number | ItemType::Date | ItemType::Photo => (0.0, None),
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+pub fn score(template: &Template, answers: &Answers) -> ScoreReport {
+    let visible = visible_items(template, answers);
+    let mut items = Vec::new();
+    let mut sections = Vec::new();
+    let mut critical_failed = Vec::new();
+    let (mut weighted, mut weights) = (0.0, 0.0);
+
+    for section in &template.sections {
+        let (mut pts, mut max) = (0.0, 0.0);
+        for item in &section.items {
+            let answer = answers.get(&item.id);
+            let (item_max, earned) = item_points(item, answer);
+            let status = if !visible.get(&item.id).copied().unwrap_or(false) {
+                ItemStatus::Hidden
+            } else if answer.is_some_and(|a| a.na) {
+                ItemStatus::NotApplicable
+            } else if item_max <= 0.0 {
+                ItemStatus::Unscored
+            } else if earned.is_some() {
+                ItemStatus::Scored
+            } else {
+                ItemStatus::Unanswered
+            };
+            let counts = matches!(status, ItemStatus::Scored | ItemStatus::Unanswered);
+            let got = earned.unwrap_or(0.0);
+            if counts {
+                pts += got;
+                max += item_max;
+            }
+            if item.critical && status == ItemStatus::Scored && got <= 0.0 {
+                critical_failed.push(item.id.clone());
+            }
+            items.push(ItemScore {
+                item_id: item.id.clone(),
+                status,
+                points: if counts { round2(got) } else { 0.0 },
+                max_points: if counts { item_max } else { 0.0 },
+                fell_short: counts && got + 1e-9 < item_max,
+            });
+        }
+        let ratio = (max > 0.0).then(|| pts / max);
+        if let Some(r) = ratio {
+            weighted += section.weight() * r;
+            weights += section.weight();
+        }
+        sections.push(SectionScore {
+            section_id: section.id.clone(),
+            points: round2(pts),
+            max_points: max,
+            ratio,
+        });
+    }
+
+    let Some(scoring) = &template.scoring else {
+        return ScoreReport {
+            score: None,
+            max_score: 0.0,
+            band: None,
+            critical_failed,
+            capped: false,
+            sections,
+            items,
+        };
+    };
+    let score = (weights > 0.0).then(|| round2(scoring.max_score * weighted / weights));
+    let mut bands: Vec<_> = scoring.bands.iter().collect();
+    bands.sort_by(|a, b| b.min.total_cmp(&a.min));
+    let mut band = score.and_then(|s| bands.iter().find(|b| s + 1e-9 >= b.min).copied());
+    let mut capped = false;
+    if !critical_failed.is_empty() {
+        if let (Some(b), Some(cap)) = (
+            band,
+            scoring
+                .critical_cap
+                .as_ref()
+                .and_then(|c| bands.iter().find(|b| &b.code == c)),
+        ) {
+            if b.min > cap.min {
+                band = Some(cap);
+                capped = true;
+            }
+        }
+    }
+    ScoreReport {
+        score,
+        max_score: scoring.max_score,
+        band: band.map(|b| BandRef {
+            code: b.code.clone(),
+            label: b.label.clone(),
+        }),
+        critical_failed,
+        capped,
+        sections,
+        items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Two sections, weights 2 and 1, max 100, bands 85/70/50/0, cap "tb".
+    fn template() -> Template {
+        serde_json::from_value(json!({
+            "code": "t", "title": "T",
+            "scoring": {"max_score": 100, "critical_cap": "tb", "bands": [
+                {"code": "tot", "label": "Tốt", "min": 85}, {"code": "kha", "label": "Khá", "min": 70},
+                {"code": "tb", "label": "Trung bình", "min": 50}, {"code": "yeu", "label": "Yếu", "min": 0}
+            ]},
+            "sections": [
+                {"id": "s1", "title": "S1", "weight": 2, "items": [
+                    {"id": "a", "type": "yes_no", "label": "A", "max_points": 10, "critical": true},
+                    {"id": "b", "type": "single_choice", "label": "B", "options": [
+                        {"value": "full", "label": "Đầy đủ", "points": 10}, {"value": "part", "label": "Một phần", "points": 5}, {"value": "none", "label": "Không", "points": 0}]},
+                    {"id": "c", "type": "yes_no", "label": "C (shown if A yes)", "max_points": 10, "visible_if": {"item": "a", "equals": "yes"}},
+                    {"id": "note", "type": "text", "label": "Ghi chú"}
+                ]},
+                {"id": "s2", "title": "S2", "items": [
+                    {"id": "d", "type": "rating", "label": "D", "scale": {"min": 1, "max": 5}, "max_points": 20},
+                    {"id": "e", "type": "multi_choice", "label": "E", "max_points": 10, "allow_na": true, "options": [
+                        {"value": "x", "label": "X", "points": 6}, {"value": "y", "label": "Y", "points": 6}]}
+                ]}
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn answers(pairs: &[(&str, Answer)]) -> Answers {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn everything_full_is_the_maximum() {
+        let r = score(
+            &template(),
+            &answers(&[
+                ("a", Answer::value(json!("yes"))),
+                ("b", Answer::value(json!("full"))),
+                ("c", Answer::value(json!("yes"))),
+                ("d", Answer::value(json!(5))),
+                ("e", Answer::value(json!(["x", "y"]))),
+            ]),
+        );
+        assert_eq!(r.score, Some(100.0));
+        assert_eq!(r.band.unwrap().code, "tot");
+        assert!(r.items.iter().all(|i| !i.fell_short));
+    }
+
+    #[test]
+    fn hand_computed_mixed_example() {
+        // s1: a yes 10/10, b part 5/10, c no 0/10 → 15/30 = 0.5
+        // s2: d = 4 → 20·(3/4) = 15/20, e = [x] → 6/10 → 21/30 = 0.7
+        // score = 100 · (2·0.5 + 1·0.7) / 3 = 56.67 → Trung bình
+        let r = score(
+            &template(),
+            &answers(&[
+                ("a", Answer::value(json!("yes"))),
+                ("b", Answer::value(json!("part"))),
+                ("c", Answer::value(json!("no"))),
+                ("d", Answer::value(json!(4))),
+                ("e", Answer::value(json!(["x"]))),
+            ]),
+        );
+        assert_eq!(r.score, Some(56.67));
+        assert_eq!(r.band.as_ref().unwrap().code, "tb");
+        assert_eq!(r.sections[0].points, 15.0);
+        assert_eq!(r.sections[0].max_points, 30.0);
+        assert_eq!(r.sections[1].points, 21.0);
+        let short: Vec<_> = r
+            .items
+            .iter()
+            .filter(|i| i.fell_short)
+            .map(|i| i.item_id.as_str())
+            .collect();
+        assert_eq!(short, ["b", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn hidden_and_not_applicable_items_leave_the_maximum() {
+        // a no → c hidden. s1: a 0/10, b full 10/10 → 10/20 = 0.5. e N/A.
+        // s2: d = 5 → 20/20 = 1. score = 100 · (2·0.5 + 1) / 3 = 66.67.
+        // a is critical and earned 0: band would be Trung bình anyway (no cap effect).
+        let r = score(
+            &template(),
+            &answers(&[
+                ("a", Answer::value(json!("no"))),
+                ("b", Answer::value(json!("full"))),
+                ("c", Answer::value(json!("yes"))),
+                ("d", Answer::value(json!(5))),
+                ("e", Answer::na()),
+            ]),
+        );
+        assert_eq!(r.score, Some(66.67));
+        let status = |id: &str| r.items.iter().find(|i| i.item_id == id).unwrap().status;
+        assert_eq!(status("c"), ItemStatus::Hidden);
+        assert_eq!(status("e"), ItemStatus::NotApplicable);
+        assert_eq!(status("note"), ItemStatus::Unscored);
+        assert_eq!(r.critical_failed, ["a"]);
+        assert!(!r.capped);
+    }
+
+    #[test]
+    fn unanswered_items_count_zero_of_their_maximum() {
+        // Only b answered (full): s1 = 10/20 (a unanswered, c hidden) = 0.5;
+        // s2: d, e unanswered → 0/30 = 0. score = 100 · (2·0.5 + 0) / 3 = 33.33 → Yếu.
+        let r = score(
+            &template(),
+            &answers(&[("b", Answer::value(json!("full")))]),
+        );
+        assert_eq!(r.score, Some(33.33));
+        assert_eq!(r.band.unwrap().code, "yeu");
+    }
+
+    #[test]
+    fn a_failed_critical_item_caps_the_band() {
+        // a no (critical, 0 points), c hidden; everything else full.
+        // s1: 10/20 = 0.5 ... make s1 heavier on b to get a high score:
+        let mut t = template();
+        t.sections[0].items[1].options.as_mut().unwrap()[0].points = Some(90.0);
+        // s1: a 0/10 + b 90/90 = 90/100 = 0.9; s2: 20/20 + 10/10 = 1. score = 100·(1.8+1)/3 = 93.33.
+        let r = score(
+            &t,
+            &answers(&[
+                ("a", Answer::value(json!("no"))),
+                ("b", Answer::value(json!("full"))),
+                ("d", Answer::value(json!(5))),
+                ("e", Answer::value(json!(["x", "y"]))),
+            ]),
+        );
+        assert_eq!(r.score, Some(93.33));
+        assert_eq!(r.band.unwrap().code, "tb");
+        assert!(r.capped);
+    }
+
+    #[test]
+    fn multi_choice_is_capped_at_its_maximum() {
+        let t = template();
+        let e = t.item("e").unwrap();
+        assert_eq!(
+            item_points(e, Some(&Answer::value(json!(["x", "y"])))),
+            (10.0, Some(10.0))
+        );
+    }
+}
