@@ -1,0 +1,3 @@
+//! Units inspected (đơn vị): provincial departments, communes, wards.
+
+pub mod fold;
