@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::audit::Actor;
 use crate::auth::{password, Role};
 use crate::config::Settings;
 use crate::startup::{open_database, Application};
@@ -43,6 +44,15 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits non-zero and names the first broken entry if any was altered.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -126,6 +136,19 @@ async fn run(command: Command, mut settings: Settings) -> Result<(), Box<dyn std
             Ok(())
         }
         Command::User(cmd) => user_command(cmd, settings).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let db = open_database(&settings).await?;
+            let result = db
+                .read(|c| crate::audit::store::verify(c).map_err(crate::db::DbError::from))
+                .await?;
+            match result {
+                Ok(n) => {
+                    println!("audit log intact: {n} entries verified");
+                    Ok(())
+                }
+                Err(b) => Err(format!("audit log broken at entry {}: {}", b.seq, b.reason).into()),
+            }
+        }
     }
 }
 
@@ -165,7 +188,7 @@ async fn user_command(
                 role,
                 password_hash,
             };
-            db.write(move |c| service::create(c, &new))
+            db.write(move |c| service::create(c, &Actor::cli(), &new))
                 .await
                 .map_err(describe)?;
             println!("created {role} {username}");
@@ -182,6 +205,7 @@ async fn user_command(
                 let user = store::find_by_username(c, &u)?.ok_or(UserError::NotFound)?;
                 service::update(
                     c,
+                    &Actor::cli(),
                     &user.id,
                     UserUpdate {
                         password_hash: Some(password_hash),

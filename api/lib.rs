@@ -4,6 +4,7 @@
 //! health, metrics, OpenAPI), `middleware`; `startup` builds the server and `cli` is the
 //! command line. See `docs/architecture.md`.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -36,6 +36,14 @@ impl CurrentUser {
         }
     }
 
+    /// Who this caller is, for the audit log.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor {
+            user_id: Some(self.user.id.clone()),
+            device_id: Some(self.device_id.clone()),
+        }
+    }
+
     pub fn require_admin(&self) -> Result<(), ApiError> {
         self.require(&[Role::Admin])
     }

@@ -50,4 +50,208 @@ diesel::table! {
 diesel::joinable!(devices -> users (user_id));
 diesel::joinable!(refresh_tokens -> devices (device_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, devices, refresh_tokens, login_attempts);
+diesel::table! {
+    units (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        name_folded -> Text,
+        kind -> Text,
+        parent_id -> Nullable<Text>,
+        address -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        name -> Text,
+        lead_id -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_members (team_id, user_id) {
+        team_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    templates (id) {
+        id -> Text,
+        code -> Text,
+        title -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    template_versions (id) {
+        id -> Text,
+        template_id -> Text,
+        number -> Nullable<Integer>,
+        status -> Text,
+        content -> Text,
+        content_hash -> Nullable<Text>,
+        created_by -> Text,
+        published_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rounds (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        template_version_id -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        due_on -> Date,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> Text,
+        round_id -> Text,
+        unit_id -> Text,
+        team_id -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> Text,
+        round_id -> Text,
+        unit_id -> Text,
+        team_id -> Text,
+        template_version_id -> Text,
+        status -> Text,
+        score -> Nullable<Double>,
+        band -> Nullable<Text>,
+        strengths -> Nullable<Text>,
+        shortcomings -> Nullable<Text>,
+        causes -> Nullable<Text>,
+        return_reason -> Nullable<Text>,
+        created_by -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    answers (inspection_id, item_id) {
+        inspection_id -> Text,
+        item_id -> Text,
+        value -> Nullable<Text>,
+        na -> Bool,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_device -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recommendations (id) {
+        id -> Text,
+        inspection_id -> Text,
+        content -> Text,
+        responsible_unit_id -> Nullable<Text>,
+        responsible -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        follow_up -> Text,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        inspection_id -> Text,
+        item_id -> Nullable<Text>,
+        author_id -> Text,
+        body -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_events (id) {
+        id -> Text,
+        inspection_id -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        actor_id -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        device_id -> Nullable<Text>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(assignments -> rounds (round_id));
+diesel::joinable!(answers -> inspections (inspection_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    teams,
+    team_members,
+    templates,
+    template_versions,
+    rounds,
+    assignments,
+    inspections,
+    answers,
+    recommendations,
+    comments,
+    inspection_events,
+    audit_log,
+    users,
+    devices,
+    refresh_tokens,
+    login_attempts,
+);

@@ -69,7 +69,10 @@ pub async fn load(db: &Db) -> Result<Vec<CreatedAccount>, UserError> {
             role: *role,
             password_hash,
         };
-        match db.write(move |c| service::create(c, &new)).await {
+        match db
+            .write(move |c| service::create(c, &crate::audit::Actor::cli(), &new))
+            .await
+        {
             Ok(_) => created.push(CreatedAccount {
                 username: (*username).into(),
                 role: *role,

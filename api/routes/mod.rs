@@ -8,7 +8,7 @@ pub mod openapi;
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::{auth, users};
+use crate::{audit, auth, users};
 
 pub use fallback::{no_route, RouteIndex};
 pub use openapi::ApiDoc;
@@ -30,7 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::routes::update_user::update_user)
                 .service(users::routes::devices::list_devices)
                 .service(users::routes::devices::revoke_devices)
-                .service(users::routes::devices::revoke_device),
+                .service(users::routes::devices::revoke_device)
+                .service(audit::routes::list_audit::list_audit),
         );
 }
 

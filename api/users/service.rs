@@ -1,6 +1,7 @@
 //! User management rules: creating users, changing role, disabling, resetting passwords.
 //! Shared by the HTTP handlers, the CLI and the demo loader.
 
+use crate::audit::{self, Actor};
 use crate::auth::{password, sessions, Role};
 use crate::db::{self, DbConn, DbError};
 use crate::error::FieldError;
@@ -47,7 +48,7 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
-pub fn create(conn: &mut DbConn, u: &NewUser) -> Result<UserRow, UserError> {
+pub fn create(conn: &mut DbConn, actor: &Actor, u: &NewUser) -> Result<UserRow, UserError> {
     if store::find_by_username(conn, &u.username)?.is_some() {
         return Err(UserError::UsernameTaken);
     }
@@ -75,7 +76,29 @@ pub fn create(conn: &mut DbConn, u: &NewUser) -> Result<UserRow, UserError> {
         ) => UserError::UsernameTaken,
         e => e.into(),
     })?;
-    store::find_by_id(conn, &id)?.ok_or(UserError::NotFound)
+    let row = store::find_by_id(conn, &id)?.ok_or(UserError::NotFound)?;
+    audit::append(
+        conn,
+        actor,
+        "create",
+        "user",
+        &id,
+        None,
+        Some(&audit_view(&row, false)),
+    )?;
+    Ok(row)
+}
+
+/// What the audit log keeps of a user: never the password hash, only that it changed.
+fn audit_view(u: &UserRow, password_changed: bool) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "username": u.username, "full_name": u.full_name, "role": u.role,
+        "disabled": u.disabled, "version": u.version,
+    });
+    if password_changed {
+        v["password_changed"] = serde_json::Value::Bool(true);
+    }
+    v
 }
 
 #[derive(Default)]
@@ -89,7 +112,12 @@ pub struct UserUpdate {
     pub expected_version: Option<i64>,
 }
 
-pub fn update(conn: &mut DbConn, id: &str, u: UserUpdate) -> Result<UserRow, UserError> {
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    u: UserUpdate,
+) -> Result<UserRow, UserError> {
     let current = store::find_by_id(conn, id)?.ok_or(UserError::NotFound)?;
     if let Some(v) = u.expected_version {
         if v != current.version {
@@ -109,7 +137,8 @@ pub fn update(conn: &mut DbConn, id: &str, u: UserUpdate) -> Result<UserRow, Use
     {
         return Err(UserError::LastAdmin);
     }
-    let ends_sessions = u.disabled == Some(true) || u.password_hash.is_some();
+    let password_changed = u.password_hash.is_some();
+    let ends_sessions = u.disabled == Some(true) || password_changed;
     let changes = store::UserChanges {
         full_name: u.full_name,
         role: u.role.map(|r| r.as_str().to_owned()),
@@ -123,5 +152,31 @@ pub fn update(conn: &mut DbConn, id: &str, u: UserUpdate) -> Result<UserRow, Use
         // A disabled account or a reset password must not keep working on some phone.
         sessions::revoke_all_devices(conn, id)?;
     }
-    store::find_by_id(conn, id)?.ok_or(UserError::NotFound)
+    let row = store::find_by_id(conn, id)?.ok_or(UserError::NotFound)?;
+    audit::append(
+        conn,
+        actor,
+        "update",
+        "user",
+        id,
+        Some(&audit_view(&current, false)),
+        Some(&audit_view(&row, password_changed)),
+    )?;
+    Ok(row)
+}
+
+/// Signs a user out of every device, recorded in the audit log.
+pub fn revoke_devices(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<usize, UserError> {
+    store::find_by_id(conn, id)?.ok_or(UserError::NotFound)?;
+    let n = sessions::revoke_all_devices(conn, id)?;
+    audit::append(
+        conn,
+        actor,
+        "revoke_devices",
+        "user",
+        id,
+        None,
+        Some(&serde_json::json!({"revoked": n})),
+    )?;
+    Ok(n)
 }

@@ -140,7 +140,7 @@ impl TestApp {
         };
         let row = self
             .db
-            .write(move |c| service::create(c, &new))
+            .write(move |c| service::create(c, &kiemtra::audit::Actor::cli(), &new))
             .await
             .expect("create user");
         (row.id, plain)

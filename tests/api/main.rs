@@ -4,6 +4,7 @@
 mod helpers;
 mod pg;
 
+mod audit;
 mod auth;
 mod cli;
 mod errors;

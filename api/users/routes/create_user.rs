@@ -81,7 +81,11 @@ pub async fn create_user(
         role,
         password_hash,
     };
-    let user = state.db.write(move |c| service::create(c, &new)).await?;
+    let actor = me.actor();
+    let user = state
+        .db
+        .write(move |c| service::create(c, &actor, &new))
+        .await?;
     Ok(HttpResponse::Created().json(CreatedUser {
         user: UserView::from(&user),
         generated_password: generated,

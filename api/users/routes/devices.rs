@@ -60,12 +60,10 @@ pub async fn revoke_devices(
 ) -> Result<HttpResponse, ApiError> {
     me.require_admin()?;
     let id = parse_id(&id)?;
+    let actor = me.actor();
     let revoked = state
         .db
-        .write(move |c| {
-            store::find_by_id(c, &id)?.ok_or(UserError::NotFound)?;
-            Ok::<_, UserError>(sessions::revoke_all_devices(c, &id)?)
-        })
+        .write(move |c| crate::users::service::revoke_devices(c, &actor, &id))
         .await?;
     Ok(HttpResponse::Ok().json(RevokedDevices { revoked }))
 }
@@ -89,6 +87,7 @@ pub async fn revoke_device(
     me.require_admin()?;
     let (user_id, device_id) = path.into_inner();
     let (user_id, device_id) = (parse_id(&user_id)?, parse_id(&device_id)?);
+    let actor = me.actor();
     state
         .db
         .write(move |c| {
@@ -97,6 +96,15 @@ pub async fn revoke_device(
                 _ => return Err(UserError::NotFound),
             }
             sessions::revoke_device(c, &device_id, db::now())?;
+            crate::audit::append(
+                c,
+                &actor,
+                "revoke_device",
+                "user",
+                &user_id,
+                None,
+                Some(&serde_json::json!({"device": device_id})),
+            )?;
             Ok(())
         })
         .await?;

@@ -85,9 +85,10 @@ pub async fn update_user(
         password_hash,
         expected_version: b.version,
     };
+    let actor = me.actor();
     let user = state
         .db
-        .write(move |c| service::update(c, &id, update))
+        .write(move |c| service::update(c, &actor, &id, update))
         .await?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }

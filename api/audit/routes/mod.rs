@@ -1,0 +1,3 @@
+//! `GET /api/v1/audit` for administrators.
+
+pub mod list_audit;

@@ -1,0 +1,162 @@
+//! Appending to and reading the audit log. Appends happen inside the caller's transaction, so
+//! an entry exists exactly when its change committed.
+
+use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::chain::{self, Entry, GENESIS};
+use crate::db::schema::audit_log;
+use crate::db::{self, DbConn};
+
+/// Who made a change: a signed-in user on a device, or the command line (`None`).
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub device_id: Option<String>,
+}
+
+impl Actor {
+    pub fn cli() -> Self {
+        Actor::default()
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub device_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRow {
+    pub fn entry(&self) -> Entry {
+        Entry {
+            seq: self.seq,
+            at: self.at,
+            actor_id: self.actor_id.clone(),
+            device_id: self.device_id.clone(),
+            action: self.action.clone(),
+            entity: self.entity.clone(),
+            entity_id: self.entity_id.clone(),
+            before: self.before.clone(),
+            after: self.after.clone(),
+        }
+    }
+}
+
+// Writers on PostgreSQL take this transaction-scoped lock before reading the chain's head,
+// so two transactions never chain onto the same entry. (SQLite writers are serialized.)
+const PG_AUDIT_LOCK: i64 = 0x0061_7564_6974;
+
+/// Records one change. `before`/`after` are the entity's state as JSON (`None` for a create or
+/// a delete).
+pub fn append(
+    conn: &mut DbConn,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_xact_lock({PG_AUDIT_LOCK})"))?;
+    }
+    let head: Option<(i64, String)> = audit_log::table
+        .order(audit_log::seq.desc())
+        .select((audit_log::seq, audit_log::hash))
+        .first(conn)
+        .optional()?;
+    let (seq, prev_hash) = head.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h));
+    let entry = Entry {
+        seq,
+        at: db::now(),
+        actor_id: actor.user_id.clone(),
+        device_id: actor.device_id.clone(),
+        action: action.to_owned(),
+        entity: entity.to_owned(),
+        entity_id: entity_id.to_owned(),
+        before: before.map(Value::to_string),
+        after: after.map(Value::to_string),
+    };
+    let hash = chain::hash(&prev_hash, &entry);
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::seq.eq(entry.seq),
+            audit_log::at.eq(entry.at),
+            audit_log::actor_id.eq(&entry.actor_id),
+            audit_log::device_id.eq(&entry.device_id),
+            audit_log::action.eq(&entry.action),
+            audit_log::entity.eq(&entry.entity),
+            audit_log::entity_id.eq(&entry.entity_id),
+            audit_log::before.eq(&entry.before),
+            audit_log::after.eq(&entry.after),
+            audit_log::prev_hash.eq(&prev_hash),
+            audit_log::hash.eq(&hash),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_id: Option<String>,
+    /// Entries with `seq` above this.
+    pub after_seq: i64,
+    pub limit: i64,
+}
+
+pub fn list(conn: &mut DbConn, f: &AuditFilter) -> QueryResult<Vec<AuditRow>> {
+    let mut q = audit_log::table
+        .filter(audit_log::seq.gt(f.after_seq))
+        .into_boxed();
+    if let Some(e) = &f.entity {
+        q = q.filter(audit_log::entity.eq(e.clone()));
+    }
+    if let Some(id) = &f.entity_id {
+        q = q.filter(audit_log::entity_id.eq(id.clone()));
+    }
+    if let Some(a) = &f.actor_id {
+        q = q.filter(audit_log::actor_id.eq(a.clone()));
+    }
+    q.order(audit_log::seq.asc())
+        .limit(f.limit)
+        .select(AuditRow::as_select())
+        .load(conn)
+}
+
+/// Verifies the whole chain, a page at a time.
+pub fn verify(conn: &mut DbConn) -> QueryResult<Result<usize, chain::Broken>> {
+    let mut verifier = chain::Verifier::default();
+    let mut after = 0;
+    loop {
+        let filter = AuditFilter {
+            entity: None,
+            entity_id: None,
+            actor_id: None,
+            after_seq: after,
+            limit: 1000,
+        };
+        let page = list(conn, &filter)?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for row in &page {
+            if let Err(broken) = verifier.check(&row.entry(), &row.prev_hash, &row.hash) {
+                return Ok(Err(broken));
+            }
+        }
+    }
+    Ok(Ok(verifier.checked()))
+}

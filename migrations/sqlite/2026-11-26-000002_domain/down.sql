@@ -1,0 +1,13 @@
+DROP TABLE audit_log;
+DROP TABLE inspection_events;
+DROP TABLE comments;
+DROP TABLE recommendations;
+DROP TABLE answers;
+DROP TABLE inspections;
+DROP TABLE assignments;
+DROP TABLE rounds;
+DROP TABLE template_versions;
+DROP TABLE templates;
+DROP TABLE team_members;
+DROP TABLE teams;
+DROP TABLE units;
