@@ -137,6 +137,42 @@ impl Db {
         conn.transaction(f)
     }
 
+    /// Runs `f` in a transaction that is always rolled back: a dry run that sees exactly what
+    /// the real run would, and leaves nothing behind.
+    pub async fn rehearse<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError>
+            + From<diesel::result::Error>
+            + From<actix_web::error::BlockingError>
+            + Send
+            + 'static,
+    {
+        let db = self.clone();
+        web::block(move || {
+            // The transaction's error type carries the real outcome out of the rollback.
+            struct Undo<T, E>(Result<T, E>);
+            impl<T, E: From<diesel::result::Error>> From<diesel::result::Error> for Undo<T, E> {
+                fn from(e: diesel::result::Error) -> Self {
+                    Undo(Err(E::from(e)))
+                }
+            }
+            use diesel::Connection;
+            let mut conn = db.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
+            let _guard = match db.backend {
+                Backend::Sqlite => Some(db.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+                Backend::Postgres => None,
+            };
+            let conn: &mut DbConn = &mut conn;
+            match conn.transaction::<(), Undo<T, E>, _>(|c| Err(Undo(f(c)))) {
+                Err(Undo(outcome)) => outcome,
+                Ok(()) => Err(E::from(DbError::Blocking)),
+            }
+        })
+        .await?
+    }
+
     /// Is the database answering? For `/readyz`.
     pub async fn ping(&self) -> Result<(), DbError> {
         self.read(|conn| conn.batch_execute("SELECT 1").map_err(DbError::from))

@@ -8,7 +8,7 @@ pub mod openapi;
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::{audit, auth, users};
+use crate::{audit, auth, units, users};
 
 pub use fallback::{no_route, RouteIndex};
 pub use openapi::ApiDoc;
@@ -31,7 +31,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::routes::devices::list_devices)
                 .service(users::routes::devices::revoke_devices)
                 .service(users::routes::devices::revoke_device)
-                .service(audit::routes::list_audit::list_audit),
+                .service(audit::routes::list_audit::list_audit)
+                .service(units::routes::import_units::import_units)
+                .service(units::routes::list_units::list_units)
+                .service(units::routes::create_unit::create_unit)
+                .service(units::routes::get_unit::get_unit)
+                .service(units::routes::update_unit::update_unit)
+                .service(units::routes::delete_unit::delete_unit),
         );
 }
 

@@ -21,6 +21,7 @@ use crate::error::{Problem, ProblemField};
         (name = "auth", description = "Sign in, refresh, sign out"),
         (name = "users", description = "Who is signed in; user management (administrators)"),
         (name = "operations", description = "Health, readiness, metrics"),
+        (name = "units", description = "Units inspected (đơn vị): sở, ban, ngành; xã; phường"),
         (name = "audit", description = "The hash-chained audit log (administrators)"),
     )
 )]

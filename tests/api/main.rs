@@ -9,4 +9,5 @@ mod auth;
 mod cli;
 mod errors;
 mod operations;
+mod units;
 mod users;

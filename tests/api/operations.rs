@@ -128,6 +128,12 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/users/{id}/devices", "delete"),
         ("/api/v1/users/{id}/devices/{device}", "delete"),
         ("/api/v1/audit", "get"),
+        ("/api/v1/units", "get"),
+        ("/api/v1/units", "post"),
+        ("/api/v1/units/import", "post"),
+        ("/api/v1/units/{id}", "get"),
+        ("/api/v1/units/{id}", "patch"),
+        ("/api/v1/units/{id}", "delete"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
