@@ -59,6 +59,9 @@ pub enum DbError {
     Migration(String),
     #[error("blocking task panicked or was cancelled")]
     Blocking,
+    /// A stored document that no longer parses: a bug or a hand edit, never client input.
+    #[error("stored data unreadable: {0}")]
+    Corrupt(String),
 }
 
 impl From<actix_web::error::BlockingError> for DbError {

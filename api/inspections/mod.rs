@@ -1,3 +1,7 @@
-//! Inspections (phiếu kiểm tra): one per unit per round, their answers, findings and review.
+//! Inspections (phiếu kiểm tra): one per unit per round, their answers, findings,
+//! recommendations, comments and review.
 
+pub mod routes;
+pub mod service;
+pub mod store;
 pub mod workflow;

@@ -8,7 +8,7 @@ pub mod openapi;
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::{audit, auth, units, users};
+use crate::{audit, auth, inspections, rounds, teams, templates, units, users};
 
 pub use fallback::{no_route, RouteIndex};
 pub use openapi::ApiDoc;
@@ -37,7 +37,38 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(units::routes::create_unit::create_unit)
                 .service(units::routes::get_unit::get_unit)
                 .service(units::routes::update_unit::update_unit)
-                .service(units::routes::delete_unit::delete_unit),
+                .service(units::routes::delete_unit::delete_unit)
+                .service(teams::routes::teams::list_teams)
+                .service(teams::routes::teams::create_team)
+                .service(teams::routes::teams::get_team)
+                .service(teams::routes::teams::update_team)
+                .service(teams::routes::teams::delete_team)
+                .service(templates::routes::schemas::get_schema)
+                .service(templates::routes::templates::list_templates)
+                .service(templates::routes::templates::create_template)
+                .service(templates::routes::templates::get_template)
+                .service(templates::routes::templates::save_draft)
+                .service(templates::routes::templates::publish_template)
+                .service(templates::routes::templates::get_template_version)
+                .service(rounds::routes::rounds::list_rounds)
+                .service(rounds::routes::rounds::create_round)
+                .service(rounds::routes::rounds::get_round)
+                .service(rounds::routes::rounds::update_round)
+                .service(rounds::routes::rounds::list_assignments)
+                .service(rounds::routes::rounds::assign_units)
+                .service(rounds::routes::rounds::unassign_unit)
+                .service(inspections::routes::inspections::create_inspection)
+                .service(inspections::routes::inspections::list_inspections)
+                .service(inspections::routes::inspections::get_inspection)
+                .service(inspections::routes::inspections::update_findings)
+                .service(inspections::routes::inspections::save_answers)
+                .service(inspections::routes::review::submit_inspection)
+                .service(inspections::routes::review::return_inspection)
+                .service(inspections::routes::review::approve_inspection)
+                .service(inspections::routes::recommendations::add_recommendation)
+                .service(inspections::routes::recommendations::update_recommendation)
+                .service(inspections::routes::comments::list_comments)
+                .service(inspections::routes::comments::add_comment),
         );
 }
 

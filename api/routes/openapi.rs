@@ -22,6 +22,10 @@ use crate::error::{Problem, ProblemField};
         (name = "users", description = "Who is signed in; user management (administrators)"),
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "units", description = "Units inspected (đơn vị): sở, ban, ngành; xã; phường"),
+        (name = "teams", description = "Inspection teams (đoàn kiểm tra)"),
+        (name = "templates", description = "Checklist templates (phiếu kiểm tra), their versions, and the JSON Schemas"),
+        (name = "rounds", description = "Inspection rounds (đợt kiểm tra) and assignments of units to teams"),
+        (name = "inspections", description = "Inspections (phiếu kiểm tra): answers, findings, recommendations, comments, review"),
         (name = "audit", description = "The hash-chained audit log (administrators)"),
     )
 )]

@@ -323,7 +323,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    pub const DEFAULT_2026: &str = include_str!("../../schemas/templates/dvcq-2026.json");
+    use crate::templates::DEFAULT_2026;
 
     fn base() -> Value {
         json!({

@@ -1,0 +1,651 @@
+//! Inspection rules, tying the pure parts together: scope, the review state machine, answer
+//! validation and scoring. Each function runs inside the caller's transaction and audits
+//! what it changes.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::store::{self, InspectionRow, RecommendationRow};
+use super::workflow::{self, Action, Refusal, Standing, Status};
+use crate::audit::{self, Actor};
+use crate::auth::Role;
+use crate::db::schema::{answers, comments, inspection_events, inspections, recommendations};
+use crate::db::{self, DbConn};
+use crate::domain::{DomainError, Faults};
+use crate::scope::Scope;
+use crate::templates::answers::{check_answers, check_submission};
+use crate::templates::model::{Answers, Template};
+use crate::templates::scoring::{score, ScoreReport};
+
+/// The inspection if the caller may see it; "not found" otherwise, so that nobody learns
+/// what exists outside their scope.
+pub fn visible(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+) -> Result<(InspectionRow, String), DomainError> {
+    let row = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
+    let round_status = store::round_status(conn, &row.round_id)?;
+    if !scope.sees(&row.team_id, &round_status) {
+        return Err(DomainError::NotFound);
+    }
+    Ok((row, round_status))
+}
+
+/// The caller's standing for changing this inspection: viewers are refused (403), and only
+/// administrators change inspections of rounds that are not open.
+fn writer(scope: &Scope, row: &InspectionRow, round_status: &str) -> Result<Standing, DomainError> {
+    let standing = scope
+        .standing(&row.team_id)
+        .ok_or(if scope.role == Role::Viewer {
+            DomainError::Forbidden
+        } else {
+            DomainError::NotFound
+        })?;
+    if round_status != "open" && standing != Standing::Admin {
+        return Err(DomainError::conflict(
+            "round_not_open",
+            "The round is not open; its inspections cannot change.",
+            "Đợt kiểm tra không ở trạng thái mở; không thể thay đổi phiếu.",
+        ));
+    }
+    Ok(standing)
+}
+
+fn status_of(row: &InspectionRow) -> Status {
+    Status::parse(&row.status).unwrap_or(Status::Draft)
+}
+
+fn editable(row: &InspectionRow) -> Result<(), DomainError> {
+    match status_of(row) {
+        s if s.editable() => Ok(()),
+        Status::Approved => Err(DomainError::conflict("inspection_read_only", "The inspection is approved and can no longer change.", "Phiếu kiểm tra đã được duyệt, không thể sửa.")),
+        _ => Err(DomainError::conflict("inspection_submitted", "The inspection is submitted for review; it can change again only if the lead returns it.", "Phiếu đã gửi duyệt; chỉ sửa được khi trưởng đoàn trả lại.")),
+    }
+}
+
+pub fn template_of(conn: &mut DbConn, row: &InspectionRow) -> Result<Template, DomainError> {
+    crate::templates::service::published_template(conn, &row.template_version_id).map(|(_, t)| t)
+}
+
+pub fn report(
+    conn: &mut DbConn,
+    row: &InspectionRow,
+) -> Result<(Answers, ScoreReport), DomainError> {
+    let t = template_of(conn, row)?;
+    let a = store::answers_of(&store::answer_rows(conn, &row.id)?);
+    let r = score(&t, &a);
+    Ok((a, r))
+}
+
+fn bump(
+    conn: &mut DbConn,
+    row: &InspectionRow,
+    report: Option<&ScoreReport>,
+) -> Result<InspectionRow, DomainError> {
+    let now = db::now();
+    let q = diesel::update(inspections::table.find(&row.id));
+    match report {
+        Some(r) => q
+            .set((
+                inspections::score.eq(r.score),
+                inspections::band.eq(r.band.as_ref().map(|b| b.code.clone())),
+                inspections::version.eq(row.version + 1),
+                inspections::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        None => q
+            .set((
+                inspections::version.eq(row.version + 1),
+                inspections::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+    };
+    store::find(conn, &row.id)?.ok_or(DomainError::NotFound)
+}
+
+/// Starts the inspection of a unit in a round. Idempotent by id: creating the same id again
+/// returns it (`false`: not created now), so an offline device can retry safely.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    round_id: &str,
+    unit_id: &str,
+) -> Result<(InspectionRow, bool), DomainError> {
+    if let Some(existing) = store::find(conn, id)? {
+        let round_status = store::round_status(conn, &existing.round_id)?;
+        if existing.round_id == round_id
+            && existing.unit_id == unit_id
+            && scope.sees(&existing.team_id, &round_status)
+        {
+            return Ok((existing, false));
+        }
+        return Err(DomainError::conflict(
+            "id_taken",
+            "This id is already used for another inspection.",
+            "Mã này đã được dùng cho phiếu kiểm tra khác.",
+        ));
+    }
+    let round = crate::rounds::store::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
+    let assignment =
+        crate::rounds::store::assignment(conn, round_id, unit_id)?.ok_or(DomainError::NotFound)?;
+    if !scope.sees(&assignment.team_id, &round.status) {
+        return Err(DomainError::NotFound);
+    }
+    let standing = scope
+        .standing(&assignment.team_id)
+        .ok_or(DomainError::Forbidden)?;
+    if round.status != "open" && standing != Standing::Admin {
+        return Err(DomainError::conflict(
+            "round_not_open",
+            "The round is not open.",
+            "Đợt kiểm tra chưa mở hoặc đã đóng.",
+        ));
+    }
+    if let Some(other) = store::find_for_unit(conn, round_id, unit_id)? {
+        return Err(DomainError::conflict(
+            "inspection_exists",
+            format!(
+                "This unit already has an inspection in this round: {}.",
+                other.id
+            ),
+            format!("Đơn vị đã có phiếu kiểm tra trong đợt này: {}.", other.id),
+        ));
+    }
+    let now = db::now();
+    diesel::insert_into(inspections::table)
+        .values((
+            inspections::id.eq(id),
+            inspections::round_id.eq(round_id),
+            inspections::unit_id.eq(unit_id),
+            inspections::team_id.eq(&assignment.team_id),
+            inspections::template_version_id.eq(&round.template_version_id),
+            inspections::status.eq(Status::Draft.as_str()),
+            inspections::created_by.eq(&scope.user_id),
+            inspections::version.eq(1),
+            inspections::created_at.eq(now),
+            inspections::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let row = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
+    let (_, r) = report(conn, &row)?;
+    let row = bump(conn, &row, Some(&r))?;
+    audit::append(
+        conn,
+        actor,
+        "create",
+        "inspection",
+        id,
+        None,
+        Some(&json!({"round_id": round_id, "unit_id": unit_id, "team_id": row.team_id})),
+    )?;
+    Ok((row, true))
+}
+
+/// Saves some answers (`value: null` clears one). Types, options, ranges and visibility are
+/// checked now; required items and evidence only at submission.
+pub fn save_answers(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    changed: &Answers,
+    expected_version: Option<i64>,
+) -> Result<InspectionRow, DomainError> {
+    let (row, round_status) = visible(conn, scope, id)?;
+    writer(scope, &row, &round_status)?;
+    editable(&row)?;
+    DomainError::check_version(expected_version, row.version)?;
+    let template = template_of(conn, &row)?;
+    let current_rows = store::answer_rows(conn, id)?;
+    let current = store::answers_of(&current_rows);
+    let mut merged = current.clone();
+    for (k, v) in changed {
+        merged.insert(k.clone(), v.clone());
+    }
+    let faults = check_answers(&template, changed, &merged);
+    if !faults.is_empty() {
+        return Err(DomainError::Invalid(faults));
+    }
+    let now = db::now();
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
+    for (item, answer) in changed {
+        let old = current_rows.iter().find(|r| &r.item_id == item);
+        before.insert(
+            item.clone(),
+            current.get(item).map_or(Value::Null, |a| json!(a)),
+        );
+        after.insert(item.clone(), json!(answer));
+        let unanswered = !answer.na && answer.value.is_null();
+        match (old, unanswered) {
+            (None, true) => {}
+            (Some(_), true) => {
+                diesel::delete(answers::table.find((id, item))).execute(conn)?;
+            }
+            (Some(o), false) => {
+                diesel::update(answers::table.find((id, item)))
+                    .set((
+                        answers::value
+                            .eq((!answer.value.is_null()).then(|| answer.value.to_string())),
+                        answers::na.eq(answer.na),
+                        answers::version.eq(o.version + 1),
+                        answers::updated_by.eq(actor.user_id.clone().unwrap_or_default()),
+                        answers::updated_device.eq(&actor.device_id),
+                        answers::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            (None, false) => {
+                diesel::insert_into(answers::table)
+                    .values((
+                        answers::inspection_id.eq(id),
+                        answers::item_id.eq(item),
+                        answers::value
+                            .eq((!answer.value.is_null()).then(|| answer.value.to_string())),
+                        answers::na.eq(answer.na),
+                        answers::version.eq(1),
+                        answers::updated_by.eq(actor.user_id.clone().unwrap_or_default()),
+                        answers::updated_device.eq(&actor.device_id),
+                        answers::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
+    let r = score(&template, &merged);
+    let new = bump(conn, &row, Some(&r))?;
+    audit::append(
+        conn,
+        actor,
+        "answer",
+        "inspection",
+        id,
+        Some(&Value::Object(before)),
+        Some(&Value::Object(after)),
+    )?;
+    Ok(new)
+}
+
+pub struct Findings {
+    pub strengths: Option<String>,
+    pub shortcomings: Option<String>,
+    pub causes: Option<String>,
+}
+
+/// Writes the findings (ưu điểm, hạn chế, nguyên nhân); absent fields keep their value.
+pub fn update_findings(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    f: &Findings,
+    expected_version: Option<i64>,
+) -> Result<InspectionRow, DomainError> {
+    let (row, round_status) = visible(conn, scope, id)?;
+    writer(scope, &row, &round_status)?;
+    editable(&row)?;
+    DomainError::check_version(expected_version, row.version)?;
+    let mut faults = Faults::default();
+    for (p, v) in [
+        ("/strengths", &f.strengths),
+        ("/shortcomings", &f.shortcomings),
+        ("/causes", &f.causes),
+    ] {
+        if v.as_ref().is_some_and(|t| t.chars().count() > 50_000) {
+            faults.push(
+                p,
+                "too_long",
+                "At most 50,000 characters.",
+                "Tối đa 50.000 ký tự.",
+            );
+        }
+    }
+    faults.finish()?;
+    let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+    diesel::update(inspections::table.find(id))
+        .set((
+            inspections::strengths.eq(pick(&f.strengths, &row.strengths)),
+            inspections::shortcomings.eq(pick(&f.shortcomings, &row.shortcomings)),
+            inspections::causes.eq(pick(&f.causes, &row.causes)),
+        ))
+        .execute(conn)?;
+    let new = bump(conn, &row, None)?;
+    let view = |r: &InspectionRow| json!({"strengths": r.strengths, "shortcomings": r.shortcomings, "causes": r.causes});
+    audit::append(
+        conn,
+        actor,
+        "findings",
+        "inspection",
+        id,
+        Some(&view(&row)),
+        Some(&view(&new)),
+    )?;
+    Ok(new)
+}
+
+/// Moves the inspection through review. Submitting checks required items and evidence;
+/// approving needs the team's lead (or an administrator).
+pub fn act(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    action: Action,
+    reason: Option<&str>,
+    photos: &HashMap<String, usize>,
+) -> Result<InspectionRow, DomainError> {
+    let (row, round_status) = visible(conn, scope, id)?;
+    let standing = writer(scope, &row, &round_status)?;
+    let from = status_of(&row);
+    let to = workflow::transition(from, action, standing, reason).map_err(|r| match r {
+        Refusal::NotAllowed => DomainError::Forbidden,
+        Refusal::ReasonRequired => DomainError::invalid(
+            "/reason",
+            "reason_required",
+            "Say why the inspection is returned.",
+            "Hãy nêu lý do trả lại phiếu.",
+        ),
+        Refusal::InvalidTransition { from, action } => DomainError::conflict(
+            "invalid_transition",
+            format!(
+                "An inspection that is {} cannot be {}.",
+                from.as_str(),
+                match action {
+                    Action::Submit => "submitted",
+                    Action::Return => "returned",
+                    Action::Approve => "approved",
+                }
+            ),
+            format!(
+                "Phiếu ở trạng thái {} không thể {}.",
+                from.as_str(),
+                match action {
+                    Action::Submit => "gửi duyệt",
+                    Action::Return => "trả lại",
+                    Action::Approve => "duyệt",
+                }
+            ),
+        ),
+    })?;
+    if action == Action::Submit {
+        let (answers, _) = report(conn, &row)?;
+        let template = template_of(conn, &row)?;
+        let missing = check_submission(&template, &answers, photos);
+        if !missing.is_empty() {
+            return Err(DomainError::Invalid(missing));
+        }
+    }
+    let now = db::now();
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    diesel::update(inspections::table.find(id))
+        .set((
+            inspections::status.eq(to.as_str()),
+            inspections::return_reason.eq(if to == Status::Returned { reason } else { None }),
+            inspections::submitted_at.eq(if to == Status::Submitted {
+                Some(now)
+            } else {
+                row.submitted_at
+            }),
+            inspections::approved_at.eq(if to == Status::Approved {
+                Some(now)
+            } else {
+                None
+            }),
+            inspections::approved_by.eq(if to == Status::Approved {
+                Some(scope.user_id.clone())
+            } else {
+                None
+            }),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(inspection_events::table)
+        .values((
+            inspection_events::id.eq(db::new_id()),
+            inspection_events::inspection_id.eq(id),
+            inspection_events::from_status.eq(from.as_str()),
+            inspection_events::to_status.eq(to.as_str()),
+            inspection_events::actor_id.eq(&scope.user_id),
+            inspection_events::reason.eq(reason),
+            inspection_events::at.eq(now),
+        ))
+        .execute(conn)?;
+    let new = bump(conn, &row, None)?;
+    audit::append(
+        conn,
+        actor,
+        "transition",
+        "inspection",
+        id,
+        Some(&json!({"status": from.as_str()})),
+        Some(&json!({"status": to.as_str(), "reason": reason})),
+    )?;
+    Ok(new)
+}
+
+pub struct RecommendationInput {
+    pub content: Option<String>,
+    pub responsible_unit_id: Option<String>,
+    pub responsible: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub follow_up: Option<String>,
+}
+
+const FOLLOW_UP: [&str; 3] = ["open", "in_progress", "done"];
+
+fn check_recommendation(
+    conn: &mut DbConn,
+    r: &RecommendationInput,
+    creating: bool,
+) -> Result<(), DomainError> {
+    let mut f = Faults::default();
+    if creating || r.content.is_some() {
+        f.text("/content", r.content.as_deref().unwrap_or(""), 10_000);
+    }
+    if let Some(u) = &r.responsible_unit_id {
+        if crate::units::store::find(conn, u)?.is_none() {
+            f.push(
+                "/responsible_unit_id",
+                "unknown_unit",
+                "No such unit.",
+                "Không có đơn vị này.",
+            );
+        }
+    }
+    if r.follow_up
+        .as_ref()
+        .is_some_and(|s| !FOLLOW_UP.contains(&s.as_str()))
+    {
+        f.push(
+            "/follow_up",
+            "invalid_follow_up",
+            "One of open, in_progress, done.",
+            "Một trong: open, in_progress, done.",
+        );
+    }
+    f.finish()
+}
+
+/// Adds a recommendation (kiến nghị) while the inspection is editable. Idempotent by id.
+pub fn add_recommendation(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    inspection_id: &str,
+    id: &str,
+    r: &RecommendationInput,
+) -> Result<RecommendationRow, DomainError> {
+    let (row, round_status) = visible(conn, scope, inspection_id)?;
+    writer(scope, &row, &round_status)?;
+    if let Some(existing) = store::find_recommendation(conn, id)? {
+        return if existing.inspection_id == inspection_id {
+            Ok(existing)
+        } else {
+            Err(DomainError::conflict(
+                "id_taken",
+                "This id is already used.",
+                "Mã này đã được sử dụng.",
+            ))
+        };
+    }
+    editable(&row)?;
+    check_recommendation(conn, r, true)?;
+    let now = db::now();
+    diesel::insert_into(recommendations::table)
+        .values((
+            recommendations::id.eq(id),
+            recommendations::inspection_id.eq(inspection_id),
+            recommendations::content.eq(r.content.as_deref().unwrap_or("").trim()),
+            recommendations::responsible_unit_id.eq(&r.responsible_unit_id),
+            recommendations::responsible.eq(&r.responsible),
+            recommendations::due_on.eq(r.due_on),
+            recommendations::follow_up.eq(r.follow_up.as_deref().unwrap_or("open")),
+            recommendations::version.eq(1),
+            recommendations::created_by.eq(&scope.user_id),
+            recommendations::created_at.eq(now),
+            recommendations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    bump(conn, &row, None)?;
+    let rec = store::find_recommendation(conn, id)?.ok_or(DomainError::NotFound)?;
+    audit::append(
+        conn,
+        actor,
+        "create",
+        "recommendation",
+        id,
+        None,
+        Some(&serde_json::to_value(&rec).unwrap_or_default()),
+    )?;
+    Ok(rec)
+}
+
+/// Changes a recommendation. Its content only while the inspection is editable; its
+/// follow-up status at any time, by the team's lead or an administrator (follow-up happens
+/// after approval).
+pub fn update_recommendation(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    r: &RecommendationInput,
+    expected_version: Option<i64>,
+) -> Result<RecommendationRow, DomainError> {
+    let rec = store::find_recommendation(conn, id)?.ok_or(DomainError::NotFound)?;
+    let (row, round_status) = visible(conn, scope, &rec.inspection_id)?;
+    let standing = writer(scope, &row, &round_status)?;
+    DomainError::check_version(expected_version, rec.version)?;
+    let only_follow_up = r.content.is_none()
+        && r.responsible_unit_id.is_none()
+        && r.responsible.is_none()
+        && r.due_on.is_none();
+    if only_follow_up {
+        if standing == Standing::Member && !status_of(&row).editable() {
+            return Err(DomainError::Forbidden);
+        }
+    } else {
+        editable(&row)?;
+    }
+    check_recommendation(conn, r, false)?;
+    diesel::update(recommendations::table.find(id))
+        .set((
+            recommendations::content.eq(r
+                .content
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&rec.content)),
+            recommendations::responsible_unit_id.eq(r
+                .responsible_unit_id
+                .clone()
+                .or(rec.responsible_unit_id.clone())),
+            recommendations::responsible.eq(r.responsible.clone().or(rec.responsible.clone())),
+            recommendations::due_on.eq(r.due_on.or(rec.due_on)),
+            recommendations::follow_up.eq(r.follow_up.as_deref().unwrap_or(&rec.follow_up)),
+            recommendations::version.eq(rec.version + 1),
+            recommendations::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    let new = store::find_recommendation(conn, id)?.ok_or(DomainError::NotFound)?;
+    audit::append(
+        conn,
+        actor,
+        "update",
+        "recommendation",
+        id,
+        Some(&serde_json::to_value(&rec).unwrap_or_default()),
+        Some(&serde_json::to_value(&new).unwrap_or_default()),
+    )?;
+    Ok(new)
+}
+
+/// Adds a comment on the inspection or one of its items, in any state (review is a
+/// conversation). Viewers only read. Idempotent by id.
+pub fn add_comment(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    inspection_id: &str,
+    id: &str,
+    item_id: Option<&str>,
+    body: &str,
+) -> Result<store::CommentRow, DomainError> {
+    let (row, _) = visible(conn, scope, inspection_id)?;
+    if scope.standing(&row.team_id).is_none() {
+        return Err(if scope.role == Role::Viewer {
+            DomainError::Forbidden
+        } else {
+            DomainError::NotFound
+        });
+    }
+    if let Some(existing) = store::find_comment(conn, id)? {
+        return if existing.inspection_id == inspection_id {
+            Ok(existing)
+        } else {
+            Err(DomainError::conflict(
+                "id_taken",
+                "This id is already used.",
+                "Mã này đã được sử dụng.",
+            ))
+        };
+    }
+    let mut f = Faults::default();
+    let body = f.text("/body", body, 10_000);
+    if let Some(item) = item_id {
+        if template_of(conn, &row)?.item(item).is_none() {
+            f.push(
+                "/item_id",
+                "unknown_item",
+                format!("The checklist has no item `{item}`."),
+                format!("Phiếu không có mục `{item}`."),
+            );
+        }
+    }
+    f.finish()?;
+    diesel::insert_into(comments::table)
+        .values((
+            comments::id.eq(id),
+            comments::inspection_id.eq(inspection_id),
+            comments::item_id.eq(item_id),
+            comments::author_id.eq(&scope.user_id),
+            comments::body.eq(&body),
+            comments::version.eq(1),
+            comments::created_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    let c = store::find_comment(conn, id)?.ok_or(DomainError::NotFound)?;
+    audit::append(
+        conn,
+        actor,
+        "create",
+        "comment",
+        id,
+        None,
+        Some(&serde_json::to_value(&c).unwrap_or_default()),
+    )?;
+    Ok(c)
+}

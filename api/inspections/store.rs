@@ -1,0 +1,248 @@
+//! Inspection, answer, recommendation, comment and event rows.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::schema::{
+    answers, comments, inspection_events, inspections, recommendations, rounds,
+};
+use crate::db::DbConn;
+use crate::templates::model::{Answer, Answers};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = inspections)]
+pub struct InspectionRow {
+    pub id: String,
+    pub round_id: String,
+    pub unit_id: String,
+    pub team_id: String,
+    /// The checklist version this inspection was made with (pinned).
+    pub template_version_id: String,
+    /// `draft`, `submitted`, `returned` or `approved`.
+    pub status: String,
+    /// Computed by the server from the answers; never taken from a client.
+    pub score: Option<f64>,
+    /// Rating band code (e.g. `tot`, `kha`, `trung_binh`, `yeu`).
+    pub band: Option<String>,
+    /// Ưu điểm.
+    pub strengths: Option<String>,
+    /// Hạn chế.
+    pub shortcomings: Option<String>,
+    /// Nguyên nhân.
+    pub causes: Option<String>,
+    /// Why the lead returned it, while `returned`.
+    pub return_reason: Option<String>,
+    pub created_by: String,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub approved_by: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = answers)]
+pub struct AnswerRow {
+    pub inspection_id: String,
+    pub item_id: String,
+    pub value: Option<String>,
+    pub na: bool,
+    pub version: i64,
+    pub updated_by: String,
+    pub updated_device: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = recommendations)]
+pub struct RecommendationRow {
+    pub id: String,
+    pub inspection_id: String,
+    /// Kiến nghị.
+    pub content: String,
+    /// The unit responsible for acting on it.
+    pub responsible_unit_id: Option<String>,
+    /// Or a person or body named in words.
+    pub responsible: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    /// `open`, `in_progress` or `done`.
+    pub follow_up: String,
+    pub version: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = comments)]
+pub struct CommentRow {
+    pub id: String,
+    pub inspection_id: String,
+    /// The item commented on; absent for a comment on the whole inspection.
+    pub item_id: Option<String>,
+    pub author_id: String,
+    pub body: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = inspection_events)]
+pub struct EventRow {
+    pub id: String,
+    pub inspection_id: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub actor_id: String,
+    pub reason: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<InspectionRow>> {
+    inspections::table
+        .find(id)
+        .select(InspectionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_for_unit(
+    conn: &mut DbConn,
+    round_id: &str,
+    unit_id: &str,
+) -> QueryResult<Option<InspectionRow>> {
+    inspections::table
+        .filter(inspections::round_id.eq(round_id))
+        .filter(inspections::unit_id.eq(unit_id))
+        .select(InspectionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn round_status(conn: &mut DbConn, round_id: &str) -> QueryResult<String> {
+    rounds::table
+        .find(round_id)
+        .select(rounds::status)
+        .first(conn)
+}
+
+pub fn answer_rows(conn: &mut DbConn, inspection_id: &str) -> QueryResult<Vec<AnswerRow>> {
+    answers::table
+        .filter(answers::inspection_id.eq(inspection_id))
+        .order(answers::item_id.asc())
+        .select(AnswerRow::as_select())
+        .load(conn)
+}
+
+/// The answers as the template rules see them.
+pub fn answers_of(rows: &[AnswerRow]) -> Answers {
+    rows.iter()
+        .map(|r| {
+            let value = r
+                .value
+                .as_deref()
+                .and_then(|v| serde_json::from_str(v).ok())
+                .unwrap_or_default();
+            (r.item_id.clone(), Answer { value, na: r.na })
+        })
+        .collect()
+}
+
+pub fn recommendations_of(
+    conn: &mut DbConn,
+    inspection_id: &str,
+) -> QueryResult<Vec<RecommendationRow>> {
+    recommendations::table
+        .filter(recommendations::inspection_id.eq(inspection_id))
+        .order(recommendations::created_at.asc())
+        .select(RecommendationRow::as_select())
+        .load(conn)
+}
+
+pub fn find_recommendation(conn: &mut DbConn, id: &str) -> QueryResult<Option<RecommendationRow>> {
+    recommendations::table
+        .find(id)
+        .select(RecommendationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn comments_of(conn: &mut DbConn, inspection_id: &str) -> QueryResult<Vec<CommentRow>> {
+    comments::table
+        .filter(comments::inspection_id.eq(inspection_id))
+        .order(comments::created_at.asc())
+        .select(CommentRow::as_select())
+        .load(conn)
+}
+
+pub fn find_comment(conn: &mut DbConn, id: &str) -> QueryResult<Option<CommentRow>> {
+    comments::table
+        .find(id)
+        .select(CommentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn events_of(conn: &mut DbConn, inspection_id: &str) -> QueryResult<Vec<EventRow>> {
+    inspection_events::table
+        .filter(inspection_events::inspection_id.eq(inspection_id))
+        .order(inspection_events::at.asc())
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+pub struct InspectionFilter {
+    pub round_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub team_id: Option<String>,
+    pub status: Option<String>,
+    /// `None`: no restriction (administrators, viewers).
+    pub team_ids: Option<Vec<String>>,
+    pub open_rounds_only: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+pub fn list(conn: &mut DbConn, f: &InspectionFilter) -> QueryResult<(Vec<InspectionRow>, i64)> {
+    let open_rounds: Vec<String> = if f.open_rounds_only {
+        rounds::table
+            .filter(rounds::status.eq("open"))
+            .select(rounds::id)
+            .load(conn)?
+    } else {
+        Vec::new()
+    };
+    let filtered = || {
+        let mut q = inspections::table.into_boxed();
+        if let Some(v) = &f.round_id {
+            q = q.filter(inspections::round_id.eq(v.clone()));
+        }
+        if let Some(v) = &f.unit_id {
+            q = q.filter(inspections::unit_id.eq(v.clone()));
+        }
+        if let Some(v) = &f.team_id {
+            q = q.filter(inspections::team_id.eq(v.clone()));
+        }
+        if let Some(v) = &f.status {
+            q = q.filter(inspections::status.eq(v.clone()));
+        }
+        if let Some(ids) = &f.team_ids {
+            q = q.filter(inspections::team_id.eq_any(ids.clone()));
+        }
+        if f.open_rounds_only {
+            q = q.filter(inspections::round_id.eq_any(open_rounds.clone()));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(inspections::created_at.asc())
+        .limit(f.limit)
+        .offset(f.offset)
+        .select(InspectionRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,5 @@
+//! Inspection rounds (đợt kiểm tra) and their assignments of units to teams.
+
+pub mod routes;
+pub mod service;
+pub mod store;

@@ -1,0 +1,3 @@
+//! HTTP edge of rounds and assignments.
+
+pub mod rounds;

@@ -1,0 +1,75 @@
+//! Who may see and do what, per caller: the one place the scope rules live.
+//!
+//! - administrators see and do everything;
+//! - viewers (Ban Chỉ đạo) read everything and write nothing;
+//! - leads see the rounds, assignments and inspections of the teams they lead or belong to,
+//!   and review (return, approve) those of the teams they lead;
+//! - inspectors see and fill the inspections of units assigned to their teams in open rounds,
+//!   and nothing else.
+
+use crate::auth::{CurrentUser, Role};
+use crate::db::DbConn;
+use crate::domain::DomainError;
+use crate::inspections::workflow::Standing;
+use crate::teams::store as teams;
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub role: Role,
+    pub user_id: String,
+    /// Teams the caller leads or belongs to.
+    pub team_ids: Vec<String>,
+    /// Teams the caller leads.
+    pub led_team_ids: Vec<String>,
+}
+
+impl Scope {
+    pub fn load(conn: &mut DbConn, me: &CurrentUser) -> Result<Scope, DomainError> {
+        use crate::db::schema::teams as t;
+        use diesel::prelude::*;
+        let team_ids = teams::team_ids_of(conn, me.id())?;
+        let led_team_ids = t::table
+            .filter(t::lead_id.eq(me.id()))
+            .select(t::id)
+            .load(conn)?;
+        Ok(Scope {
+            role: me.role,
+            user_id: me.id().to_owned(),
+            team_ids,
+            led_team_ids,
+        })
+    }
+
+    /// Reads everything (administrators, viewers).
+    pub fn sees_all(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Viewer)
+    }
+
+    /// Only open rounds are visible (inspectors).
+    pub fn open_rounds_only(&self) -> bool {
+        self.role == Role::Inspector
+    }
+
+    /// The caller's standing towards work of `team_id`, if any. Viewers have none: they
+    /// only read.
+    pub fn standing(&self, team_id: &str) -> Option<Standing> {
+        match self.role {
+            Role::Admin => Some(Standing::Admin),
+            Role::Viewer => None,
+            _ if self.led_team_ids.iter().any(|t| t == team_id) => Some(Standing::Lead),
+            _ if self.team_ids.iter().any(|t| t == team_id) => Some(Standing::Member),
+            _ => None,
+        }
+    }
+
+    /// May the caller see work of `team_id` in a round with `round_status`?
+    pub fn sees(&self, team_id: &str, round_status: &str) -> bool {
+        if self.sees_all() {
+            return true;
+        }
+        if !self.team_ids.iter().any(|t| t == team_id) {
+            return false;
+        }
+        !self.open_rounds_only() || round_status == "open"
+    }
+}
