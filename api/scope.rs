@@ -25,16 +25,20 @@ pub struct Scope {
 
 impl Scope {
     pub fn load(conn: &mut DbConn, me: &CurrentUser) -> Result<Scope, DomainError> {
+        Scope::for_user(conn, me.id(), me.role)
+    }
+
+    pub fn for_user(conn: &mut DbConn, user_id: &str, role: Role) -> Result<Scope, DomainError> {
         use crate::db::schema::teams as t;
         use diesel::prelude::*;
-        let team_ids = teams::team_ids_of(conn, me.id())?;
+        let team_ids = teams::team_ids_of(conn, user_id)?;
         let led_team_ids = t::table
-            .filter(t::lead_id.eq(me.id()))
+            .filter(t::lead_id.eq(user_id))
             .select(t::id)
             .load(conn)?;
         Ok(Scope {
-            role: me.role,
-            user_id: me.id().to_owned(),
+            role,
+            user_id: user_id.to_owned(),
             team_ids,
             led_team_ids,
         })

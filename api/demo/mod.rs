@@ -1,5 +1,7 @@
-//! The demo dataset behind `serve --demo`: clearly marked demo accounts (and, as the domain
-//! grows, demo units, teams and rounds), loaded idempotently so a restart changes nothing.
+//! The demo dataset behind `serve --demo`: clearly marked demo accounts, then the domain data
+//! in `dataset.rs`, loaded idempotently so a restart changes nothing.
+
+mod dataset;
 
 use actix_web::web;
 
@@ -83,6 +85,11 @@ pub async fn load(db: &Db) -> Result<Vec<CreatedAccount>, UserError> {
             Err(e) => return Err(e),
         }
     }
+    db.write(|c| {
+        dataset::load(c)
+            .map_err(|e| UserError::Db(crate::db::DbError::Corrupt(format!("demo dataset: {e:?}"))))
+    })
+    .await?;
     Ok(created)
 }
 

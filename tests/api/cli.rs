@@ -143,6 +143,40 @@ async fn serve_demo_prints_working_accounts_once() {
         .to_owned();
     assert_eq!(t["user"]["role"], "admin");
 
+    // The demo domain: an open round with inspections in every review state.
+    let mut statuses: Vec<String> = client
+        .get(server.url("/api/v1/inspections"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap().to_owned())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["approved", "draft", "returned", "submitted"]);
+    let units: Value = client
+        .get(server.url("/api/v1/units?q=nghi loc"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        units["items"][0]["name"]
+            .as_str()
+            .unwrap()
+            .ends_with("[demo]"),
+        "demo data is marked"
+    );
+
     // The generated JWT key is private and survives a restart.
     #[cfg(unix)]
     {
@@ -181,6 +215,20 @@ async fn serve_demo_prints_working_accounts_once() {
         res.status(),
         200,
         "token from before the restart still valid"
+    );
+    let rounds: Value = client
+        .get(server.url("/api/v1/rounds"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        rounds.as_array().unwrap().len(),
+        1,
+        "loading the demo twice changes nothing"
     );
 }
 

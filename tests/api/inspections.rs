@@ -519,6 +519,34 @@ async fn scope_is_enforced(engine: Engine) {
     )
     .await;
     let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/inspections/{ida}"),
+            &w.viewer,
+        )
+        .json(&json!({"causes": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+    let res = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/inspections/{ida}/recommendations"),
+            &w.viewer,
+        )
+        .json(&json!({"content": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+    assert_problem(
+        act(&app, &w.viewer, ida, "approve", None).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let res = app
         .authed(Method::POST, "/api/v1/inspections", &w.viewer)
         .json(&json!({"round_id": w.round, "unit_id": w.unit_c}))
         .send()

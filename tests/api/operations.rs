@@ -7,6 +7,7 @@ use crate::both_engines;
 use crate::helpers::{Engine, TestApp};
 
 both_engines!(
+    every_secured_endpoint_refuses_anonymous_callers,
     health_and_readiness,
     metrics_count_requests_by_route,
     request_ids,
@@ -233,4 +234,51 @@ async fn docs_page_is_served_from_the_binary(engine: Engine) {
         .await
         .unwrap();
     assert!(init.contains("/api/v1/openapi.json"));
+}
+
+/// Walks the OpenAPI document: every operation that declares bearer security answers 401
+/// without a token, whatever its path parameters and body.
+async fn every_secured_endpoint_refuses_anonymous_callers(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let doc: Value = app
+        .req(Method::GET, "/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if !op["security"].is_array() {
+                continue;
+            }
+            let concrete: String = path
+                .split('/')
+                .map(|seg| {
+                    if seg.starts_with('{') {
+                        uuid::Uuid::new_v4().to_string()
+                    } else {
+                        seg.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let res = app
+                .req(m, &concrete)
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 401, "{method} {path}");
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["code"], "unauthenticated", "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 45, "only {checked} secured operations found");
 }
