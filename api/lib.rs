@@ -20,6 +20,7 @@ pub mod routes;
 pub mod scope;
 pub mod startup;
 pub mod state;
+pub mod sync;
 pub mod teams;
 pub mod telemetry;
 pub mod templates;

@@ -160,6 +160,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        field_meta -> Nullable<Text>,
     }
 }
 
@@ -173,6 +174,7 @@ diesel::table! {
         updated_by -> Text,
         updated_device -> Nullable<Text>,
         updated_at -> Timestamp,
+        hlc -> Nullable<Text>,
     }
 }
 
@@ -232,6 +234,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sync_counter (id) {
+        id -> Integer,
+        seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    change_heads (entity, entity_id) {
+        entity -> Text,
+        entity_id -> Text,
+        seq -> BigInt,
+        deleted -> Bool,
+        team_id -> Nullable<Text>,
+        round_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    scope_exits (user_id, seq, entity, entity_id) {
+        seq -> BigInt,
+        user_id -> Text,
+        entity -> Text,
+        entity_id -> Text,
+    }
+}
+
+diesel::table! {
+    sync_mutations (mutation_id) {
+        mutation_id -> Text,
+        user_id -> Text,
+        device_id -> Nullable<Text>,
+        result -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conflicts (id) {
+        id -> Text,
+        inspection_id -> Text,
+        round_id -> Text,
+        team_id -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        field -> Text,
+        kind -> Text,
+        reason -> Nullable<Text>,
+        base_value -> Nullable<Text>,
+        server_value -> Nullable<Text>,
+        device_value -> Nullable<Text>,
+        server_author -> Nullable<Text>,
+        server_device -> Nullable<Text>,
+        server_hlc -> Nullable<Text>,
+        device_author -> Text,
+        device_device -> Nullable<Text>,
+        device_hlc -> Nullable<Text>,
+        winner -> Text,
+        mutation_id -> Text,
+        status -> Text,
+        resolution -> Nullable<Text>,
+        resolved_value -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(assignments -> rounds (round_id));
 diesel::joinable!(answers -> inspections (inspection_id));
@@ -250,6 +321,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     inspection_events,
     audit_log,
+    sync_counter,
+    change_heads,
+    scope_exits,
+    sync_mutations,
+    conflicts,
     users,
     devices,
     refresh_tokens,

@@ -16,6 +16,8 @@ use crate::db::schema::{answers, comments, inspection_events, inspections, recom
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
 use crate::scope::Scope;
+use crate::sync::hlc::{self, Hlc};
+use crate::sync::log::{self as changes, Keys};
 use crate::templates::answers::{check_answers, check_submission};
 use crate::templates::model::{Answers, Template};
 use crate::templates::scoring::{score, ScoreReport};
@@ -104,7 +106,74 @@ fn bump(
             ))
             .execute(conn)?,
     };
+    changes::record(conn, "inspection", &row.id, keys(row), false)?;
     store::find(conn, &row.id)?.ok_or(DomainError::NotFound)
+}
+
+/// The sync scope of everything that belongs to an inspection.
+pub fn keys(row: &InspectionRow) -> Keys<'_> {
+    Keys {
+        team_id: Some(&row.team_id),
+        round_id: Some(&row.round_id),
+    }
+}
+
+/// The sync id of an answer row.
+pub fn answer_id(inspection_id: &str, item_id: &str) -> String {
+    format!("{inspection_id}/{item_id}")
+}
+
+/// Writes one answer row (or deletes it when the answer is cleared), stamped with `hlc`, and
+/// records the change for sync. `old_version` is the row's version, if it exists.
+pub fn write_answer(
+    conn: &mut DbConn,
+    actor: &Actor,
+    row: &InspectionRow,
+    item: &str,
+    answer: &crate::templates::model::Answer,
+    stamp: &Hlc,
+    old_version: Option<i64>,
+) -> Result<(), DomainError> {
+    let id = &row.id;
+    let now = db::now();
+    let cleared = !answer.na && answer.value.is_null();
+    let value = (!answer.value.is_null()).then(|| answer.value.to_string());
+    match (old_version, cleared) {
+        (None, true) => return Ok(()),
+        (Some(_), true) => {
+            diesel::delete(answers::table.find((id, item))).execute(conn)?;
+        }
+        (Some(v), false) => {
+            diesel::update(answers::table.find((id, item)))
+                .set((
+                    answers::value.eq(value),
+                    answers::na.eq(answer.na),
+                    answers::version.eq(v + 1),
+                    answers::updated_by.eq(actor.user_id.clone().unwrap_or_default()),
+                    answers::updated_device.eq(&actor.device_id),
+                    answers::updated_at.eq(now),
+                    answers::hlc.eq(stamp.to_string()),
+                ))
+                .execute(conn)?;
+        }
+        (None, false) => {
+            diesel::insert_into(answers::table)
+                .values((
+                    answers::inspection_id.eq(id),
+                    answers::item_id.eq(item),
+                    answers::value.eq(value),
+                    answers::na.eq(answer.na),
+                    answers::version.eq(1),
+                    answers::updated_by.eq(actor.user_id.clone().unwrap_or_default()),
+                    answers::updated_device.eq(&actor.device_id),
+                    answers::updated_at.eq(now),
+                    answers::hlc.eq(stamp.to_string()),
+                ))
+                .execute(conn)?;
+        }
+    }
+    changes::record(conn, "answer", &answer_id(id, item), keys(row), cleared)?;
+    Ok(())
 }
 
 /// Starts the inspection of a unit in a round. Idempotent by id: creating the same id again
@@ -212,51 +281,20 @@ pub fn save_answers(
     if !faults.is_empty() {
         return Err(DomainError::Invalid(faults));
     }
-    let now = db::now();
+    let stamp = Hlc::server(hlc::now_ms());
     let mut before = serde_json::Map::new();
     let mut after = serde_json::Map::new();
     for (item, answer) in changed {
-        let old = current_rows.iter().find(|r| &r.item_id == item);
+        let old = current_rows
+            .iter()
+            .find(|r| &r.item_id == item)
+            .map(|r| r.version);
         before.insert(
             item.clone(),
             current.get(item).map_or(Value::Null, |a| json!(a)),
         );
         after.insert(item.clone(), json!(answer));
-        let unanswered = !answer.na && answer.value.is_null();
-        match (old, unanswered) {
-            (None, true) => {}
-            (Some(_), true) => {
-                diesel::delete(answers::table.find((id, item))).execute(conn)?;
-            }
-            (Some(o), false) => {
-                diesel::update(answers::table.find((id, item)))
-                    .set((
-                        answers::value
-                            .eq((!answer.value.is_null()).then(|| answer.value.to_string())),
-                        answers::na.eq(answer.na),
-                        answers::version.eq(o.version + 1),
-                        answers::updated_by.eq(actor.user_id.clone().unwrap_or_default()),
-                        answers::updated_device.eq(&actor.device_id),
-                        answers::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
-            (None, false) => {
-                diesel::insert_into(answers::table)
-                    .values((
-                        answers::inspection_id.eq(id),
-                        answers::item_id.eq(item),
-                        answers::value
-                            .eq((!answer.value.is_null()).then(|| answer.value.to_string())),
-                        answers::na.eq(answer.na),
-                        answers::version.eq(1),
-                        answers::updated_by.eq(actor.user_id.clone().unwrap_or_default()),
-                        answers::updated_device.eq(&actor.device_id),
-                        answers::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
-        }
+        write_answer(conn, actor, &row, item, answer, &stamp, old)?;
     }
     let r = score(&template, &merged);
     let new = bump(conn, &row, Some(&r))?;
@@ -522,6 +560,7 @@ pub fn add_recommendation(
         None,
         Some(&serde_json::to_value(&rec).unwrap_or_default()),
     )?;
+    changes::record(conn, "recommendation", id, keys(&row), false)?;
     Ok(rec)
 }
 
@@ -580,6 +619,7 @@ pub fn update_recommendation(
         Some(&serde_json::to_value(&rec).unwrap_or_default()),
         Some(&serde_json::to_value(&new).unwrap_or_default()),
     )?;
+    changes::record(conn, "recommendation", id, keys(&row), false)?;
     Ok(new)
 }
 
@@ -647,5 +687,6 @@ pub fn add_comment(
         None,
         Some(&serde_json::to_value(&c).unwrap_or_default()),
     )?;
+    changes::record(conn, "comment", id, keys(&row), false)?;
     Ok(c)
 }

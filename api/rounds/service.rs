@@ -11,6 +11,7 @@ use crate::audit::{self, Actor};
 use crate::db::schema::{assignments, inspections, rounds};
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
+use crate::sync::log::{self as changes, Keys};
 
 pub const KINDS: [&str; 3] = ["half_year", "year", "thematic"];
 pub const STATUSES: [&str; 3] = ["planned", "open", "closed"];
@@ -106,6 +107,16 @@ pub fn create(conn: &mut DbConn, actor: &Actor, r: &RoundInput) -> Result<RoundR
         None,
         Some(&snapshot(&row)),
     )?;
+    changes::record(
+        conn,
+        "round",
+        &id,
+        Keys {
+            team_id: None,
+            round_id: Some(&id),
+        },
+        false,
+    )?;
     Ok(row)
 }
 
@@ -169,6 +180,21 @@ pub fn update(
         Some(&snapshot(cur)),
         Some(&snapshot(&row)),
     )?;
+    changes::record(
+        conn,
+        "round",
+        &cur.id,
+        Keys {
+            team_id: None,
+            round_id: Some(&cur.id),
+        },
+        false,
+    )?;
+    if cur.status == "open" && row.status != "open" {
+        // Inspectors see open rounds only: theirs leaves their devices, with all it holds.
+        let inspectors = inspectors_of_round(conn, &cur.id)?;
+        changes::exit(conn, &inspectors, "round", &cur.id)?;
+    }
     Ok(row)
 }
 
@@ -239,6 +265,32 @@ pub fn assign(
                     Some(&json!({"unit_id": unit, "team_id": a.team_id})),
                     Some(&json!({"unit_id": unit, "team_id": team})),
                 )?;
+                changes::record(
+                    conn,
+                    "assignment",
+                    &a.id,
+                    Keys {
+                        team_id: Some(team),
+                        round_id: Some(round_id),
+                    },
+                    false,
+                )?;
+                // The old team's people lose the unit's work in this round.
+                let old_people = changes::people_of_team(conn, &a.team_id)?;
+                changes::exit(conn, &old_people, "assignment", &a.id)?;
+                if let Some((iid, _)) = &moved_inspection {
+                    changes::record(
+                        conn,
+                        "inspection",
+                        iid,
+                        Keys {
+                            team_id: Some(team),
+                            round_id: Some(round_id),
+                        },
+                        false,
+                    )?;
+                    changes::exit(conn, &old_people, "inspection", iid)?;
+                }
             }
             None => {
                 let id = db::new_id();
@@ -261,6 +313,16 @@ pub fn assign(
                     &id,
                     None,
                     Some(&json!({"round_id": round_id, "unit_id": unit, "team_id": team})),
+                )?;
+                changes::record(
+                    conn,
+                    "assignment",
+                    &id,
+                    Keys {
+                        team_id: Some(team),
+                        round_id: Some(round_id),
+                    },
+                    false,
                 )?;
             }
         }
@@ -297,5 +359,38 @@ pub fn unassign(
         Some(&json!({"round_id": round_id, "unit_id": unit_id, "team_id": a.team_id})),
         None,
     )?;
+    changes::record(
+        conn,
+        "assignment",
+        &a.id,
+        Keys {
+            team_id: Some(&a.team_id),
+            round_id: Some(round_id),
+        },
+        true,
+    )?;
     Ok(())
+}
+
+/// Inspectors of the teams assigned in a round: the people who see it only while it is open.
+fn inspectors_of_round(conn: &mut DbConn, round_id: &str) -> QueryResult<Vec<String>> {
+    use crate::db::schema::users;
+    let mut teams: Vec<String> = assignments::table
+        .filter(assignments::round_id.eq(round_id))
+        .select(assignments::team_id)
+        .load(conn)?;
+    teams.sort();
+    teams.dedup();
+    let mut people = Vec::new();
+    for t in teams {
+        people.extend(changes::people_of_team(conn, &t)?);
+    }
+    people.sort();
+    people.dedup();
+    let inspectors: Vec<String> = users::table
+        .filter(users::id.eq_any(people))
+        .filter(users::role.eq("inspector"))
+        .select(users::id)
+        .load(conn)?;
+    Ok(inspectors)
 }

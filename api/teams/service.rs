@@ -9,6 +9,7 @@ use crate::auth::Role;
 use crate::db::schema::assignments;
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
+use crate::sync::log::{self as changes, Keys};
 use crate::users::store as users;
 
 pub struct TeamInput {
@@ -66,6 +67,16 @@ pub fn create(
         None,
         Some(&snapshot(&view)),
     )?;
+    changes::record(
+        conn,
+        "team",
+        &id,
+        Keys {
+            team_id: Some(&id),
+            round_id: None,
+        },
+        false,
+    )?;
     Ok(view)
 }
 
@@ -79,6 +90,7 @@ pub fn update(
     DomainError::check_version(expected_version, row.version)?;
     let members = check(conn, input)?;
     let before = store::view(conn, row)?;
+    let people_before = changes::people_of_team(conn, &row.id)?;
     store::update(conn, row, input.name.trim(), &input.lead_id)?;
     store::set_members(conn, &row.id, &members)?;
     let new = store::find(conn, &row.id)?.ok_or(DomainError::NotFound)?;
@@ -92,6 +104,23 @@ pub fn update(
         Some(&snapshot(&before)),
         Some(&snapshot(&view)),
     )?;
+    changes::record(
+        conn,
+        "team",
+        &row.id,
+        Keys {
+            team_id: Some(&row.id),
+            round_id: None,
+        },
+        false,
+    )?;
+    // Whoever left the team leaves its work too: their devices drop the team and all that hangs on it.
+    let people_after = changes::people_of_team(conn, &row.id)?;
+    let gone: Vec<String> = people_before
+        .into_iter()
+        .filter(|p| !people_after.contains(p))
+        .collect();
+    changes::exit(conn, &gone, "team", &row.id)?;
     Ok(view)
 }
 
@@ -109,6 +138,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<(), DomainEr
         ));
     }
     let before = store::view(conn, &row)?;
+    let people = changes::people_of_team(conn, id)?;
     store::set_members(conn, id, &[])?;
     store::delete(conn, id)?;
     audit::append(
@@ -120,5 +150,16 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<(), DomainEr
         Some(&snapshot(&before)),
         None,
     )?;
+    changes::record(
+        conn,
+        "team",
+        id,
+        Keys {
+            team_id: Some(id),
+            round_id: None,
+        },
+        true,
+    )?;
+    changes::exit(conn, &people, "team", id)?;
     Ok(())
 }

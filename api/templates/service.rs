@@ -16,6 +16,7 @@ use crate::db::schema::{template_versions, templates};
 use crate::db::{self, DbConn};
 use crate::domain::DomainError;
 use crate::error::{FieldError, Text};
+use crate::sync::log::{self as changes, Keys};
 
 /// Validates a document as a draft of `family` (when it exists): the schema and rules, and
 /// that every `replaces` names an item of the latest published version that this one drops.
@@ -216,6 +217,7 @@ pub fn publish(
         None,
         Some(&json!({"version_id": draft.id, "number": number, "content_hash": hash})),
     )?;
+    changes::record(conn, "template_version", &draft.id, Keys::default(), false)?;
     store::find_version(conn, &draft.id)?.ok_or(DomainError::NotFound)
 }
 

@@ -11,6 +11,7 @@ use super::store;
 use crate::audit::{self, Actor};
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
+use crate::sync::log::{self as changes, Keys};
 
 fn snapshot(r: &UnitRow) -> serde_json::Value {
     serde_json::to_value(UnitView::from(r)).unwrap_or_default()
@@ -63,6 +64,7 @@ pub fn create(
         None,
         Some(&snapshot(&row)),
     )?;
+    changes::record(conn, "unit", &id, Keys::default(), false)?;
     Ok(row)
 }
 
@@ -94,6 +96,7 @@ pub fn update(
         Some(&snapshot(&row)),
         Some(&snapshot(&new)),
     )?;
+    changes::record(conn, "unit", id, Keys::default(), false)?;
     Ok(new)
 }
 
@@ -112,6 +115,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<(), DomainEr
         Some(&snapshot(&row)),
         None,
     )?;
+    changes::record(conn, "unit", id, Keys::default(), true)?;
     Ok(())
 }
 
@@ -187,6 +191,7 @@ pub fn import(
                     Some(&snapshot(&old)),
                     Some(&snapshot(&new)),
                 )?;
+                changes::record(conn, "unit", &id, Keys::default(), false)?;
                 report.updated += 1;
             }
             None => {
@@ -203,6 +208,7 @@ pub fn import(
                     None,
                     Some(&json!({"line": r.line, "unit": snapshot(&new)})),
                 )?;
+                changes::record(conn, "unit", &id, Keys::default(), false)?;
                 report.created += 1;
             }
         }
