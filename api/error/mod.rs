@@ -79,6 +79,8 @@ pub enum ApiError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("conflict: {code}")]
     Conflict { code: &'static str, message: Text },
+    #[error("unsupported client schema version")]
+    UpgradeRequired { supported: Vec<u32> },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// The string is for the log only; clients never see it.
@@ -103,6 +105,7 @@ impl ApiError {
             AccountDisabled | Forbidden => StatusCode::FORBIDDEN,
             TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Conflict { .. } => StatusCode::CONFLICT,
+            UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
             Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -132,6 +135,7 @@ impl ApiError {
             Forbidden => "forbidden",
             TooManyAttempts { .. } => "too_many_attempts",
             Conflict { code, .. } => code,
+            UpgradeRequired { .. } => "client_upgrade_required",
             Unavailable(_) => "service_unavailable",
             Internal(_) => "internal_error",
         }
@@ -174,6 +178,7 @@ impl ApiError {
                 Text::new("Too many failed logins", "Đăng nhập sai quá nhiều lần")
             }
             Conflict { .. } => Text::new("Conflict", "Xung đột dữ liệu"),
+            UpgradeRequired { .. } => Text::new("App update required", "Cần cập nhật ứng dụng"),
             Unavailable(_) => Text::new("Service unavailable", "Dịch vụ tạm thời không sẵn sàng"),
             Internal(_) => Text::new("Internal error", "Lỗi hệ thống"),
         }
@@ -256,6 +261,13 @@ impl ApiError {
                 format!("Đăng nhập sai quá nhiều lần với tên này; hãy thử lại sau {retry_after_secs} giây."),
             ),
             Conflict { message, .. } => message.clone(),
+            UpgradeRequired { supported } => {
+                let list = supported.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+                Text::new(
+                    format!("This app speaks a sync schema version the server does not support (supported: {list}). Update the app, then sync again; nothing stored on the phone is lost."),
+                    format!("Phiên bản dữ liệu đồng bộ của ứng dụng không được máy chủ hỗ trợ (hỗ trợ: {list}). Hãy cập nhật ứng dụng rồi đồng bộ lại; dữ liệu trên điện thoại không bị mất."),
+                )
+            }
             Unavailable(_) => Text::new(
                 "The service cannot reach its database right now; retry shortly.",
                 "Hệ thống tạm thời không kết nối được cơ sở dữ liệu; hãy thử lại sau ít phút.",

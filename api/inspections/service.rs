@@ -37,6 +37,20 @@ pub fn visible(
     Ok((row, round_status))
 }
 
+/// Locks the inspection for the rest of the transaction, then reads it: every change to an
+/// inspection (its answers, findings, state) starts here, so concurrent writers of one
+/// inspection queue up instead of racing (PostgreSQL; SQLite writers are serialized anyway).
+pub fn visible_for_write(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+) -> Result<(InspectionRow, String), DomainError> {
+    diesel::update(inspections::table.find(id))
+        .set(inspections::version.eq(inspections::version))
+        .execute(conn)?;
+    visible(conn, scope, id)
+}
+
 /// The caller's standing for changing this inspection: viewers are refused (403), and only
 /// administrators change inspections of rounds that are not open.
 fn writer(scope: &Scope, row: &InspectionRow, round_status: &str) -> Result<Standing, DomainError> {
@@ -258,6 +272,7 @@ pub fn create(
 
 /// Saves some answers (`value: null` clears one). Types, options, ranges and visibility are
 /// checked now; required items and evidence only at submission.
+/// Saves answers through the REST API, stamped with the server's clock.
 pub fn save_answers(
     conn: &mut DbConn,
     actor: &Actor,
@@ -266,7 +281,28 @@ pub fn save_answers(
     changed: &Answers,
     expected_version: Option<i64>,
 ) -> Result<InspectionRow, DomainError> {
-    let (row, round_status) = visible(conn, scope, id)?;
+    save_answers_stamped(
+        conn,
+        actor,
+        scope,
+        id,
+        changed,
+        expected_version,
+        &Hlc::server(hlc::now_ms()),
+    )
+}
+
+/// Saves answers with the given HLC stamp (a device's, for pushed changes).
+pub fn save_answers_stamped(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    changed: &Answers,
+    expected_version: Option<i64>,
+    stamp: &Hlc,
+) -> Result<InspectionRow, DomainError> {
+    let (row, round_status) = visible_for_write(conn, scope, id)?;
     writer(scope, &row, &round_status)?;
     editable(&row)?;
     DomainError::check_version(expected_version, row.version)?;
@@ -281,7 +317,6 @@ pub fn save_answers(
     if !faults.is_empty() {
         return Err(DomainError::Invalid(faults));
     }
-    let stamp = Hlc::server(hlc::now_ms());
     let mut before = serde_json::Map::new();
     let mut after = serde_json::Map::new();
     for (item, answer) in changed {
@@ -294,7 +329,7 @@ pub fn save_answers(
             current.get(item).map_or(Value::Null, |a| json!(a)),
         );
         after.insert(item.clone(), json!(answer));
-        write_answer(conn, actor, &row, item, answer, &stamp, old)?;
+        write_answer(conn, actor, &row, item, answer, stamp, old)?;
     }
     let r = score(&template, &merged);
     let new = bump(conn, &row, Some(&r))?;
@@ -325,19 +360,84 @@ pub fn update_findings(
     f: &Findings,
     expected_version: Option<i64>,
 ) -> Result<InspectionRow, DomainError> {
-    let (row, round_status) = visible(conn, scope, id)?;
+    let fields: Vec<(&str, Option<String>)> = [
+        ("strengths", &f.strengths),
+        ("shortcomings", &f.shortcomings),
+        ("causes", &f.causes),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().map(|v| (k, Some(v))))
+    .collect();
+    write_findings(
+        conn,
+        actor,
+        scope,
+        id,
+        &fields,
+        expected_version,
+        &Hlc::server(hlc::now_ms()),
+    )
+}
+
+/// Sets one findings field (`None` clears it), e.g. when a conflict is resolved.
+pub fn set_findings_field(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    field: &str,
+    value: Option<String>,
+    stamp: &Hlc,
+) -> Result<InspectionRow, DomainError> {
+    write_findings(conn, actor, scope, id, &[(field, value)], None, stamp)
+}
+
+pub const FINDINGS_FIELDS: [&str; 3] = ["strengths", "shortcomings", "causes"];
+
+/// Per findings field, the inspection version and HLC of its last change.
+pub fn field_meta(row: &InspectionRow) -> serde_json::Map<String, Value> {
+    row.field_meta
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or_default()
+}
+
+pub fn finding(row: &InspectionRow, field: &str) -> Option<String> {
+    match field {
+        "strengths" => row.strengths.clone(),
+        "shortcomings" => row.shortcomings.clone(),
+        "causes" => row.causes.clone(),
+        _ => None,
+    }
+}
+
+/// Writes findings fields, stamping each with `stamp` in `field_meta`.
+pub fn write_findings(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    fields: &[(&str, Option<String>)],
+    expected_version: Option<i64>,
+    stamp: &Hlc,
+) -> Result<InspectionRow, DomainError> {
+    let (row, round_status) = visible_for_write(conn, scope, id)?;
     writer(scope, &row, &round_status)?;
     editable(&row)?;
     DomainError::check_version(expected_version, row.version)?;
     let mut faults = Faults::default();
-    for (p, v) in [
-        ("/strengths", &f.strengths),
-        ("/shortcomings", &f.shortcomings),
-        ("/causes", &f.causes),
-    ] {
+    for (name, v) in fields {
+        if !FINDINGS_FIELDS.contains(name) {
+            faults.push(
+                &format!("/{name}"),
+                "unknown_field",
+                "Not a findings field.",
+                "Không phải trường kết quả kiểm tra.",
+            );
+        }
         if v.as_ref().is_some_and(|t| t.chars().count() > 50_000) {
             faults.push(
-                p,
+                &format!("/{name}"),
                 "too_long",
                 "At most 50,000 characters.",
                 "Tối đa 50.000 ký tự.",
@@ -345,12 +445,25 @@ pub fn update_findings(
         }
     }
     faults.finish()?;
-    let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+    let value_of = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or_else(|| finding(&row, name), |(_, v)| v.clone())
+    };
+    let mut meta = field_meta(&row);
+    for (name, _) in fields {
+        meta.insert(
+            (*name).to_owned(),
+            json!({"v": row.version + 1, "hlc": stamp.to_string()}),
+        );
+    }
     diesel::update(inspections::table.find(id))
         .set((
-            inspections::strengths.eq(pick(&f.strengths, &row.strengths)),
-            inspections::shortcomings.eq(pick(&f.shortcomings, &row.shortcomings)),
-            inspections::causes.eq(pick(&f.causes, &row.causes)),
+            inspections::strengths.eq(value_of("strengths")),
+            inspections::shortcomings.eq(value_of("shortcomings")),
+            inspections::causes.eq(value_of("causes")),
+            inspections::field_meta.eq(Value::Object(meta).to_string()),
         ))
         .execute(conn)?;
     let new = bump(conn, &row, None)?;
@@ -378,7 +491,7 @@ pub fn act(
     reason: Option<&str>,
     photos: &HashMap<String, usize>,
 ) -> Result<InspectionRow, DomainError> {
-    let (row, round_status) = visible(conn, scope, id)?;
+    let (row, round_status) = visible_for_write(conn, scope, id)?;
     let standing = writer(scope, &row, &round_status)?;
     let from = status_of(&row);
     let to = workflow::transition(from, action, standing, reason).map_err(|r| match r {
@@ -411,6 +524,13 @@ pub fn act(
             ),
         ),
     })?;
+    if action == Action::Approve && crate::sync::conflicts::open_count(conn, id)? > 0 {
+        return Err(DomainError::conflict(
+            "unresolved_conflicts",
+            "Resolve this inspection's sync conflicts before approving it.",
+            "Hãy giải quyết các xung đột đồng bộ của phiếu trước khi duyệt.",
+        ));
+    }
     if action == Action::Submit {
         let (answers, _) = report(conn, &row)?;
         let template = template_of(conn, &row)?;
@@ -518,7 +638,7 @@ pub fn add_recommendation(
     id: &str,
     r: &RecommendationInput,
 ) -> Result<RecommendationRow, DomainError> {
-    let (row, round_status) = visible(conn, scope, inspection_id)?;
+    let (row, round_status) = visible_for_write(conn, scope, inspection_id)?;
     writer(scope, &row, &round_status)?;
     if let Some(existing) = store::find_recommendation(conn, id)? {
         return if existing.inspection_id == inspection_id {
@@ -576,7 +696,7 @@ pub fn update_recommendation(
     expected_version: Option<i64>,
 ) -> Result<RecommendationRow, DomainError> {
     let rec = store::find_recommendation(conn, id)?.ok_or(DomainError::NotFound)?;
-    let (row, round_status) = visible(conn, scope, &rec.inspection_id)?;
+    let (row, round_status) = visible_for_write(conn, scope, &rec.inspection_id)?;
     let standing = writer(scope, &row, &round_status)?;
     DomainError::check_version(expected_version, rec.version)?;
     let only_follow_up = r.content.is_none()

@@ -41,6 +41,9 @@ pub struct InspectionRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Per findings field: the inspection version and HLC of its last change (for merge).
+    #[serde(skip)]
+    pub field_meta: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -54,6 +57,7 @@ pub struct AnswerRow {
     pub updated_by: String,
     pub updated_device: Option<String>,
     pub updated_at: NaiveDateTime,
+    pub hlc: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]

@@ -278,6 +278,7 @@ pub fn assign(
                 // The old team's people lose the unit's work in this round.
                 let old_people = changes::people_of_team(conn, &a.team_id)?;
                 changes::exit(conn, &old_people, "assignment", &a.id)?;
+                leave_round_if_done(conn, round_id, &a.team_id, &old_people)?;
                 if let Some((iid, _)) = &moved_inspection {
                     changes::record(
                         conn,
@@ -369,6 +370,10 @@ pub fn unassign(
         },
         true,
     )?;
+    // If that was the team's last unit in the round, the round leaves its people's scope
+    // (and with it this assignment's tombstone, which they could no longer see).
+    let people = changes::people_of_team(conn, &a.team_id)?;
+    leave_round_if_done(conn, round_id, &a.team_id, &people)?;
     Ok(())
 }
 
@@ -393,4 +398,22 @@ fn inspectors_of_round(conn: &mut DbConn, round_id: &str) -> QueryResult<Vec<Str
         .select(users::id)
         .load(conn)?;
     Ok(inspectors)
+}
+
+/// When a team has no unit left in a round, the round leaves its people's scope.
+fn leave_round_if_done(
+    conn: &mut DbConn,
+    round_id: &str,
+    team_id: &str,
+    people: &[String],
+) -> QueryResult<()> {
+    let left: i64 = assignments::table
+        .filter(assignments::round_id.eq(round_id))
+        .filter(assignments::team_id.eq(team_id))
+        .count()
+        .get_result(conn)?;
+    if left == 0 {
+        changes::exit(conn, people, "round", round_id)?;
+    }
+    Ok(())
 }

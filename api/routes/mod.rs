@@ -8,7 +8,7 @@ pub mod openapi;
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::{audit, auth, inspections, rounds, teams, templates, units, users};
+use crate::{audit, auth, inspections, rounds, sync, teams, templates, units, users};
 
 pub use fallback::{no_route, RouteIndex};
 pub use openapi::ApiDoc;
@@ -68,7 +68,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(inspections::routes::recommendations::add_recommendation)
                 .service(inspections::routes::recommendations::update_recommendation)
                 .service(inspections::routes::comments::list_comments)
-                .service(inspections::routes::comments::add_comment),
+                .service(inspections::routes::comments::add_comment)
+                .service(sync::routes::pull::sync_pull)
+                .service(sync::routes::push::sync_push)
+                .service(sync::routes::conflicts::list_conflicts)
+                .service(sync::routes::conflicts::resolve_conflict),
         );
 }
 

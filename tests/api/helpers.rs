@@ -76,6 +76,9 @@ impl TestApp {
     }
 
     pub async fn spawn_with(engine: Engine, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+        if std::env::var_os("KIEMTRA_TEST_LOG").is_some() {
+            kiemtra::telemetry::init("text");
+        }
         let dir = tempfile::tempdir().expect("tempdir");
         let url = match engine {
             Engine::Sqlite => None,

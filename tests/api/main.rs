@@ -10,6 +10,7 @@ mod cli;
 mod errors;
 mod inspections;
 mod operations;
+mod sync;
 mod templates;
 mod units;
 mod users;

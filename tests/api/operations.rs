@@ -166,6 +166,10 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/recommendations/{id}", "patch"),
         ("/api/v1/inspections/{id}/comments", "get"),
         ("/api/v1/inspections/{id}/comments", "post"),
+        ("/api/v1/sync/pull", "get"),
+        ("/api/v1/sync/push", "post"),
+        ("/api/v1/conflicts", "get"),
+        ("/api/v1/conflicts/{id}/resolve", "post"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
