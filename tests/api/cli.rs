@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kiemtra");
 
-fn kiemtra(data_dir: &Path) -> Command {
+pub(crate) fn kiemtra(data_dir: &Path) -> Command {
     let mut c = Command::new(BIN);
     c.env_clear()
         .env("KIEMTRA_DATA_DIR", data_dir)
@@ -20,10 +20,10 @@ fn kiemtra(data_dir: &Path) -> Command {
     c
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
     lines: mpsc::Receiver<String>,
-    addr: String,
+    pub(crate) addr: String,
     /// Everything printed before the listening line.
     banner: Vec<String>,
 }
@@ -31,7 +31,7 @@ struct Server {
 impl Server {
     // The child is waited for in `Drop` or `wait_exit`.
     #[allow(clippy::zombie_processes)]
-    fn start(mut cmd: Command) -> Server {
+    pub(crate) fn start(mut cmd: Command) -> Server {
         let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -65,7 +65,7 @@ impl Server {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
 
@@ -87,6 +87,13 @@ impl Server {
         }
         let _ = self.child.kill();
         panic!("server did not exit within 30 s of SIGTERM");
+    }
+}
+
+impl Server {
+    pub(crate) fn sigkill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

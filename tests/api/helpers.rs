@@ -24,7 +24,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub settings: Settings,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// Runs one test body against each engine: `both_engines!(name, …)` makes `name::sqlite` and
@@ -75,6 +75,28 @@ impl TestApp {
         Self::spawn_with(engine, |_| {}).await
     }
 
+    /// The app on a given data folder and database (to restart on the same data later).
+    pub async fn spawn_in(dir: &std::path::Path, database_url: Option<String>) -> TestApp {
+        let settings = test_settings(dir, database_url);
+        let db = open_database(&settings).await.expect("open database");
+        let app = Application::build_with(settings.clone(), db.clone())
+            .await
+            .expect("build app");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            base,
+            client,
+            db,
+            settings,
+            _dir: None,
+        }
+    }
+
     pub async fn spawn_with(engine: Engine, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         if std::env::var_os("KIEMTRA_TEST_LOG").is_some() {
             kiemtra::telemetry::init("text");
@@ -115,7 +137,7 @@ impl TestApp {
             client,
             db,
             settings,
-            _dir: dir,
+            _dir: Some(dir),
         })
     }
 
