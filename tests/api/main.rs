@@ -7,6 +7,7 @@ mod pg;
 mod audit;
 mod auth;
 mod cli;
+mod convergence;
 mod crash;
 mod errors;
 mod inspections;
