@@ -23,6 +23,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        wm_base -> Nullable<BigInt>,
     }
 }
 

@@ -455,7 +455,7 @@ pub fn write_findings(
     for (name, _) in fields {
         meta.insert(
             (*name).to_owned(),
-            json!({"v": row.version + 1, "hlc": stamp.to_string()}),
+            json!({"v": row.version + 1, "hlc": stamp.to_string(), "dev": actor.device_id}),
         );
     }
     diesel::update(inspections::table.find(id))

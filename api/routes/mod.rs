@@ -72,7 +72,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(sync::routes::pull::sync_pull)
                 .service(sync::routes::push::sync_push)
                 .service(sync::routes::conflicts::list_conflicts)
-                .service(sync::routes::conflicts::resolve_conflict),
+                .service(sync::routes::conflicts::resolve_conflict)
+                .service(sync::routes::watermelon::watermelon_pull)
+                .service(sync::routes::watermelon::watermelon_push),
         );
 }
 

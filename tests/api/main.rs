@@ -16,4 +16,5 @@ mod sync;
 mod templates;
 mod units;
 mod users;
+mod watermelon;
 mod world;

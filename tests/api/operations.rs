@@ -170,6 +170,8 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/sync/push", "post"),
         ("/api/v1/conflicts", "get"),
         ("/api/v1/conflicts/{id}/resolve", "post"),
+        ("/api/v1/sync/watermelon", "get"),
+        ("/api/v1/sync/watermelon", "post"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();

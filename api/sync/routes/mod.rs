@@ -3,6 +3,7 @@
 pub mod conflicts;
 pub mod pull;
 pub mod push;
+pub mod watermelon;
 
 use actix_web::HttpRequest;
 
