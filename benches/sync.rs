@@ -37,7 +37,8 @@ async fn ok(res: reqwest::Response) -> Value {
 }
 
 fn floor_insert(dir: &std::path::Path, n: usize) -> Duration {
-    let mut c = diesel::SqliteConnection::establish(dir.join("floor.db").to_str().unwrap()).unwrap();
+    let mut c =
+        diesel::SqliteConnection::establish(dir.join("floor.db").to_str().unwrap()).unwrap();
     c.batch_execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE answers (inspection_id TEXT NOT NULL, item_id TEXT NOT NULL, value TEXT, na BOOLEAN NOT NULL, version BIGINT NOT NULL, updated_by TEXT NOT NULL, updated_device TEXT, updated_at TIMESTAMP NOT NULL, hlc TEXT, PRIMARY KEY (inspection_id, item_id));").unwrap();
     let started = Instant::now();
     c.transaction::<_, diesel::result::Error, _>(|c| {
@@ -58,14 +59,28 @@ fn pouchdb(n: usize) -> Option<Duration> {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/pouchdb");
     Command::new("node").arg("--version").output().ok()?;
     if !dir.join("node_modules/pouchdb-server").exists() {
-        let st = Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir).status().ok()?;
+        let st = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .ok()?;
         if !st.success() {
             return None;
         }
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
     let mut server = Command::new(dir.join("node_modules/.bin/pouchdb-server"))
-        .args(["--in-memory", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .args([
+            "--in-memory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ])
         .current_dir(&dir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -78,12 +93,20 @@ fn pouchdb(n: usize) -> Option<Duration> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let out = Command::new("node").args(["replicate.mjs", &url, &n.to_string()]).current_dir(&dir).output().ok();
+    let out = Command::new("node")
+        .args(["replicate.mjs", &url, &n.to_string()])
+        .current_dir(&dir)
+        .output()
+        .ok();
     let _ = server.kill();
     let _ = server.wait();
     let out = out?;
     let v: Value = serde_json::from_slice(out.stdout.trim_ascii()).ok()?;
-    assert_eq!(v["docs"].as_u64(), Some(n as u64), "pouchdb replicated everything");
+    assert_eq!(
+        v["docs"].as_u64(),
+        Some(n as u64),
+        "pouchdb replicated everything"
+    );
     Some(Duration::from_secs_f64(v["ms"].as_f64()? / 1000.0))
 }
 
@@ -169,7 +192,10 @@ fn main() {
         rate(floor),
         100.0 * rate(push_time) / rate(floor)
     );
-    println!("| pull {pulled} changes from an empty cursor | {:.3} s | goal < 1 s | |", pull_time.as_secs_f64());
+    println!(
+        "| pull {pulled} changes from an empty cursor | {:.3} s | goal < 1 s | |",
+        pull_time.as_secs_f64()
+    );
     match pouch {
         Some(p) => println!(
             "| replicate {n} documents to a server | {:.2} s (push) | PouchDB → pouchdb-server {:.2} s | kiemtra {:.2}× faster (goal ≥ 5×) |",

@@ -83,8 +83,30 @@ fn editable(row: &InspectionRow) -> Result<(), DomainError> {
     }
 }
 
-pub fn template_of(conn: &mut DbConn, row: &InspectionRow) -> Result<Template, DomainError> {
-    crate::templates::service::published_template(conn, &row.template_version_id).map(|(_, t)| t)
+/// The inspection's pinned checklist. Published versions never change, so each is parsed once
+/// per process and shared.
+pub fn template_of(
+    conn: &mut DbConn,
+    row: &InspectionRow,
+) -> Result<std::sync::Arc<Template>, DomainError> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static PARSED: OnceLock<Mutex<HashMap<String, Arc<Template>>>> = OnceLock::new();
+    let cache = PARSED.get_or_init(Default::default);
+    if let Some(t) = cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&row.template_version_id)
+    {
+        return Ok(t.clone());
+    }
+    let (_, t) = crate::templates::service::published_template(conn, &row.template_version_id)?;
+    let t = Arc::new(t);
+    cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(row.template_version_id.clone(), t.clone());
+    Ok(t)
 }
 
 pub fn report(

@@ -141,6 +141,18 @@ pub fn answer_rows(conn: &mut DbConn, inspection_id: &str) -> QueryResult<Vec<An
         .load(conn)
 }
 
+pub fn answer_row(
+    conn: &mut DbConn,
+    inspection_id: &str,
+    item_id: &str,
+) -> QueryResult<Option<AnswerRow>> {
+    answers::table
+        .find((inspection_id, item_id))
+        .select(AnswerRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// The answers as the template rules see them.
 pub fn answers_of(rows: &[AnswerRow]) -> Answers {
     rows.iter()

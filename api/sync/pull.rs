@@ -193,7 +193,7 @@ pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, 
         "inspection" => crate::inspections::store::find(conn, id)?.map(|r| to_json(&r)),
         "answer" => {
             let Some((inspection, item)) = id.split_once('/') else { return Ok(None) };
-            crate::inspections::store::answer_rows(conn, inspection)?.into_iter().find(|r| r.item_id == item).map(|r| {
+            crate::inspections::store::answer_row(conn, inspection, item)?.map(|r| {
                 json!({
                     "id": id, "inspection_id": r.inspection_id, "item_id": r.item_id,
                     "value": r.value.as_deref().and_then(|v| serde_json::from_str::<Value>(v).ok()),

@@ -368,9 +368,7 @@ fn apply(
                 value: value.clone(),
                 na: *na,
             };
-            let existing = istore::answer_rows(conn, &row.id)?
-                .into_iter()
-                .find(|r| &r.item_id == item_id);
+            let existing = istore::answer_row(conn, &row.id, item_id)?;
             let server = existing.as_ref().map(|r| Answer {
                 value: r
                     .value
