@@ -153,26 +153,12 @@ impl Db {
             + 'static,
     {
         let db = self.clone();
-        web::block(move || {
-            // The transaction's error type carries the real outcome out of the rollback.
-            struct Undo<T, E>(Result<T, E>);
-            impl<T, E: From<diesel::result::Error>> From<diesel::result::Error> for Undo<T, E> {
-                fn from(e: diesel::result::Error) -> Self {
-                    Undo(Err(E::from(e)))
-                }
-            }
-            use diesel::Connection;
-            let mut conn = db.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
-            let _guard = match db.backend {
-                Backend::Sqlite => Some(db.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-                Backend::Postgres => None,
-            };
-            let conn: &mut DbConn = &mut conn;
-            match conn.transaction::<(), Undo<T, E>, _>(|c| Err(Undo(f(c)))) {
+        web::block(
+            move || match db.write_blocking::<(), Undo<T, E>, _>(|c| Err(Undo(f(c)))) {
                 Err(Undo(outcome)) => outcome,
                 Ok(()) => Err(E::from(DbError::Blocking)),
-            }
-        })
+            },
+        )
         .await?
     }
 
@@ -185,6 +171,22 @@ impl Db {
     pub fn migrate(&self) -> Result<usize, DbError> {
         let mut conn = self.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
         run_migrations(&mut conn)
+    }
+}
+
+/// The error type of a rehearsal's transaction: it carries the real outcome out of the
+/// rollback.
+struct Undo<T, E>(Result<T, E>);
+
+impl<T, E: From<diesel::result::Error>> From<diesel::result::Error> for Undo<T, E> {
+    fn from(e: diesel::result::Error) -> Self {
+        Undo(Err(E::from(e)))
+    }
+}
+
+impl<T, E: From<DbError>> From<DbError> for Undo<T, E> {
+    fn from(e: DbError) -> Self {
+        Undo(Err(E::from(e)))
     }
 }
 
