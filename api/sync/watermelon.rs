@@ -180,6 +180,7 @@ pub fn pull(
             break;
         }
     }
+    let mut cascade = Vec::new();
     for ((entity, id), c) in latest {
         let Some(table) = table_of(&entity) else {
             continue;
@@ -188,7 +189,22 @@ pub fn pull(
         match (&c.data, c.deleted) {
             (Some(data), false) if first => t.created.push(raw(&entity, &id, data)),
             (Some(data), false) => t.updated.push(raw(&entity, &id, data)),
-            _ => t.deleted.push(id),
+            _ => {
+                if matches!(entity.as_str(), "team" | "round" | "inspection") {
+                    cascade.push((entity.clone(), id.clone()));
+                }
+                t.deleted.push(id);
+            }
+        }
+    }
+    // WatermelonDB deletes only the records it is told to: spell out what hangs on a team,
+    // round or inspection that left the device (ids the device does not have are ignored).
+    for (entity, id) in cascade {
+        for (table, dep) in dependents(conn, &entity, &id)? {
+            let t = changes.entry(table.to_owned()).or_default();
+            if !t.deleted.contains(&dep) {
+                t.deleted.push(dep);
+            }
         }
     }
     diesel::update(
@@ -202,6 +218,64 @@ pub fn pull(
         changes,
         timestamp: cursor,
     })
+}
+
+/// The rows that belong to a team, round or inspection, as (table, id).
+fn dependents(
+    conn: &mut DbConn,
+    entity: &str,
+    id: &str,
+) -> Result<Vec<(&'static str, String)>, DomainError> {
+    use crate::db::schema::{assignments, inspections as insp};
+    let (assignment_ids, inspection_ids): (Vec<String>, Vec<String>) = match entity {
+        "inspection" => (Vec::new(), vec![id.to_owned()]),
+        "round" => (
+            assignments::table
+                .filter(assignments::round_id.eq(id))
+                .select(assignments::id)
+                .load(conn)?,
+            insp::table
+                .filter(insp::round_id.eq(id))
+                .select(insp::id)
+                .load(conn)?,
+        ),
+        "team" => (
+            assignments::table
+                .filter(assignments::team_id.eq(id))
+                .select(assignments::id)
+                .load(conn)?,
+            insp::table
+                .filter(insp::team_id.eq(id))
+                .select(insp::id)
+                .load(conn)?,
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let mut out: Vec<(&'static str, String)> = assignment_ids
+        .into_iter()
+        .map(|a| ("assignments", a))
+        .collect();
+    for i in inspection_ids {
+        if i != id {
+            out.push(("inspections", i.clone()));
+        }
+        out.extend(
+            istore::answer_rows(conn, &i)?
+                .into_iter()
+                .map(|a| ("answers", inspections::answer_id(&i, &a.item_id))),
+        );
+        out.extend(
+            istore::recommendations_of(conn, &i)?
+                .into_iter()
+                .map(|r| ("recommendations", r.id)),
+        );
+        out.extend(
+            istore::comments_of(conn, &i)?
+                .into_iter()
+                .map(|c| ("comments", c.id)),
+        );
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

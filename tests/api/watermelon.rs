@@ -14,7 +14,8 @@ use crate::world::World;
 
 both_engines!(
     two_watermelon_devices_converge,
-    a_push_after_someone_else_changed_the_record_is_refused
+    a_push_after_someone_else_changed_the_record_is_refused,
+    work_leaving_the_device_is_deleted_with_all_it_holds
 );
 
 fn clients_dir() -> PathBuf {
@@ -332,5 +333,91 @@ async fn a_push_after_someone_else_changed_the_record_is_refused(engine: Engine)
         conflicts.len(),
         1,
         "kept once, not once per attempt: {conflicts:#?}"
+    );
+}
+
+async fn work_leaving_the_device_is_deleted_with_all_it_holds(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let res = app
+        .authed(Method::POST, "/api/v1/inspections", &w.insp1)
+        .json(&json!({"round_id": w.round, "unit_id": w.unit_a}))
+        .send()
+        .await
+        .unwrap();
+    let insp = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.authed(
+        Method::PATCH,
+        &format!("/api/v1/inspections/{insp}/answers"),
+        &w.insp1,
+    )
+    .json(&json!({"answers": {"b": {"value": "part"}}}))
+    .send()
+    .await
+    .unwrap();
+    app.authed(
+        Method::POST,
+        &format!("/api/v1/inspections/{insp}/comments"),
+        &w.insp1,
+    )
+    .json(&json!({"body": "Ghi chú"}))
+    .send()
+    .await
+    .unwrap();
+    let pull: Value = app
+        .authed(
+            Method::GET,
+            "/api/v1/sync/watermelon?schema_version=1",
+            &w.insp1,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t = pull["timestamp"].as_i64().unwrap();
+    // The unit moves to team 2: the phone must drop the inspection and everything in it.
+    app.authed(
+        Method::PUT,
+        &format!("/api/v1/rounds/{}/assignments", w.round),
+        &w.admin,
+    )
+    .json(&json!({"assignments": [{"unit_id": w.unit_a, "team_id": w.team2}]}))
+    .send()
+    .await
+    .unwrap();
+    let pull: Value = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/sync/watermelon?schema_version=1&last_pulled_at={t}"),
+            &w.insp1,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let deleted = |table: &str| {
+        pull["changes"][table]["deleted"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(deleted("inspections").contains(&json!(insp)), "{pull}");
+    assert!(
+        deleted("answers").contains(&json!(format!("{insp}/b"))),
+        "{pull}"
+    );
+    assert_eq!(deleted("comments").len(), 1, "{pull}");
+    assert!(
+        deleted("rounds").contains(&json!(w.round)),
+        "their last unit in the round left: {pull}"
     );
 }
