@@ -200,6 +200,7 @@ pub fn push(
     batch: &[Envelope],
 ) -> Result<Vec<MutationResult>, DomainError> {
     let mut results = Vec::with_capacity(batch.len());
+    let mut answers = inspections::AnswerBatch::default();
     for env in batch {
         let stored: Option<(String, String)> = sync_mutations::table
             .find(&env.mutation_id)
@@ -222,7 +223,8 @@ pub fn push(
             }));
             continue;
         }
-        let outcome = conn.transaction::<_, DomainError, _>(|c| apply(c, actor, scope, env));
+        let outcome =
+            conn.transaction::<_, DomainError, _>(|c| apply(c, actor, scope, env, &mut answers));
         let result = match outcome {
             Ok(r) => r,
             Err(DomainError::Db(e)) => return Err(DomainError::Db(e)),
@@ -241,6 +243,7 @@ pub fn push(
             .execute(conn)?;
         results.push(result);
     }
+    answers.finish(conn)?;
     Ok(results)
 }
 
@@ -335,6 +338,7 @@ fn apply(
     actor: &Actor,
     scope: &Scope,
     env: &Envelope,
+    answers: &mut inspections::AnswerBatch,
 ) -> Result<MutationResult, DomainError> {
     let mid = &env.mutation_id;
     match &env.mutation {
@@ -363,7 +367,7 @@ fn apply(
             hlc,
         } => {
             let stamp = device_hlc(hlc)?;
-            let (row, _) = inspections::visible_for_write(conn, scope, inspection_id)?;
+            let (row, round_status) = inspections::visible_for_write(conn, scope, inspection_id)?;
             let device = Answer {
                 value: value.clone(),
                 na: *na,
@@ -399,15 +403,29 @@ fn apply(
             match decision {
                 FieldMerge::Same => {}
                 FieldMerge::Take => {
-                    inspections::save_answers_stamped(
-                        conn, actor, scope, &row.id, &changed, None, &stamp,
+                    answers.write(
+                        conn,
+                        actor,
+                        scope,
+                        &row,
+                        &round_status,
+                        item_id,
+                        &device,
+                        &stamp,
                     )?;
                 }
                 FieldMerge::DeviceWins | FieldMerge::ServerWins => {
                     let device_won = decision == FieldMerge::DeviceWins;
                     if device_won {
-                        inspections::save_answers_stamped(
-                            conn, actor, scope, &row.id, &changed, None, &stamp,
+                        answers.write(
+                            conn,
+                            actor,
+                            scope,
+                            &row,
+                            &round_status,
+                            item_id,
+                            &device,
+                            &stamp,
                         )?;
                     } else {
                         // The device's value is kept, not applied; still, it must be one the form allows.
