@@ -32,17 +32,8 @@ async fn user_changes_are_audited(engine: Engine) {
         .await
         .unwrap();
     let log: Vec<Value> = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/audit?entity=user&entity_id={id}"),
-            &admin,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/audit?entity=user&entity_id={id}"), &admin)
+        .await;
     assert_eq!(log.len(), 2, "{log:?}");
     assert_eq!(log[0]["action"], "create");
     assert_eq!(log[0]["actor_id"], admin_id);
@@ -63,14 +54,7 @@ async fn user_changes_are_audited(engine: Engine) {
         "consecutive entries chain (no other change between)"
     );
 
-    let page: Vec<Value> = app
-        .authed(Method::GET, "/api/v1/audit?limit=1&after=1", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Vec<Value> = app.get_json("/api/v1/audit?limit=1&after=1", &admin).await;
     assert_eq!(page.len(), 1);
     assert_eq!(page[0]["seq"], 2);
 }

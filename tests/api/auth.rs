@@ -342,13 +342,8 @@ async fn admin_can_revoke_devices(engine: Engine) {
         .unwrap();
 
     let devices: Value = app
-        .authed(Method::GET, &format!("/api/v1/users/{id}/devices"), &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/users/{id}/devices"), &admin)
+        .await;
     assert_eq!(devices.as_array().unwrap().len(), 2);
     let phone_id = devices
         .as_array()

@@ -126,14 +126,7 @@ impl Sim<'_> {
             if let Some(c) = &cursor {
                 path.push_str(&format!("&cursor={c}"));
             }
-            let page: Value = app
-                .authed(Method::GET, &path, &dev.token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let page: Value = app.get_json(&path, &dev.token).await;
             if drop_pull {
                 return;
             }
@@ -278,17 +271,8 @@ async fn run_case(
     }
 
     let detail: Value = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/inspections/{inspection}"),
-            &w.admin,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{inspection}"), &w.admin)
+        .await;
     let server: BTreeMap<String, Value> = detail["answers"]
         .as_object()
         .unwrap()
@@ -301,17 +285,11 @@ async fn run_case(
 
     // Nothing dropped: each sent value was current once (audit history) or is in a conflict.
     let log: Vec<Value> = app
-        .authed(
-            Method::GET,
+        .get_json(
             &format!("/api/v1/audit?entity=inspection&entity_id={inspection}&limit=1000"),
             &w.admin,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     let mut history: HashMap<String, Vec<Value>> = HashMap::new();
     for e in log.iter().filter(|e| e["action"] == "answer") {
         for (item, a) in e["after"].as_object().unwrap() {
@@ -319,17 +297,11 @@ async fn run_case(
         }
     }
     let conflicts: Vec<Value> = app
-        .authed(
-            Method::GET,
+        .get_json(
             &format!("/api/v1/conflicts?inspection_id={inspection}"),
             &w.admin,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     let kept = |item: &str, v: &Value| {
         conflicts.iter().any(|c| {
             c["field"] == item

@@ -142,14 +142,7 @@ async fn oversized_body_is_refused(engine: Engine) {
         .await
         .unwrap();
     assert_problem(res, 413, "payload_too_large").await;
-    let page: serde_json::Value = app
-        .authed(Method::GET, "/api/v1/users", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: serde_json::Value = app.get_json("/api/v1/users", &admin).await;
     assert_eq!(page["total"], 1, "nothing written");
 }
 

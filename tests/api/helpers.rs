@@ -153,6 +153,17 @@ impl TestApp {
         self.req(method, path).bearer_auth(token)
     }
 
+    /// GET `path` as the holder of `token` and decode the JSON body.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        self.authed(Method::GET, path, token)
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json body")
+    }
+
     /// Creates a user straight in the database; returns (id, password).
     pub async fn user(&self, username: &str, role: Role) -> (String, String) {
         let plain = format!("pw-{username}-123");

@@ -285,17 +285,11 @@ async fn full_review_cycle(engine: Engine) {
 
     // Every transition is in the audit log.
     let log: Vec<Value> = app
-        .authed(
-            Method::GET,
+        .get_json(
             &format!("/api/v1/audit?entity=inspection&entity_id={id}"),
             &w.admin,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         log.iter().filter(|e| e["action"] == "transition").count(),
         4
@@ -338,13 +332,8 @@ async fn answers_are_validated_and_scored(engine: Engine) {
         .map(|(p, c)| (p.to_owned(), c.to_owned()))
     );
     let after: Value = app
-        .authed(Method::GET, &format!("/api/v1/inspections/{id}"), &w.insp1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{id}"), &w.insp1)
+        .await;
     assert!(
         after["answers"].as_object().unwrap().is_empty(),
         "a refused batch writes nothing"
@@ -445,41 +434,22 @@ async fn scope_is_enforced(engine: Engine) {
         .await
         .unwrap();
     assert_problem(res, 404, "not_found").await;
-    let list: Value = app
-        .authed(Method::GET, "/api/v1/inspections", &w.insp1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/inspections", &w.insp1).await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], ida);
     let all: Value = app
-        .authed(
-            Method::GET,
+        .get_json(
             &format!("/api/v1/inspections?round_id={}", w.round),
             &w.viewer,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(all["total"], 2, "a viewer reads everything");
     let by_team: Value = app
-        .authed(
-            Method::GET,
+        .get_json(
             &format!("/api/v1/inspections?team_id={}", w.team2),
             &w.admin,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(by_team["total"], 1);
 
     // A viewer reads but never writes.
@@ -586,14 +556,7 @@ async fn scope_is_enforced(engine: Engine) {
         "not_found",
     )
     .await;
-    let rounds: Value = app
-        .authed(Method::GET, "/api/v1/rounds", &w.insp1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rounds: Value = app.get_json("/api/v1/rounds", &w.insp1).await;
     assert_eq!(rounds.as_array().unwrap().len(), 0);
     assert_eq!(
         app.authed(Method::GET, &format!("/api/v1/inspections/{ida}"), &w.lead1)
@@ -703,13 +666,8 @@ async fn idempotent_creation_and_one_per_unit(engine: Engine) {
         .unwrap();
     assert_eq!(res.status(), 200, "a draft moves with its unit");
     let moved: Value = app
-        .authed(Method::GET, &format!("/api/v1/inspections/{id}"), &w.insp1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{id}"), &w.insp1)
+        .await;
     assert_eq!(moved["team_id"], w.team1);
     let _ = (&w.template, &w.unit_b);
 }

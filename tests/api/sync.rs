@@ -157,47 +157,20 @@ async fn pushes_are_idempotent(engine: Engine) {
         "{first:?}"
     );
     let detail: Value = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/inspections/{insp}"),
-            &w.insp1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{insp}"), &w.insp1)
+        .await;
     // A lost response: the phone sends the same batch again.
     let second = push(&app, &w.insp1, batch).await;
     assert_eq!(first, second, "the same answers");
     let after: Value = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/inspections/{insp}"),
-            &w.insp1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{insp}"), &w.insp1)
+        .await;
     assert_eq!(after["version"], detail["version"], "nothing changed twice");
     assert_eq!(after["answers"]["a"]["version"], 1);
     assert_eq!(after["strengths"], "Tốt");
     let comments: Vec<Value> = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/inspections/{insp}/comments"),
-            &w.insp1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{insp}/comments"), &w.insp1)
+        .await;
     assert_eq!(comments.len(), 1);
     // Someone else reusing a mutation id is refused.
     let reused = push(&app, &w.lead1, json!([{"mutation_id": first[0]["mutation_id"], "type": "answer.set", "inspection_id": insp, "item_id": "a", "value": "no", "hlc": hlc(now_ms(), "l1")}])).await;
@@ -234,17 +207,8 @@ async fn concurrent_edits_become_conflicts_for_the_lead(engine: Engine) {
     assert_eq!(c[0]["current"]["value"], "none");
 
     let conflicts: Vec<Value> = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/conflicts?inspection_id={insp}"),
-            &w.lead1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/conflicts?inspection_id={insp}"), &w.lead1)
+        .await;
     assert_eq!(conflicts.len(), 2);
     let first = &conflicts[0];
     assert_eq!(first["field"], "b");
@@ -263,14 +227,7 @@ async fn concurrent_edits_become_conflicts_for_the_lead(engine: Engine) {
     );
     assert!(first["server_hlc"].as_str().unwrap().ends_with(":phone"));
     assert_eq!(first["winner"], "device");
-    let other_lead: Vec<Value> = app
-        .authed(Method::GET, "/api/v1/conflicts", &w.lead2)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let other_lead: Vec<Value> = app.get_json("/api/v1/conflicts", &w.lead2).await;
     assert!(other_lead.is_empty(), "scoped");
 
     // Unresolved conflicts block approval.
@@ -445,17 +402,8 @@ async fn refused_changes_are_kept(engine: Engine) {
     assert_eq!(r[2]["reason"], "not_found");
     assert_eq!(r[3]["reason"], "validation_failed");
     let kept: Vec<Value> = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/conflicts?inspection_id={insp}"),
-            &w.admin,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/conflicts?inspection_id={insp}"), &w.admin)
+        .await;
     assert_eq!(kept.len(), 3);
     assert!(kept.iter().all(|k| k["kind"] == "rejected"));
     assert_eq!(
@@ -464,17 +412,8 @@ async fn refused_changes_are_kept(engine: Engine) {
         "the device's data is kept"
     );
     let detail: Value = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/inspections/{insp}"),
-            &w.admin,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{insp}"), &w.admin)
+        .await;
     assert_eq!(
         detail["answers"]["b"]["value"], "full",
         "and the approved phiếu is unchanged"
@@ -691,17 +630,8 @@ async fn commit_order_holds_under_concurrent_writers(engine: Engine) {
     // Every answer's final state reached the reader: no change was skipped.
     for insp in &inspections {
         let detail: Value = app
-            .authed(
-                Method::GET,
-                &format!("/api/v1/inspections/{insp}"),
-                &w.admin,
-            )
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/inspections/{insp}"), &w.admin)
+            .await;
         for (item, answer) in detail["answers"].as_object().unwrap() {
             let (_, data) = seen
                 .get(&format!("{insp}/{item}"))

@@ -35,14 +35,7 @@ async fn versions_and_publishing(engine: Engine) {
     assert!(draft["number"].is_null());
     let tid = draft["template_id"].as_str().unwrap().to_owned();
     // Drafts are for administrators only.
-    let list: Vec<Value> = app
-        .authed(Method::GET, "/api/v1/templates", &insp)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<Value> = app.get_json("/api/v1/templates", &insp).await;
     assert!(list.is_empty());
     let res = app
         .authed(
@@ -132,13 +125,8 @@ async fn versions_and_publishing(engine: Engine) {
     assert_eq!(again["content_hash"], v1["content_hash"]);
 
     let fam: Value = app
-        .authed(Method::GET, &format!("/api/v1/templates/{tid}"), &insp)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/templates/{tid}"), &insp)
+        .await;
     assert_eq!(fam["title"], "Phiếu thử nghiệm (sửa đổi)");
     assert_eq!(fam["versions"].as_array().unwrap().len(), 2);
 
@@ -259,14 +247,7 @@ async fn invalid_templates_are_refused_with_pointers(engine: Engine) {
     let p = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(p["errors"][0]["code"], "schema");
     assert_eq!(p["errors"][0]["pointer"], "/sections/0/items/0/type");
-    let list: Vec<Value> = app
-        .authed(Method::GET, "/api/v1/templates", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<Value> = app.get_json("/api/v1/templates", &admin).await;
     assert!(list.is_empty(), "nothing stored");
 }
 
@@ -363,23 +344,9 @@ async fn teams_and_rounds_rules(engine: Engine) {
         .unwrap();
     let tid = team["id"].as_str().unwrap();
     let (_, other) = app.token_for("insp2", Role::Inspector).await;
-    let mine: Vec<Value> = app
-        .authed(Method::GET, "/api/v1/teams", &insp)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Vec<Value> = app.get_json("/api/v1/teams", &insp).await;
     assert_eq!(mine.len(), 1);
-    let none: Vec<Value> = app
-        .authed(Method::GET, "/api/v1/teams", &other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let none: Vec<Value> = app.get_json("/api/v1/teams", &other).await;
     assert!(none.is_empty());
     assert_problem(
         app.authed(Method::GET, &format!("/api/v1/teams/{tid}"), &other)
@@ -516,23 +483,9 @@ async fn teams_and_rounds_rules(engine: Engine) {
     .send()
     .await
     .unwrap();
-    let rounds: Vec<Value> = app
-        .authed(Method::GET, "/api/v1/rounds", &insp)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rounds: Vec<Value> = app.get_json("/api/v1/rounds", &insp).await;
     assert!(rounds.is_empty());
-    let rounds: Vec<Value> = app
-        .authed(Method::GET, "/api/v1/rounds", &lead)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rounds: Vec<Value> = app.get_json("/api/v1/rounds", &lead).await;
     assert_eq!(rounds.len(), 1, "the lead plans ahead");
     assert_problem(
         app.authed(Method::DELETE, &format!("/api/v1/teams/{tid}"), &admin)

@@ -80,14 +80,7 @@ async fn crud_and_search(engine: Engine) {
         0,
         "LIKE wildcards are literal"
     );
-    let depts: Value = app
-        .authed(Method::GET, "/api/v1/units?kind=department", &viewer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let depts: Value = app.get_json("/api/v1/units?kind=department", &viewer).await;
     assert_eq!(depts["total"], 2);
 
     let id = xa["id"].as_str().unwrap();
@@ -198,14 +191,7 @@ async fn csv_import_is_idempotent_and_all_or_nothing(engine: Engine) {
         dry,
         json!({"created": 3, "updated": 0, "unchanged": 0, "dry_run": true})
     );
-    let page: Value = app
-        .authed(Method::GET, "/api/v1/units", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/v1/units", &admin).await;
     assert_eq!(page["total"], 0, "a dry run writes nothing");
 
     let first: Value = import(&app, &admin, csv, false).await.json().await.unwrap();
@@ -219,36 +205,15 @@ async fn csv_import_is_idempotent_and_all_or_nothing(engine: Engine) {
         json!({"created": 0, "updated": 0, "unchanged": 3, "dry_run": false})
     );
 
-    let page: Value = app
-        .authed(Method::GET, "/api/v1/units?q=dien chau", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/v1/units?q=dien chau", &admin).await;
     let xa = &page["items"][0];
     assert_eq!(xa["version"], 1);
-    let kv: Value = app
-        .authed(Method::GET, "/api/v1/units?q=KV-1", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let kv: Value = app.get_json("/api/v1/units?q=KV-1", &admin).await;
     assert_eq!(
         xa["parent_id"], kv["items"][0]["id"],
         "parent resolved by code, even when listed later"
     );
-    let so: Value = app
-        .authed(Method::GET, "/api/v1/units?q=tai chinh", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let so: Value = app.get_json("/api/v1/units?q=tai chinh", &admin).await;
     assert_eq!(so["items"][0]["address"], "Số 1, đường Trường Thi");
 
     let changed = csv.replace("Xã Diễn Châu", "Xã Diễn Châu (mới)");
@@ -292,14 +257,7 @@ async fn csv_import_is_idempotent_and_all_or_nothing(engine: Engine) {
     )
     .await;
     assert_eq!(body["errors"][0]["pointer"], "/lines/3/parent_code");
-    let page: Value = app
-        .authed(Method::GET, "/api/v1/units?q=NEW", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/v1/units?q=NEW", &admin).await;
     assert_eq!(page["total"], 0, "nothing written");
 }
 
@@ -361,13 +319,6 @@ async fn only_admins_change_units(engine: Engine) {
         "unauthenticated",
     )
     .await;
-    let after: Value = app
-        .authed(Method::GET, &format!("/api/v1/units/{id}"), &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: Value = app.get_json(&format!("/api/v1/units/{id}"), &admin).await;
     assert_eq!(after["version"], 1);
 }

@@ -46,55 +46,20 @@ async fn create_list_get_update(engine: Engine) {
     assert!(khoa["generated_password"].is_null());
     app.login("khoa", "mật khẩu dài").await;
 
-    let page: Value = app
-        .authed(Method::GET, "/api/v1/users?limit=2", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/v1/users?limit=2", &admin).await;
     assert_eq!(page["total"], 3);
     assert_eq!(page["limit"], 2);
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     assert_eq!(page["items"][0]["username"], "admin1");
-    let page: Value = app
-        .authed(Method::GET, "/api/v1/users?limit=2&offset=2", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/v1/users?limit=2&offset=2", &admin).await;
     assert_eq!(page["items"][0]["username"], "thu.nguyen");
-    let leads: Value = app
-        .authed(Method::GET, "/api/v1/users?role=lead", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let leads: Value = app.get_json("/api/v1/users?role=lead", &admin).await;
     assert_eq!(leads["total"], 1);
-    let found: Value = app
-        .authed(Method::GET, "/api/v1/users?q=Thị", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found: Value = app.get_json("/api/v1/users?q=Thị", &admin).await;
     assert_eq!(found["items"][0]["username"], "thu.nguyen");
 
     let id = khoa["user"]["id"].as_str().unwrap();
-    let got: Value = app
-        .authed(Method::GET, &format!("/api/v1/users/{id}"), &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = app.get_json(&format!("/api/v1/users/{id}"), &admin).await;
     assert_eq!(got["username"], "khoa");
 
     let res = app
@@ -116,14 +81,7 @@ async fn create_list_get_update(engine: Engine) {
         .await
         .unwrap();
     assert_problem(res, 409, "version_mismatch").await;
-    let got: Value = app
-        .authed(Method::GET, &format!("/api/v1/users/{id}"), &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = app.get_json(&format!("/api/v1/users/{id}"), &admin).await;
     assert_eq!(got["full_name"], "Trần Đăng Khoa");
 
     for missing in [uuid::Uuid::new_v4().to_string(), "not-a-uuid".to_owned()] {
@@ -174,14 +132,7 @@ async fn invalid_and_duplicate_users_are_refused(engine: Engine) {
         .unwrap();
     assert_problem(res, 400, "malformed_json").await;
 
-    let page: Value = app
-        .authed(Method::GET, "/api/v1/users", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/v1/users", &admin).await;
     assert_eq!(page["total"], 1, "nothing was written");
 }
 
@@ -299,13 +250,8 @@ async fn non_admins_are_refused_every_admin_endpoint(engine: Engine) {
     // Nothing was changed by any of them.
     let (_, admin) = app.token_for("admin1", Role::Admin).await;
     let got: Value = app
-        .authed(Method::GET, &format!("/api/v1/users/{target}"), &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/users/{target}"), &admin)
+        .await;
     assert_eq!(got["role"], "inspector");
     assert_eq!(got["version"], 1);
 }

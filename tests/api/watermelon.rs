@@ -138,33 +138,18 @@ async fn two_watermelon_devices_converge(engine: Engine) {
         "Tiếp công dân nghiêm túc"
     );
     let detail: Value = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/inspections/{inspection}"),
-            &w.lead1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{inspection}"), &w.lead1)
+        .await;
     assert_eq!(detail["answers"]["b"]["value"], "none");
     assert_eq!(detail["answers"]["d"]["value"], 4);
     assert_eq!(detail["strengths"], "Tiếp công dân nghiêm túc");
     // The phone's "full", overwritten by the tablet, is kept for the lead.
     let conflicts: Vec<Value> = app
-        .authed(
-            Method::GET,
+        .get_json(
             &format!("/api/v1/conflicts?inspection_id={inspection}"),
             &w.lead1,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     assert_eq!(conflicts[0]["field"], "b");
     let server: Value =
@@ -202,17 +187,8 @@ async fn a_push_after_someone_else_changed_the_record_is_refused(engine: Engine)
     .await
     .unwrap();
     let pull: Value = app
-        .authed(
-            Method::GET,
-            "/api/v1/sync/watermelon?schema_version=1",
-            &w.insp1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/sync/watermelon?schema_version=1", &w.insp1)
+        .await;
     let t = pull["timestamp"].as_i64().unwrap();
     assert!(pull["changes"]["answers"]["created"]
         .as_array()
@@ -244,44 +220,20 @@ async fn a_push_after_someone_else_changed_the_record_is_refused(engine: Engine)
         .unwrap();
     crate::helpers::assert_problem(res, 409, "sync_stale").await;
     let detail: Value = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/inspections/{insp}"),
-            &w.lead1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{insp}"), &w.lead1)
+        .await;
     assert_eq!(detail["answers"]["b"]["value"], "full");
     let conflicts: Vec<Value> = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/conflicts?inspection_id={insp}"),
-            &w.lead1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/conflicts?inspection_id={insp}"), &w.lead1)
+        .await;
     assert_eq!(conflicts.len(), 1, "the phone's value is kept");
     // After pulling, the same push goes through; retrying it changes nothing more.
     let pull: Value = app
-        .authed(
-            Method::GET,
+        .get_json(
             &format!("/api/v1/sync/watermelon?schema_version=1&last_pulled_at={t}"),
             &w.insp1,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     let t2 = pull["timestamp"].as_i64().unwrap();
     assert!(pull["changes"]["answers"]["updated"]
         .as_array()
@@ -305,30 +257,12 @@ async fn a_push_after_someone_else_changed_the_record_is_refused(engine: Engine)
         assert_eq!(res.status(), 200);
     }
     let detail: Value = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/inspections/{insp}"),
-            &w.lead1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/inspections/{insp}"), &w.lead1)
+        .await;
     assert_eq!(detail["answers"]["b"]["value"], "none");
     let conflicts: Vec<Value> = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/conflicts?inspection_id={insp}"),
-            &w.lead1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/conflicts?inspection_id={insp}"), &w.lead1)
+        .await;
     assert_eq!(
         conflicts.len(),
         1,
@@ -370,17 +304,8 @@ async fn work_leaving_the_device_is_deleted_with_all_it_holds(engine: Engine) {
     .await
     .unwrap();
     let pull: Value = app
-        .authed(
-            Method::GET,
-            "/api/v1/sync/watermelon?schema_version=1",
-            &w.insp1,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/sync/watermelon?schema_version=1", &w.insp1)
+        .await;
     let t = pull["timestamp"].as_i64().unwrap();
     // The unit moves to team 2: the phone must drop the inspection and everything in it.
     app.authed(
@@ -393,17 +318,11 @@ async fn work_leaving_the_device_is_deleted_with_all_it_holds(engine: Engine) {
     .await
     .unwrap();
     let pull: Value = app
-        .authed(
-            Method::GET,
+        .get_json(
             &format!("/api/v1/sync/watermelon?schema_version=1&last_pulled_at={t}"),
             &w.insp1,
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     let deleted = |table: &str| {
         pull["changes"][table]["deleted"]
             .as_array()
