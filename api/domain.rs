@@ -38,6 +38,15 @@ impl DomainError {
         DomainError::Invalid(vec![FieldError::new(pointer, code, Text::new(en, vi))])
     }
 
+    /// 409 `id_taken`: a client-made id already names another row.
+    pub fn id_taken() -> Self {
+        DomainError::conflict(
+            "id_taken",
+            "This id is already used.",
+            "Mã này đã được sử dụng.",
+        )
+    }
+
     /// 409 `version_mismatch` unless `expected` (when given) is the current version.
     pub fn check_version(expected: Option<i64>, current: i64) -> Result<(), DomainError> {
         match expected {

@@ -737,11 +737,7 @@ pub fn add_recommendation(
         return if existing.inspection_id == inspection_id {
             Ok(existing)
         } else {
-            Err(DomainError::conflict(
-                "id_taken",
-                "This id is already used.",
-                "Mã này đã được sử dụng.",
-            ))
+            Err(DomainError::id_taken())
         };
     }
     editable(&row)?;
@@ -859,11 +855,7 @@ pub fn add_comment(
         return if existing.inspection_id == inspection_id {
             Ok(existing)
         } else {
-            Err(DomainError::conflict(
-                "id_taken",
-                "This id is already used.",
-                "Mã này đã được sử dụng.",
-            ))
+            Err(DomainError::id_taken())
         };
     }
     let mut f = Faults::default();
