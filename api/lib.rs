@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod inspections;
+pub mod media;
 pub mod middleware;
 pub mod paging;
 pub mod rounds;

@@ -33,6 +33,8 @@ pub enum StartupError {
     },
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    #[error("evidence store: {0}")]
+    Media(String),
     #[error("start-up task failed: {0}")]
     Task(String),
 }
@@ -80,11 +82,16 @@ impl Application {
             settings.workers
         };
         let shutdown = settings.shutdown_timeout_secs;
+        let media =
+            crate::media::Media::open(&settings).map_err(|e| StartupError::Media(e.to_string()))?;
+        tracing::info!(store = %media.store.describe(), "evidence blob store");
+        crate::media::sweep::start(media.clone(), db.clone());
         let state = web::Data::new(AppState {
             db,
             jwt,
             settings: Arc::new(settings),
             metrics: Metrics::new()?,
+            media,
         });
 
         // The document is generated from the same registrations the server uses. It is made once

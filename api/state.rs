@@ -12,4 +12,5 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub settings: Arc<Settings>,
     pub metrics: Metrics,
+    pub media: crate::media::Media,
 }

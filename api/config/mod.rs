@@ -42,6 +42,47 @@ pub struct Settings {
     /// `text` or `json` log lines.
     pub log_format: String,
     pub login: LoginThrottle,
+    /// Where evidence originals and thumbnails live: absent for `<data_dir>/blobs`, or
+    /// `s3://bucket[/prefix]` for an S3-compatible store shared by several API processes
+    /// (`KIEMTRA_BLOB_URL`; endpoint and credentials from the usual `AWS_*` variables).
+    pub blob_url: Option<String>,
+    pub media: MediaSettings,
+}
+
+/// Limits and workers for photo evidence.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct MediaSettings {
+    /// Largest original accepted, bytes (40 MiB).
+    pub max_upload_bytes: u64,
+    /// Largest image accepted, in pixels (width × height), checked from the header before
+    /// any pixel is decoded.
+    pub max_pixels: u64,
+    /// Longest side accepted, pixels: a 1 × 100,000 strip is no photo.
+    pub max_side: u32,
+    /// Memory a decoder may allocate for one image, bytes.
+    pub max_decode_alloc: u64,
+    /// Images decoded at once (uploads being verified plus thumbnails being made): bounds CPU
+    /// and memory whatever the burst of uploads. 0 means one per core.
+    pub workers: usize,
+    /// Thumbnail jobs waiting beyond which new ones are dropped (they are made on demand).
+    pub thumbnail_queue: usize,
+    /// Hours an unfinished resumable (tus) upload is kept before it is cleaned up.
+    pub upload_expiry_hours: u64,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        MediaSettings {
+            max_upload_bytes: 40 * 1024 * 1024,
+            max_pixels: 100_000_000,
+            max_side: 20_000,
+            max_decode_alloc: 512 * 1024 * 1024,
+            workers: 0,
+            thumbnail_queue: 256,
+            upload_expiry_hours: 24,
+        }
+    }
 }
 
 /// How repeated failed logins for one username are slowed down, then refused.
@@ -90,6 +131,8 @@ impl Default for Settings {
             shutdown_timeout_secs: 30,
             log_format: "text".into(),
             login: LoginThrottle::default(),
+            blob_url: None,
+            media: MediaSettings::default(),
         }
     }
 }
@@ -139,6 +182,19 @@ impl Settings {
             return Err(ConfigError::Invalid(
                 "db_pool_size must be at least 1".into(),
             ));
+        }
+        if self.media.max_upload_bytes == 0
+            || self.media.max_pixels == 0
+            || self.media.max_side == 0
+        {
+            return Err(ConfigError::Invalid("media limits must be positive".into()));
+        }
+        if let Some(url) = &self.blob_url {
+            if !url.starts_with("s3://") {
+                return Err(ConfigError::Invalid(format!(
+                    "blob_url must be s3://bucket[/prefix] (or unset for local files), not `{url}`"
+                )));
+            }
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::Invalid(

@@ -304,9 +304,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        media_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        orientation -> Integer,
+        thumbnails -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence (id) {
+        id -> Text,
+        inspection_id -> Text,
+        item_id -> Text,
+        created_by -> Text,
+        device_id -> Nullable<Text>,
+        caption -> Nullable<Text>,
+        claimed_taken_at -> Nullable<Timestamp>,
+        claimed_latitude -> Nullable<Double>,
+        claimed_longitude -> Nullable<Double>,
+        upload_state -> Text,
+        sha256 -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+        media_type -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        exif_taken_at -> Nullable<Text>,
+        exif_latitude -> Nullable<Double>,
+        exif_longitude -> Nullable<Double>,
+        orientation -> Nullable<Integer>,
+        uploaded_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    uploads (id) {
+        id -> Text,
+        evidence_id -> Text,
+        user_id -> Text,
+        length -> BigInt,
+        received -> BigInt,
+        metadata -> Nullable<Text>,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(assignments -> rounds (round_id));
 diesel::joinable!(answers -> inspections (inspection_id));
+diesel::joinable!(evidence -> inspections (inspection_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,
@@ -331,4 +386,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     devices,
     refresh_tokens,
     login_attempts,
+    blobs,
+    evidence,
+    uploads,
 );

@@ -3,8 +3,6 @@
 //! and inspections in each review state. Loaded through the same services as real data, so
 //! it is validated and audited like anything else; each step is skipped when already there.
 
-use std::collections::HashMap;
-
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
@@ -218,7 +216,6 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
     let (l1, ls1) = as_user(conn, "demo.truongdoan1", Role::Lead)?;
     let (i3, s3) = as_user(conn, "demo.kiemtra3", Role::Inspector)?;
     let (l2, ls2) = as_user(conn, "demo.truongdoan2", Role::Lead)?;
-    let none = HashMap::new();
     let start = |conn: &mut DbConn,
                  actor: &Actor,
                  scope: &Scope,
@@ -245,16 +242,16 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
 
     let approved = start(conn, &i1, &s1, "DEMO-SO-NV")?;
     inspections::save_answers(conn, &i1, &s1, &approved, &complete_answers(), None)?;
-    inspections::act(conn, &i1, &s1, &approved, Action::Submit, None, &none)?;
-    inspections::act(conn, &l1, &ls1, &approved, Action::Approve, None, &none)?;
+    inspections::act(conn, &i1, &s1, &approved, Action::Submit, None)?;
+    inspections::act(conn, &l1, &ls1, &approved, Action::Approve, None)?;
 
     let submitted = start(conn, &i3, &s3, "DEMO-X-DIENCHAU")?;
     inspections::save_answers(conn, &i3, &s3, &submitted, &complete_answers(), None)?;
-    inspections::act(conn, &i3, &s3, &submitted, Action::Submit, None, &none)?;
+    inspections::act(conn, &i3, &s3, &submitted, Action::Submit, None)?;
 
     let returned = start(conn, &i3, &s3, "DEMO-P-THANHVINH")?;
     inspections::save_answers(conn, &i3, &s3, &returned, &complete_answers(), None)?;
-    inspections::act(conn, &i3, &s3, &returned, Action::Submit, None, &none)?;
+    inspections::act(conn, &i3, &s3, &returned, Action::Submit, None)?;
     inspections::act(
         conn,
         &l2,
@@ -262,7 +259,6 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
         &returned,
         Action::Return,
         Some("Đề nghị bổ sung minh chứng về tiếp xúc, đối thoại với Nhân dân."),
-        &none,
     )?;
     Ok(())
 }

@@ -81,6 +81,14 @@ pub enum ApiError {
     Conflict { code: &'static str, message: Text },
     #[error("unsupported client schema version")]
     UpgradeRequired { supported: Vec<u32> },
+    /// An upload refused for what its bytes are (not an image, too big, wrong checksum, …),
+    /// with the status the upload protocol calls for.
+    #[error("upload refused: {code}")]
+    Upload {
+        status: StatusCode,
+        code: &'static str,
+        message: Text,
+    },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// The string is for the log only; clients never see it.
@@ -106,6 +114,7 @@ impl ApiError {
             TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Conflict { .. } => StatusCode::CONFLICT,
             UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
+            Upload { status, .. } => *status,
             Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -136,6 +145,7 @@ impl ApiError {
             TooManyAttempts { .. } => "too_many_attempts",
             Conflict { code, .. } => code,
             UpgradeRequired { .. } => "client_upgrade_required",
+            Upload { code, .. } => code,
             Unavailable(_) => "service_unavailable",
             Internal(_) => "internal_error",
         }
@@ -179,6 +189,7 @@ impl ApiError {
             }
             Conflict { .. } => Text::new("Conflict", "Xung đột dữ liệu"),
             UpgradeRequired { .. } => Text::new("App update required", "Cần cập nhật ứng dụng"),
+            Upload { .. } => Text::new("Upload refused", "Tệp tải lên bị từ chối"),
             Unavailable(_) => Text::new("Service unavailable", "Dịch vụ tạm thời không sẵn sàng"),
             Internal(_) => Text::new("Internal error", "Lỗi hệ thống"),
         }
@@ -260,7 +271,7 @@ impl ApiError {
                 format!("Too many failed logins for this username; try again in {retry_after_secs} seconds."),
                 format!("Đăng nhập sai quá nhiều lần với tên này; hãy thử lại sau {retry_after_secs} giây."),
             ),
-            Conflict { message, .. } => message.clone(),
+            Conflict { message, .. } | Upload { message, .. } => message.clone(),
             UpgradeRequired { supported } => {
                 let list = supported.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
                 Text::new(

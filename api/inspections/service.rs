@@ -2,8 +2,6 @@
 //! validation and scoring. Each function runs inside the caller's transaction and audits
 //! what it changes.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::{json, Value};
@@ -53,7 +51,11 @@ pub fn visible_for_write(
 
 /// The caller's standing for changing this inspection: viewers are refused (403), and only
 /// administrators change inspections of rounds that are not open.
-fn writer(scope: &Scope, row: &InspectionRow, round_status: &str) -> Result<Standing, DomainError> {
+pub fn writer(
+    scope: &Scope,
+    row: &InspectionRow,
+    round_status: &str,
+) -> Result<Standing, DomainError> {
     let standing = scope
         .standing(&row.team_id)
         .ok_or(if scope.role == Role::Viewer {
@@ -75,7 +77,7 @@ fn status_of(row: &InspectionRow) -> Status {
     Status::parse(&row.status).unwrap_or(Status::Draft)
 }
 
-fn editable(row: &InspectionRow) -> Result<(), DomainError> {
+pub fn editable(row: &InspectionRow) -> Result<(), DomainError> {
     match status_of(row) {
         s if s.editable() => Ok(()),
         Status::Approved => Err(DomainError::conflict("inspection_read_only", "The inspection is approved and can no longer change.", "Phiếu kiểm tra đã được duyệt, không thể sửa.")),
@@ -582,7 +584,6 @@ pub fn act(
     id: &str,
     action: Action,
     reason: Option<&str>,
-    photos: &HashMap<String, usize>,
 ) -> Result<InspectionRow, DomainError> {
     let (row, round_status) = visible_for_write(conn, scope, id)?;
     let standing = writer(scope, &row, &round_status)?;
@@ -627,7 +628,8 @@ pub fn act(
     if action == Action::Submit {
         let (answers, _) = report(conn, &row)?;
         let template = template_of(conn, &row)?;
-        let missing = check_submission(&template, &answers, photos);
+        let photos = crate::media::store::photo_counts(conn, id)?;
+        let missing = check_submission(&template, &answers, &photos);
         if !missing.is_empty() {
             return Err(DomainError::Invalid(missing));
         }

@@ -138,7 +138,17 @@ pub async fn observe(
         if status.is_server_error() {
             tracing::error!(error = %err, "server error");
         }
-        let rendered = err.render(lang, Some(&rid), &path);
+        let mut rendered = err.render(lang, Some(&rid), &path);
+        // Protocol headers the handler set on its error (tus's `Tus-Resumable`,
+        // `Upload-Offset`; caching rules) survive the re-rendering; only the body changes.
+        for (name, value) in res.headers() {
+            if name != actix_web::http::header::CONTENT_TYPE
+                && name != actix_web::http::header::CONTENT_LENGTH
+                && !rendered.headers().contains_key(name)
+            {
+                rendered.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
         res = res.into_response(rendered);
     }
     if let Ok(v) = HeaderValue::from_str(&rid) {

@@ -8,7 +8,7 @@ pub mod openapi;
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::{audit, auth, inspections, rounds, sync, teams, templates, units, users};
+use crate::{audit, auth, inspections, media, rounds, sync, teams, templates, units, users};
 
 pub use fallback::{no_route, RouteIndex};
 pub use openapi::ApiDoc;
@@ -69,6 +69,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(inspections::routes::recommendations::update_recommendation)
                 .service(inspections::routes::comments::list_comments)
                 .service(inspections::routes::comments::add_comment)
+                .service(media::routes::evidence::create_evidence)
+                .service(media::routes::evidence::list_evidence)
+                .service(media::routes::evidence::get_evidence)
+                .service(media::routes::evidence::delete_evidence)
+                .service(media::routes::content::put_content)
+                .service(media::routes::content::get_content)
+                .service(media::routes::content::get_thumbnail)
+                .service(media::routes::uploads::uploads_options)
+                .service(media::routes::uploads::create_upload)
+                .service(media::routes::uploads::upload_offset)
+                .service(media::routes::uploads::upload_bytes)
+                .service(media::routes::uploads::delete_upload)
                 .service(sync::routes::pull::sync_pull)
                 .service(sync::routes::push::sync_push)
                 .service(sync::routes::conflicts::list_conflicts)

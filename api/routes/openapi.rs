@@ -26,6 +26,8 @@ use crate::error::{Problem, ProblemField};
         (name = "templates", description = "Checklist templates (phiếu kiểm tra), their versions, and the JSON Schemas"),
         (name = "rounds", description = "Inspection rounds (đợt kiểm tra) and assignments of units to teams"),
         (name = "inspections", description = "Inspections (phiếu kiểm tra): answers, findings, recommendations, comments, review"),
+        (name = "evidence", description = "Photo evidence (ảnh minh chứng): records, originals, thumbnails (docs/evidence.md)"),
+        (name = "uploads", description = "Resumable uploads of evidence over tus 1.0"),
         (name = "sync", description = "Offline sync: pull, push, conflicts (docs/sync.md)"),
         (name = "audit", description = "The hash-chained audit log (administrators)"),
     )

@@ -16,7 +16,7 @@ pub struct Change {
     /// Position in the change log; changes come in increasing `seq`.
     pub seq: i64,
     /// `unit`, `team`, `template_version`, `round`, `assignment`, `inspection`, `answer`,
-    /// `recommendation`, `comment` or `conflict`.
+    /// `recommendation`, `comment`, `evidence` or `conflict`.
     pub entity: String,
     /// The row's id (`<inspection id>/<item id>` for answers).
     pub id: String,
@@ -205,6 +205,7 @@ pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, 
         "recommendation" => crate::inspections::store::find_recommendation(conn, id)?.map(|r| to_json(&r)),
         "comment" => crate::inspections::store::find_comment(conn, id)?.map(|r| to_json(&r)),
         "conflict" => super::conflicts::find(conn, id)?.map(|r| to_json(&r)),
+        "evidence" => crate::media::store::find(conn, id)?.map(|r| to_json(&r)),
         _ => None,
     })
 }

@@ -549,15 +549,7 @@ fn apply(
             Ok(r)
         }
         Mutation::InspectionTransition { id, action, reason } => {
-            let row = inspections::act(
-                conn,
-                actor,
-                scope,
-                id,
-                *action,
-                reason.as_deref(),
-                &Default::default(),
-            )?;
+            let row = inspections::act(conn, actor, scope, id, *action, reason.as_deref())?;
             let mut r = MutationResult::new(mid, Status::Applied, "inspection", &row.id);
             r.current = super::pull::load(conn, "inspection", &row.id)?;
             Ok(r)

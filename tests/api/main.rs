@@ -3,6 +3,7 @@
 
 mod helpers;
 mod pg;
+mod photos;
 
 mod audit;
 mod auth;
@@ -10,6 +11,7 @@ mod cli;
 mod convergence;
 mod crash;
 mod errors;
+mod evidence;
 mod inspections;
 mod operations;
 mod sync;

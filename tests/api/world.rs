@@ -56,6 +56,11 @@ async fn json_of(res: reqwest::Response) -> Value {
 
 impl World {
     pub async fn build(app: &TestApp) -> World {
+        Self::build_with_template(app, test_template()).await
+    }
+
+    /// The same world, with another checklist.
+    pub async fn build_with_template(app: &TestApp, template: Value) -> World {
         let (_, admin) = app.token_for("admin1", Role::Admin).await;
         let (lead1_id, lead1) = app.token_for("lead1", Role::Lead).await;
         let (insp1_id, insp1) = app.token_for("insp1", Role::Inspector).await;
@@ -108,7 +113,7 @@ impl World {
                     .to_owned(),
             );
         }
-        let draft = json_of(post("/api/v1/templates", test_template()).await.unwrap()).await;
+        let draft = json_of(post("/api/v1/templates", template).await.unwrap()).await;
         let template = draft["template_id"].as_str().unwrap().to_owned();
         let published = json_of(
             post(

@@ -1,7 +1,5 @@
 //! Review transitions: submit, return (with a reason), approve.
 
-use std::collections::HashMap;
-
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -35,9 +33,7 @@ async fn transition(
         .db
         .write(move |c| {
             let scope = Scope::load(c, &me)?;
-            // Photo evidence arrives with the evidence feature; until then no item has photos.
-            let photos = HashMap::new();
-            let row = service::act(c, &actor, &scope, &id, action, reason.as_deref(), &photos)?;
+            let row = service::act(c, &actor, &scope, &id, action, reason.as_deref())?;
             detail(c, row)
         })
         .await?;

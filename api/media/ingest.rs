@@ -1,0 +1,185 @@
+//! From received bytes to stored evidence: check the client's checksum, compare with what the
+//! evidence already holds, verify the image (on the bounded pool), move it into the blob
+//! store under its SHA-256, record it, and queue its thumbnails. Any refusal drops the temp
+//! file, so nothing is left behind.
+
+use std::path::PathBuf;
+
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use super::blob::{original_key, thumbnail_key};
+use super::error::MediaError;
+use super::inspect::{self, Format};
+use super::model::{BlobRow, EvidenceRow};
+use super::service::{self, Attached, Received};
+use super::spool::Spooled;
+use super::thumbs;
+use super::{store, Media};
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::scope::Scope;
+
+pub struct Outcome {
+    pub evidence: EvidenceRow,
+    pub attached: Attached,
+}
+
+/// The evidence the caller may upload to, checked before a byte is read.
+pub async fn target(db: &Db, me: &CurrentUser, id: &str) -> Result<EvidenceRow, MediaError> {
+    let (me, id) = (me.clone(), id.to_owned());
+    db.read(move |c| {
+        let scope = Scope::load(c, &me)?;
+        Ok::<_, MediaError>(service::uploadable(c, &scope, &id)?)
+    })
+    .await
+}
+
+pub async fn accept(
+    media: &Media,
+    db: &Db,
+    me: &CurrentUser,
+    evidence_id: &str,
+    spooled: Spooled,
+    claimed: Option<[u8; 32]>,
+    tus: bool,
+) -> Result<Outcome, MediaError> {
+    if claimed.is_some_and(|c| c != spooled.sha256) {
+        return Err(MediaError::DigestMismatch { tus });
+    }
+    let sha = spooled.sha256_hex();
+    let current = target(db, me, evidence_id).await?;
+    match current.sha256.as_deref() {
+        Some(s) if s == sha => {
+            return Ok(Outcome {
+                evidence: current,
+                attached: Attached::Same,
+            });
+        }
+        Some(_) => return Err(MediaError::ContentDiffers),
+        None => {}
+    }
+    let limits = media.limits;
+    let path: PathBuf = spooled.path.to_path_buf();
+    let facts = media
+        .pool
+        .run(move || inspect::inspect(&path, &limits))
+        .await?;
+    media
+        .store
+        .put_file(&original_key(&sha), &spooled.path)
+        .await?;
+    let (me2, id, sha2, size) = (
+        me.clone(),
+        evidence_id.to_owned(),
+        sha.clone(),
+        spooled.size,
+    );
+    let facts2 = facts.clone();
+    let (evidence, attached) = db
+        .write(move |c| {
+            let scope = Scope::load(c, &me2)?;
+            let r = Received {
+                sha256: &sha2,
+                size,
+                facts: &facts2,
+            };
+            service::attach(c, &me2.actor(), &scope, &id, &r)
+        })
+        .await?;
+    drop(spooled);
+    if attached == Attached::New {
+        queue_thumbnails(media, db, &sha, facts.format, facts.exif.orientation);
+    }
+    Ok(Outcome { evidence, attached })
+}
+
+/// Makes the thumbnails in the background; a full queue skips them (made on demand later).
+pub fn queue_thumbnails(media: &Media, db: &Db, sha: &str, format: Format, orientation: u8) {
+    let (m, db2, sha) = (media.clone(), db.clone(), sha.to_owned());
+    let queued = media.pool.spawn(async move {
+        if let Err(e) = make_thumbnails(&m, &db2, &sha, format, orientation).await {
+            tracing::warn!(sha256 = %sha, error = %e, "thumbnails not made; they will be made on demand");
+        }
+    });
+    if !queued {
+        tracing::info!("thumbnail queue full; thumbnails will be made on demand");
+    }
+}
+
+/// Renders and stores every thumbnail size of a stored original.
+pub async fn make_thumbnails(
+    media: &Media,
+    db: &Db,
+    sha: &str,
+    format: Format,
+    orientation: u8,
+) -> Result<(), MediaError> {
+    let key = original_key(sha);
+    let (path, _temp) = local_copy(media, &key).await?;
+    let limits = media.limits;
+    let rendered = media
+        .pool
+        .run(move || thumbs::render(&path, format, orientation, &thumbs::SIZES, &limits))
+        .await?;
+    for (size, bytes) in rendered {
+        media
+            .store
+            .put_bytes(&thumbnail_key(sha, size), bytes.into())
+            .await?;
+        let sha = sha.to_owned();
+        db.write(move |c| service::thumbnail_made(c, &sha, size).map_err(MediaError::from))
+            .await?;
+    }
+    Ok(())
+}
+
+/// A thumbnail, made now if it was not made yet.
+pub async fn ensure_thumbnail(
+    media: &Media,
+    db: &Db,
+    blob: &BlobRow,
+    size: u32,
+) -> Result<(), MediaError> {
+    if blob.has_thumbnail(size)
+        && media
+            .store
+            .exists(&thumbnail_key(&blob.sha256, size))
+            .await?
+    {
+        return Ok(());
+    }
+    let format = Format::from_media_type(&blob.media_type).unwrap_or(Format::Jpeg);
+    let orientation = u8::try_from(blob.orientation).unwrap_or(1);
+    make_thumbnails(media, db, &blob.sha256, format, orientation).await
+}
+
+/// The object as a local file: the store's own file, or a temp copy of a remote object.
+async fn local_copy(
+    media: &Media,
+    key: &str,
+) -> Result<(PathBuf, Option<tempfile::TempPath>), MediaError> {
+    if let Some(p) = media.store.local_path(key) {
+        return Ok((p, None));
+    }
+    let body = media
+        .store
+        .get(key, None)
+        .await?
+        .ok_or_else(|| MediaError::Store(format!("{key} is missing from the store")))?;
+    let (file, temp) = tempfile::NamedTempFile::new_in(&media.tmp_dir)?.into_parts();
+    let mut file = tokio::fs::File::from_std(file);
+    let mut stream = body.stream;
+    while let Some(chunk) = stream.next().await {
+        file.write_all(&chunk?).await?;
+    }
+    file.flush().await?;
+    Ok((temp.to_path_buf(), Some(temp)))
+}
+
+/// Blob facts for serving.
+pub async fn blob_of(db: &Db, sha: &str) -> Result<Option<BlobRow>, MediaError> {
+    let sha = sha.to_owned();
+    db.read(move |c| Ok::<_, MediaError>(store::blob(c, &sha)?))
+        .await
+}

@@ -1,0 +1,5 @@
+//! HTTP edge of photo evidence: records, bytes (plain and resumable), thumbnails.
+
+pub mod content;
+pub mod evidence;
+pub mod uploads;

@@ -1,0 +1,89 @@
+//! Clean-up of what interrupted uploads leave: resumable uploads nobody resumed within the
+//! expiry, part files without an upload row, and stray temp files from a crash.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use diesel::prelude::*;
+
+use super::error::MediaError;
+use super::{store, Media};
+use crate::db::schema::uploads;
+use crate::db::{self, Db};
+
+pub fn part_path(media: &Media, upload_id: &str) -> std::path::PathBuf {
+    media.uploads_dir.join(format!("{upload_id}.part"))
+}
+
+/// Removes expired uploads (rows and bytes). Returns how many went.
+pub async fn expired(media: &Media, db: &Db) -> Result<usize, MediaError> {
+    let ids = db
+        .write(|c| {
+            let ids = store::expired_uploads(c, db::now())?;
+            diesel::delete(uploads::table.filter(uploads::id.eq_any(&ids))).execute(c)?;
+            Ok::<_, MediaError>(ids)
+        })
+        .await?;
+    for id in &ids {
+        remove_quietly(&part_path(media, id));
+    }
+    let live: std::collections::HashSet<String> = db
+        .read(|c| Ok::<_, MediaError>(store::all_upload_ids(c)?))
+        .await?
+        .into_iter()
+        .collect();
+    // Part files whose row is gone (a crash between the two deletions).
+    if let Ok(dir) = std::fs::read_dir(&media.uploads_dir) {
+        for entry in dir.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(id) = name.strip_suffix(".part") {
+                if !live.contains(id) {
+                    remove_quietly(&entry.path());
+                }
+            }
+        }
+    }
+    // Temp files older than a day are left by a crash mid-upload.
+    remove_older_than(&media.tmp_dir, Duration::from_secs(24 * 3600));
+    Ok(ids.len())
+}
+
+fn remove_older_than(dir: &Path, age: Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .map(|t| now.duration_since(t).unwrap_or_default() > age)
+            .unwrap_or(false);
+        if old {
+            remove_quietly(&e.path());
+        }
+    }
+}
+
+fn remove_quietly(p: &Path) {
+    if let Err(e) = std::fs::remove_file(p) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!(path = %p.display(), error = %e, "could not remove upload leftovers");
+        }
+    }
+}
+
+/// Runs [`expired`] now and then for the life of the server.
+pub fn start(media: Media, db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match expired(&media, &db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(uploads = n, "expired resumable uploads removed"),
+                Err(e) => tracing::warn!(error = %e, "upload clean-up failed"),
+            }
+        }
+    });
+}

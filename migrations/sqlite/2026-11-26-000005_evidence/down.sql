@@ -1,0 +1,3 @@
+DROP TABLE uploads;
+DROP TABLE evidence;
+DROP TABLE blobs;

@@ -1,0 +1,577 @@
+//! Photo evidence over HTTP: upload, verification by decoding, idempotency, serving with
+//! ETag and ranges, thumbnails without metadata, the audit trail, scope and roles, evidence
+//! rules at submission, and every kind of bad input leaving nothing behind.
+
+use base64::Engine as _;
+use reqwest::Method;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::both_engines;
+use crate::helpers::{assert_problem, Engine, TestApp};
+use crate::photos;
+use crate::world::{test_template, World};
+
+both_engines!(
+    upload_is_verified_stored_once_and_served,
+    bad_input_is_refused_and_leaves_nothing,
+    evidence_follows_scope_and_roles,
+    submission_counts_received_photos
+);
+
+/// The test checklist, with item `a` needing a photo when answered "yes".
+pub fn template_with_evidence() -> Value {
+    let mut t = test_template();
+    t["sections"][0]["items"][0]["evidence"] = json!({"required_when": ["yes"]});
+    t
+}
+
+pub async fn setup(app: &TestApp) -> (World, String) {
+    let w = World::build_with_template(app, template_with_evidence()).await;
+    let res = app
+        .authed(Method::POST, "/api/v1/inspections", &w.insp1)
+        .json(&json!({"round_id": w.round, "unit_id": w.unit_a}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let ins: Value = res.json().await.unwrap();
+    (w, ins["id"].as_str().unwrap().to_owned())
+}
+
+pub async fn new_evidence(app: &TestApp, token: &str, inspection: &str, item: &str) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    let res = app
+        .authed(Method::POST, &format!("/api/v1/inspections/{inspection}/evidence"), token)
+        .json(&json!({"id": id, "item_id": item, "caption": "Bảng niêm yết công khai", "taken_at": "2026-05-03T02:12:40Z", "latitude": 18.68, "longitude": 105.68}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    id
+}
+
+async fn put(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> reqwest::Response {
+    app.authed(
+        Method::PUT,
+        &format!("/api/v1/evidence/{id}/content"),
+        token,
+    )
+    .header("content-type", "image/jpeg")
+    .body(bytes)
+    .send()
+    .await
+    .unwrap()
+}
+
+fn sha_hex(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+async fn upload_is_verified_stored_once_and_served(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let (w, ins) = setup(&app).await;
+    let id = new_evidence(&app, &w.insp1, &ins, "a").await;
+    let ev: Value = app
+        .get_json(&format!("/api/v1/evidence/{id}"), &w.insp1)
+        .await;
+    assert_eq!(ev["upload_state"], "pending");
+    assert_eq!(ev["claimed_latitude"], 18.68);
+
+    let photo = photos::jpeg(640, 480, 1, true);
+    let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&photo));
+    let res = app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/evidence/{id}/content"),
+            &w.insp1,
+        )
+        .header("content-digest", format!("sha-256=:{digest}:"))
+        .body(photo.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let ev: Value = res.json().await.unwrap();
+    assert_eq!(ev["upload_state"], "stored");
+    assert_eq!(ev["sha256"], sha_hex(&photo));
+    assert_eq!(ev["size_bytes"], photo.len());
+    assert_eq!(ev["media_type"], "image/jpeg");
+    assert_eq!(
+        (ev["width"].as_i64(), ev["height"].as_i64()),
+        (Some(640), Some(480))
+    );
+    assert_eq!(ev["exif_taken_at"], "2026-05-03T09:12:44+07:00");
+    assert!(
+        (ev["exif_latitude"].as_f64().unwrap() - photos::LAT).abs() < 1e-4,
+        "{ev}"
+    );
+    assert!(
+        (ev["exif_longitude"].as_f64().unwrap() - photos::LON).abs() < 1e-4,
+        "{ev}"
+    );
+    assert_eq!(ev["orientation"], 6);
+    let version = ev["version"].clone();
+
+    // The same bytes again: 200, nothing changes. Other bytes: 409.
+    let again = put(&app, &w.insp1, &id, photo.clone()).await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["version"], version);
+    assert_problem(
+        put(&app, &w.insp1, &id, photos::jpeg(640, 480, 2, false)).await,
+        409,
+        "evidence_content_differs",
+    )
+    .await;
+
+    // The original, byte-exact, with a strong ETag, caching and ranges.
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/evidence/{id}/content"),
+            &w.lead1,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag, format!("\"{}\"", sha_hex(&photo)));
+    assert!(res.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.bytes().await.unwrap().to_vec(), photo);
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/evidence/{id}/content"),
+            &w.lead1,
+        )
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/evidence/{id}/content"),
+            &w.lead1,
+        )
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 206);
+    assert_eq!(
+        res.headers()["content-range"],
+        format!("bytes 100-199/{}", photo.len())
+    );
+    assert_eq!(
+        res.bytes().await.unwrap().to_vec(),
+        photo[100..200].to_vec()
+    );
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/evidence/{id}/content"),
+            &w.lead1,
+        )
+        .header("range", "bytes=99999999-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["content-range"],
+        format!("bytes */{}", photo.len())
+    );
+    assert_problem(res, 416, "range_not_satisfiable").await;
+
+    // Thumbnails: upright (orientation 6 turns 640 × 480 into 480 × 640), no metadata at all.
+    for (size, expect) in [(320u32, (240u32, 320u32)), (1280, (480, 640))] {
+        let res = app
+            .authed(
+                Method::GET,
+                &format!("/api/v1/evidence/{id}/thumbnail?size={size}"),
+                &w.insp1,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "image/jpeg");
+        let bytes = res.bytes().await.unwrap().to_vec();
+        let img = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap();
+        assert_eq!((img.width(), img.height()), expect, "thumbnail {size}");
+        let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes));
+        assert!(exif.is_err(), "thumbnail {size} carries EXIF");
+    }
+    assert_problem(
+        app.authed(
+            Method::GET,
+            &format!("/api/v1/evidence/{id}/thumbnail?size=100"),
+            &w.insp1,
+        )
+        .send()
+        .await
+        .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    // The same photo as evidence for another item is stored once.
+    let id2 = new_evidence(&app, &w.insp1, &ins, "b").await;
+    assert_eq!(put(&app, &w.insp1, &id2, photo.clone()).await.status(), 201);
+    let originals = files_under(&app.settings.data_dir.join("blobs/originals"));
+    assert_eq!(originals.len(), 1, "{originals:?}");
+
+    // The original's fingerprint is in the audit log.
+    let audit: Value = app
+        .get_json("/api/v1/audit?entity=evidence", &w.admin)
+        .await;
+    let text = audit.to_string();
+    assert!(text.contains(&sha_hex(&photo)), "{text}");
+
+    let list: Vec<Value> = app
+        .get_json(&format!("/api/v1/inspections/{ins}/evidence"), &w.viewer)
+        .await;
+    assert_eq!(list.len(), 2);
+}
+
+async fn bad_input_is_refused_and_leaves_nothing(engine: Engine) {
+    let Some(app) = TestApp::spawn_with(engine, |s| s.media.max_upload_bytes = 300_000).await
+    else {
+        return;
+    };
+    let (w, ins) = setup(&app).await;
+    let id = new_evidence(&app, &w.insp1, &ins, "a").await;
+    let mut truncated = photos::jpeg(800, 600, 3, false);
+    truncated.truncate(truncated.len() / 2);
+    let cases: Vec<(&str, Vec<u8>, Option<String>, u16, &str)> = vec![
+        (
+            "text renamed .jpg",
+            b"Bien ban kiem tra, khong phai anh".to_vec(),
+            None,
+            422,
+            "not_an_image",
+        ),
+        ("truncated JPEG", truncated, None, 422, "image_corrupt"),
+        (
+            "1 x 100,000 PNG",
+            photos::png(1, 100_000),
+            None,
+            422,
+            "image_too_many_pixels",
+        ),
+        (
+            "PNG claiming 60,000 x 60,000",
+            photos::png_claiming(60_000, 60_000),
+            None,
+            422,
+            "image_too_many_pixels",
+        ),
+        ("empty body", Vec::new(), None, 400, "upload_empty"),
+        (
+            "over the limit",
+            vec![0xFF; 400_000],
+            None,
+            413,
+            "upload_too_large",
+        ),
+        (
+            "wrong checksum",
+            photos::jpeg(64, 64, 4, false),
+            Some(format!(
+                "sha-256=:{}:",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"other"))
+            )),
+            400,
+            "checksum_mismatch",
+        ),
+        (
+            "a GIF",
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(),
+            None,
+            422,
+            "unsupported_image_format",
+        ),
+    ];
+    for (what, body, digest, status, code) in cases {
+        let mut req = app
+            .authed(
+                Method::PUT,
+                &format!("/api/v1/evidence/{id}/content"),
+                &w.insp1,
+            )
+            .body(body);
+        if let Some(d) = digest {
+            req = req.header("content-digest", d);
+        }
+        let res = req.send().await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(res.status().as_u16(), status, "{what}");
+        assert_problem(res, status, code).await;
+        let ev: Value = app
+            .get_json(&format!("/api/v1/evidence/{id}"), &w.insp1)
+            .await;
+        assert_eq!(ev["upload_state"], "pending", "{what}");
+        assert_eq!(ev["version"], 1, "{what}");
+        let left: Vec<_> = files_under(&app.settings.data_dir.join("tmp"))
+            .into_iter()
+            .chain(files_under(&app.settings.data_dir.join("blobs")))
+            .collect();
+        assert!(left.is_empty(), "{what} left {left:?}");
+    }
+    // Refusals wrote nothing to the audit log either.
+    let audit: Value = app
+        .get_json("/api/v1/audit?entity=evidence", &w.admin)
+        .await;
+    assert!(!audit.to_string().contains("\"upload\""), "{audit}");
+}
+
+async fn evidence_follows_scope_and_roles(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let (w, ins) = setup(&app).await;
+    let id = new_evidence(&app, &w.insp1, &ins, "a").await;
+    let photo = photos::jpeg(320, 240, 5, false);
+    assert_eq!(put(&app, &w.insp1, &id, photo.clone()).await.status(), 201);
+
+    // An inspector of another team gets "not found", never the photo.
+    for path in [
+        format!("/api/v1/evidence/{id}"),
+        format!("/api/v1/evidence/{id}/content"),
+        format!("/api/v1/evidence/{id}/thumbnail"),
+        format!("/api/v1/inspections/{ins}/evidence"),
+    ] {
+        assert_problem(
+            app.authed(Method::GET, &path, &w.insp2)
+                .send()
+                .await
+                .unwrap(),
+            404,
+            "not_found",
+        )
+        .await;
+    }
+    let other = new_evidence(&app, &w.insp1, &ins, "b").await;
+    assert_problem(
+        put(&app, &w.insp2, &other, photo.clone()).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.authed(Method::DELETE, &format!("/api/v1/evidence/{id}"), &w.insp2)
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/inspections/{ins}/evidence"),
+            &w.insp2,
+        )
+        .json(&json!({"item_id": "a"}))
+        .send()
+        .await
+        .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    // Viewers look but never write.
+    assert_eq!(
+        app.authed(
+            Method::GET,
+            &format!("/api/v1/evidence/{id}/content"),
+            &w.viewer
+        )
+        .send()
+        .await
+        .unwrap()
+        .status(),
+        200
+    );
+    assert_problem(
+        put(&app, &w.viewer, &other, photo.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/inspections/{ins}/evidence"),
+            &w.viewer,
+        )
+        .json(&json!({"item_id": "a"}))
+        .send()
+        .await
+        .unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.authed(Method::DELETE, &format!("/api/v1/evidence/{id}"), &w.viewer)
+            .send()
+            .await
+            .unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    // Unknown items are refused; a taken id for another item too.
+    assert_problem(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/inspections/{ins}/evidence"),
+            &w.insp1,
+        )
+        .json(&json!({"item_id": "zz"}))
+        .send()
+        .await
+        .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/inspections/{ins}/evidence"),
+            &w.insp1,
+        )
+        .json(&json!({"id": id, "item_id": "b"}))
+        .send()
+        .await
+        .unwrap(),
+        409,
+        "id_taken",
+    )
+    .await;
+    // Deleting while a draft works and syncs as a tombstone.
+    let res = app
+        .authed(
+            Method::DELETE,
+            &format!("/api/v1/evidence/{other}"),
+            &w.insp1,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_problem(
+        app.authed(Method::GET, &format!("/api/v1/evidence/{other}"), &w.insp1)
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    let page: Value = app
+        .get_json("/api/v1/sync/pull?limit=5000&schema_version=1", &w.insp1)
+        .await;
+    let changes = page["changes"].as_array().unwrap();
+    assert!(
+        changes.iter().any(|c| c["entity"] == "evidence"
+            && c["id"] == other.as_str()
+            && c["deleted"] == true),
+        "{page}"
+    );
+    let live = changes
+        .iter()
+        .find(|c| c["entity"] == "evidence" && c["id"] == id.as_str())
+        .expect("evidence pulled");
+    assert_eq!(live["data"]["sha256"], sha_hex(&photo));
+}
+
+async fn submission_counts_received_photos(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let (w, ins) = setup(&app).await;
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/inspections/{ins}/answers"),
+            &w.insp1,
+        )
+        .json(&json!({"answers": {"a": {"value": "yes"}, "b": {"value": "full"}}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let submit = || {
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/inspections/{ins}/submit"),
+            &w.insp1,
+        )
+        .send()
+    };
+    let p = assert_problem(submit().await.unwrap(), 422, "validation_failed").await;
+    assert!(p.to_string().contains("evidence_missing"), "{p}");
+    // A photo recorded but not yet uploaded does not count.
+    let id = new_evidence(&app, &w.insp1, &ins, "a").await;
+    let p = assert_problem(submit().await.unwrap(), 422, "validation_failed").await;
+    assert!(p.to_string().contains("evidence_missing"), "{p}");
+    assert_eq!(
+        put(&app, &w.insp1, &id, photos::jpeg(200, 150, 9, false))
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(submit().await.unwrap().status(), 200);
+    // Submitted: its evidence can no longer be removed or added to.
+    assert_problem(
+        app.authed(Method::DELETE, &format!("/api/v1/evidence/{id}"), &w.insp1)
+            .send()
+            .await
+            .unwrap(),
+        409,
+        "inspection_submitted",
+    )
+    .await;
+    assert_problem(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/inspections/{ins}/evidence"),
+            &w.insp1,
+        )
+        .json(&json!({"item_id": "a"}))
+        .send()
+        .await
+        .unwrap(),
+        409,
+        "inspection_submitted",
+    )
+    .await;
+}
