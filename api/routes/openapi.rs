@@ -86,6 +86,7 @@ impl Modify for CommonResponses {
                 &mut item.patch,
                 &mut item.delete,
                 &mut item.head,
+                &mut item.options,
             ]
             .into_iter()
             .flatten()

@@ -2,7 +2,6 @@
 //! Node.js (tests/clients): two devices edit one inspection offline, both sync, both converge,
 //! and the concurrent edit shows up as a conflict for the lead.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use reqwest::Method;
@@ -18,44 +17,10 @@ both_engines!(
     work_leaving_the_device_is_deleted_with_all_it_holds
 );
 
-fn clients_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("clients")
-}
+use crate::node::{clients_dir, ready};
 
-/// Node and the pinned client packages, or why not. In CI a missing Node is a failure.
 fn node_ready() -> Option<()> {
-    let have_node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have_node {
-        if std::env::var_os("CI").is_some() {
-            panic!("Node.js is required for the WatermelonDB client test (install nodejs)");
-        }
-        eprintln!("\n!!!!!!!! WATERMELONDB CLIENT TEST SKIPPED: no node on PATH\n");
-        return None;
-    }
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        if !clients_dir()
-            .join("node_modules/@nozbe/watermelondb")
-            .exists()
-        {
-            let out = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(clients_dir())
-                .output()
-                .expect("npm");
-            assert!(
-                out.status.success(),
-                "npm ci failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    });
-    Some(())
+    ready("WatermelonDB client")
 }
 
 async fn two_watermelon_devices_converge(engine: Engine) {
