@@ -91,6 +91,20 @@ pub enum Mutation {
         item_id: Option<String>,
         body: String,
     },
+    /// A photo's record, made on the device when it was taken; its bytes go separately
+    /// (`PUT /evidence/{id}/content` or tus).
+    #[serde(rename = "evidence.create")]
+    EvidenceCreate {
+        id: String,
+        inspection_id: String,
+        item_id: String,
+        caption: Option<String>,
+        taken_at: Option<chrono::DateTime<chrono::Utc>>,
+        latitude: Option<f64>,
+        longitude: Option<f64>,
+    },
+    #[serde(rename = "evidence.delete")]
+    EvidenceDelete { id: String, inspection_id: String },
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -177,6 +191,12 @@ fn target(m: &Mutation) -> (&'static str, String, Option<&str>) {
         Mutation::CommentCreate {
             id, inspection_id, ..
         } => ("comment", id.clone(), Some(inspection_id)),
+        Mutation::EvidenceCreate {
+            id, inspection_id, ..
+        }
+        | Mutation::EvidenceDelete { id, inspection_id } => {
+            ("evidence", id.clone(), Some(inspection_id))
+        }
     }
 }
 
@@ -280,7 +300,7 @@ fn reject(
     };
     if let Some(row) = &visible {
         // (field, device value, device HLC) of each value the refused mutation carried.
-        let kept: Vec<(String, Value, String)> = match &env.mutation {
+        let kept: Vec<(String, Value, Option<String>)> = match &env.mutation {
             Mutation::AnswerSet {
                 item_id,
                 value,
@@ -293,18 +313,22 @@ fn reject(
                     value: value.clone(),
                     na: *na
                 }),
-                hlc.clone(),
+                Some(hlc.clone()),
             )],
             Mutation::InspectionUpdate { fields, .. } => fields
                 .iter()
-                .map(|(name, e)| (name.clone(), json!(e.value), e.hlc.clone()))
+                .map(|(name, e)| (name.clone(), json!(e.value), Some(e.hlc.clone())))
                 .collect(),
+            // The photo's record is kept so the lead sees what the device tried to attach.
+            Mutation::EvidenceCreate { item_id, .. } => {
+                vec![(item_id.clone(), json!(env.mutation), None)]
+            }
             _ => Vec::new(),
         };
-        let kept_entity = if matches!(env.mutation, Mutation::AnswerSet { .. }) {
-            "answer"
-        } else {
-            "inspection"
+        let kept_entity = match env.mutation {
+            Mutation::AnswerSet { .. } => "answer",
+            Mutation::EvidenceCreate { .. } => "evidence",
+            _ => "inspection",
         };
         for (field, value, hlc) in &kept {
             let c = NewConflict {
@@ -320,7 +344,7 @@ fn reject(
                 server_author: None,
                 server_device: None,
                 server_hlc: None,
-                device_hlc: Some(hlc),
+                device_hlc: hlc.as_deref(),
                 winner: "server",
                 mutation_id: &env.mutation_id,
             };
@@ -595,6 +619,33 @@ fn apply(
             let mut r = MutationResult::new(mid, Status::Applied, "comment", &id);
             r.current = super::pull::load(conn, "comment", &id)?;
             Ok(r)
+        }
+        Mutation::EvidenceCreate {
+            id,
+            inspection_id,
+            item_id,
+            caption,
+            taken_at,
+            latitude,
+            longitude,
+        } => {
+            let n = crate::media::service::NewEvidence {
+                id: crate::domain::client_id("/id", Some(id))?,
+                inspection_id: inspection_id.clone(),
+                item_id: item_id.clone(),
+                caption: caption.clone(),
+                taken_at: *taken_at,
+                latitude: *latitude,
+                longitude: *longitude,
+            };
+            crate::media::service::create(conn, actor, scope, &n)?;
+            let mut r = MutationResult::new(mid, Status::Applied, "evidence", &n.id);
+            r.current = super::pull::load(conn, "evidence", &n.id)?;
+            Ok(r)
+        }
+        Mutation::EvidenceDelete { id, .. } => {
+            crate::media::service::delete(conn, actor, scope, id)?;
+            Ok(MutationResult::new(mid, Status::Applied, "evidence", id))
         }
     }
 }

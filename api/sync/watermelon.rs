@@ -60,6 +60,7 @@ pub fn table_of(entity: &str) -> Option<&'static str> {
         "answer" => "answers",
         "recommendation" => "recommendations",
         "comment" => "comments",
+        "evidence" => "evidence",
         _ => return None,
     })
 }
@@ -75,6 +76,7 @@ fn entity_of(table: &str) -> Option<&'static str> {
         "answer",
         "recommendation",
         "comment",
+        "evidence",
     ]
     .into_iter()
     .find(|e| table_of(e) == Some(table))
@@ -133,6 +135,24 @@ fn raw(entity: &str, id: &str, data: &Value) -> Map<String, Value> {
             "version",
         ],
         "comment" => &["inspection_id", "item_id", "author_id", "body"],
+        "evidence" => &[
+            "inspection_id",
+            "item_id",
+            "caption",
+            "claimed_taken_at",
+            "claimed_latitude",
+            "claimed_longitude",
+            "upload_state",
+            "sha256",
+            "size_bytes",
+            "media_type",
+            "width",
+            "height",
+            "exif_taken_at",
+            "exif_latitude",
+            "exif_longitude",
+            "version",
+        ],
         _ => &[],
     };
     for c in columns {
@@ -274,6 +294,11 @@ fn dependents(
                 .into_iter()
                 .map(|c| ("comments", c.id)),
         );
+        out.extend(
+            crate::media::store::of_inspection(conn, &i)?
+                .into_iter()
+                .map(|e| ("evidence", e.id)),
+        );
     }
     Ok(out)
 }
@@ -384,8 +409,26 @@ fn already_there(
         },
         "recommendation" => istore::find_recommendation(conn, id)?.is_some(),
         "comment" => istore::find_comment(conn, id)?.is_some(),
+        "evidence" => crate::media::store::find(conn, id)?.is_some(),
         _ => false,
     })
+}
+
+/// A device's photo time: WatermelonDB apps store dates as epoch milliseconds; what the server
+/// sends is ISO 8601 (UTC). Either is taken.
+fn claimed_time(v: Option<&Value>) -> Option<chrono::DateTime<chrono::Utc>> {
+    match v? {
+        Value::Number(n) => n.as_i64().and_then(chrono::DateTime::from_timestamp_millis),
+        Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| t.to_utc())
+            .ok()
+            .or_else(|| {
+                chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                    .ok()
+                    .map(|t| t.and_utc())
+            }),
+        _ => None,
+    }
 }
 
 /// A pushed answer record as the engine writes answers (`{"value": …}`, `"na": true` only when set).
@@ -583,7 +626,13 @@ pub fn push(
     // 3. Translate into the engine's mutations (created records first, as pulled order does).
     let now = Hlc::server(hlc::now_ms()).to_string();
     let mut muts = Vec::new();
-    let order = ["inspections", "answers", "recommendations", "comments"];
+    let order = [
+        "inspections",
+        "answers",
+        "recommendations",
+        "comments",
+        "evidence",
+    ];
     for table in order {
         let Some(t) = changes.get(table) else {
             continue;
@@ -670,12 +719,36 @@ pub fn push(
                     item_id: text(rec, "item_id"),
                     body: text(rec, "body").unwrap_or_default(),
                 }],
+                "evidence" if created => vec![Mutation::EvidenceCreate {
+                    id: id.clone(),
+                    inspection_id: text(rec, "inspection_id").unwrap_or_default(),
+                    item_id: text(rec, "item_id").unwrap_or_default(),
+                    caption: text(rec, "caption"),
+                    taken_at: claimed_time(rec.get("claimed_taken_at")),
+                    latitude: rec.get("claimed_latitude").and_then(Value::as_f64),
+                    longitude: rec.get("claimed_longitude").and_then(Value::as_f64),
+                }],
                 _ => Vec::new(),
             };
             for (i, mutation) in m.into_iter().enumerate() {
                 muts.push(Envelope {
                     mutation_id: mid(table, &id, &i.to_string()),
                     mutation,
+                });
+            }
+        }
+        // A photo removed on the device (while its inspection may still change).
+        if table == "evidence" {
+            for id in &t.deleted {
+                let inspection_id = crate::media::store::find(conn, id)?
+                    .map(|e| e.inspection_id)
+                    .unwrap_or_default();
+                muts.push(Envelope {
+                    mutation_id: mid(table, id, "deleted"),
+                    mutation: Mutation::EvidenceDelete {
+                        id: id.clone(),
+                        inspection_id,
+                    },
                 });
             }
         }
