@@ -1,46 +1,75 @@
-//! A bounded pool for image work. Decoding is CPU- and memory-hungry, so at most `workers`
-//! images are decoded at once whatever the number of uploads in flight; the others wait
-//! their turn (uploads) or queue up to a bound (thumbnails: beyond it a job is dropped and
-//! the thumbnail is made when first asked for). The API's own threads never decode.
+//! A bounded pool for image work. Decoding is CPU- and memory-hungry, so it runs on a fixed
+//! set of `workers` threads of its own, whatever the number of uploads in flight; the rest
+//! wait in line. Fixed threads, rather than tokio's blocking pool (which grows to hundreds
+//! of threads), also bound the allocator's per-thread arenas, which is most of the memory
+//! an upload burst costs. Background jobs (thumbnails) are queued up to a bound; beyond it a
+//! job is dropped and its thumbnail is made when first asked for.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-
-use tokio::sync::Semaphore;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
 use super::error::MediaError;
 
+type Job = Box<dyn FnOnce() + Send>;
+
 #[derive(Clone)]
 pub struct MediaPool {
-    permits: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
     queued: Arc<AtomicUsize>,
     queue_limit: usize,
 }
 
 impl MediaPool {
     pub fn new(workers: usize, queue_limit: usize) -> Self {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..workers.max(1) {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("kiemtra-media-{i}"))
+                .spawn(move || loop {
+                    // The pool's owner is gone when the channel closes: the thread ends.
+                    let job = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                        Ok(job) => job,
+                        Err(_) => return,
+                    };
+                    job();
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start an image worker thread");
+            }
+        }
         MediaPool {
-            permits: Arc::new(Semaphore::new(workers.max(1))),
+            jobs,
             queued: Arc::new(AtomicUsize::new(0)),
             queue_limit,
         }
     }
 
-    /// Runs blocking image work when a worker is free.
+    /// Runs image work on a worker when one is free.
     pub async fn run<T, F>(&self, f: F) -> Result<T, MediaError>
     where
         F: FnOnce() -> Result<T, MediaError> + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| MediaError::Store("media pool closed".into()))?;
-        tokio::task::spawn_blocking(f)
-            .await
-            .map_err(|e| MediaError::Store(format!("image worker failed: {e}")))?
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                // A decoder panicking on a hostile file must not take the worker down.
+                let out = std::panic::catch_unwind(AssertUnwindSafe(f));
+                let _ = tx.send(out);
+            }))
+            .map_err(|_| MediaError::Store("image workers stopped".into()))?;
+        match rx.await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(MediaError::Corrupt(
+                "the decoder failed on this file".into(),
+            )),
+            Err(_) => Err(MediaError::Store("image worker gone".into())),
+        }
     }
 
     /// Queues background work; `false` if the queue is full (the work is skipped).

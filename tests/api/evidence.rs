@@ -261,6 +261,9 @@ async fn upload_is_verified_stored_once_and_served(engine: Engine) {
     assert_eq!(list.len(), 2);
 }
 
+/// What is sent, its body, an optional `Content-Digest`, and the expected status and code.
+type BadCase = (&'static str, Vec<u8>, Option<String>, u16, &'static str);
+
 async fn bad_input_is_refused_and_leaves_nothing(engine: Engine) {
     let Some(app) = TestApp::spawn_with(engine, |s| s.media.max_upload_bytes = 300_000).await
     else {
@@ -270,7 +273,7 @@ async fn bad_input_is_refused_and_leaves_nothing(engine: Engine) {
     let id = new_evidence(&app, &w.insp1, &ins, "a").await;
     let mut truncated = photos::jpeg(800, 600, 3, false);
     truncated.truncate(truncated.len() / 2);
-    let cases: Vec<(&str, Vec<u8>, Option<String>, u16, &str)> = vec![
+    let cases: Vec<BadCase> = vec![
         (
             "text renamed .jpg",
             b"Bien ban kiem tra, khong phai anh".to_vec(),
