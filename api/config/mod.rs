@@ -46,7 +46,22 @@ pub struct Settings {
     /// `s3://bucket[/prefix]` for an S3-compatible store shared by several API processes
     /// (`KIEMTRA_BLOB_URL`; endpoint and credentials from the usual `AWS_*` variables).
     pub blob_url: Option<String>,
+    /// Where and how to reach the S3-compatible store; each field, when set, overrides the
+    /// matching `AWS_*` variable.
+    pub s3: S3Settings,
     pub media: MediaSettings,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct S3Settings {
+    /// e.g. `http://127.0.0.1:9000` for MinIO (`KIEMTRA_S3__ENDPOINT`; else `AWS_ENDPOINT_URL`).
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<Secret>,
+    /// Allow a plain-HTTP endpoint (a store on the same private network).
+    pub allow_http: Option<bool>,
 }
 
 /// Limits and workers for photo evidence.
@@ -132,6 +147,7 @@ impl Default for Settings {
             log_format: "text".into(),
             login: LoginThrottle::default(),
             blob_url: None,
+            s3: S3Settings::default(),
             media: MediaSettings::default(),
         }
     }

@@ -4,6 +4,7 @@
 mod helpers;
 mod pg;
 mod photos;
+mod s3;
 
 mod audit;
 mod auth;

@@ -65,7 +65,7 @@ pub fn thumbnail_key(sha256_hex: &str, size: u32) -> String {
 /// The store the settings name.
 pub fn open(settings: &Settings) -> Result<Arc<dyn BlobStore>, MediaError> {
     match &settings.blob_url {
-        Some(url) => Ok(Arc::new(S3Blobs::from_url(url)?)),
+        Some(url) => Ok(Arc::new(S3Blobs::from_url(url, &settings.s3)?)),
         None => Ok(Arc::new(LocalBlobs::new(settings.data_dir.join("blobs")))),
     }
 }

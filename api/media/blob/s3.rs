@@ -13,6 +13,7 @@ use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload
 use tokio::io::AsyncReadExt;
 
 use super::{BlobBody, BlobStore};
+use crate::config::S3Settings;
 use crate::media::error::MediaError;
 
 pub struct S3Blobs {
@@ -29,16 +30,29 @@ fn store_error(e: object_store::Error) -> MediaError {
 }
 
 impl S3Blobs {
-    /// `s3://bucket[/prefix]`.
-    pub fn from_url(url: &str) -> Result<Self, MediaError> {
+    /// `s3://bucket[/prefix]`; the `AWS_*` environment, overridden by what `s3` sets.
+    pub fn from_url(url: &str, s3: &S3Settings) -> Result<Self, MediaError> {
         let rest = url
             .strip_prefix("s3://")
             .ok_or_else(|| MediaError::Store(format!("`{url}` is not an s3:// URL")))?;
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-        let store = AmazonS3Builder::from_env()
-            .with_bucket_name(bucket)
-            .build()
-            .map_err(store_error)?;
+        let mut b = AmazonS3Builder::from_env().with_bucket_name(bucket);
+        if let Some(e) = &s3.endpoint {
+            b = b.with_endpoint(e);
+        }
+        if let Some(r) = &s3.region {
+            b = b.with_region(r);
+        }
+        if let Some(k) = &s3.access_key_id {
+            b = b.with_access_key_id(k);
+        }
+        if let Some(k) = &s3.secret_access_key {
+            b = b.with_secret_access_key(k.expose());
+        }
+        if let Some(h) = s3.allow_http {
+            b = b.with_allow_http(h);
+        }
+        let store = b.build().map_err(store_error)?;
         Ok(S3Blobs {
             store: Box::new(store),
             prefix: prefix.trim_matches('/').to_owned(),
