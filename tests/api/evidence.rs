@@ -131,6 +131,21 @@ async fn upload_is_verified_stored_once_and_served(engine: Engine) {
     );
     assert_eq!(ev["orientation"], 6);
     let version = ev["version"].clone();
+    // Thumbnails are made in the background, off the request path, without being asked for.
+    let sha = sha_hex(&photo);
+    let thumbs = app.settings.data_dir.join("blobs/thumbnails");
+    for _ in 0..200 {
+        if thumbs.join(format!("320/{sha}.jpg")).exists()
+            && thumbs.join(format!("1280/{sha}.jpg")).exists()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        thumbs.join(format!("1280/{sha}.jpg")).exists(),
+        "background thumbnails"
+    );
 
     // The same bytes again: 200, nothing changes. Other bytes: 409.
     let again = put(&app, &w.insp1, &id, photo.clone()).await;
@@ -346,6 +361,27 @@ async fn bad_input_is_refused_and_leaves_nothing(engine: Engine) {
             .chain(files_under(&app.settings.data_dir.join("blobs")))
             .collect();
         assert!(left.is_empty(), "{what} left {left:?}");
+    }
+    // An upload cut off mid-body (the phone loses its network) leaves nothing either.
+    {
+        use tokio::io::AsyncWriteExt;
+        let addr = app.base.trim_start_matches("http://").to_owned();
+        let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!("PUT /api/v1/evidence/{id}/content HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nContent-Type: image/jpeg\r\nContent-Length: 200000\r\n\r\n", w.insp1);
+        sock.write_all(head.as_bytes()).await.unwrap();
+        sock.write_all(&photos::jpeg(400, 300, 8, false)[..5000])
+            .await
+            .unwrap();
+        sock.flush().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        drop(sock);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let left = files_under(&app.settings.data_dir.join("tmp"));
+        assert!(left.is_empty(), "a cut-off upload left {left:?}");
+        let ev: Value = app
+            .get_json(&format!("/api/v1/evidence/{id}"), &w.insp1)
+            .await;
+        assert_eq!(ev["upload_state"], "pending");
     }
     // Refusals wrote nothing to the audit log either.
     let audit: Value = app
