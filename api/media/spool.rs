@@ -87,7 +87,11 @@ where
     }
     let mut spool = Spool::new(dir, limit)?;
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| MediaError::Io(std::io::Error::other(e.to_string())))?;
+        // The client went away mid-body (or sent a malformed one): what arrived is dropped.
+        let chunk = chunk.map_err(|e| {
+            tracing::info!(error = %e, "upload body ended early");
+            MediaError::Incomplete
+        })?;
         spool.write(&chunk).await?;
     }
     spool.finish().await

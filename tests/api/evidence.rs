@@ -53,6 +53,30 @@ pub async fn new_evidence(app: &TestApp, token: &str, inspection: &str, item: &s
     id
 }
 
+async fn create_raw(
+    app: &TestApp,
+    token: &str,
+    inspection: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.authed(
+        Method::POST,
+        &format!("/api/v1/inspections/{inspection}/evidence"),
+        token,
+    )
+    .json(&body)
+    .send()
+    .await
+    .unwrap()
+}
+
+async fn delete(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
+    app.authed(Method::DELETE, &format!("/api/v1/evidence/{id}"), token)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn put(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> reqwest::Response {
     app.authed(
         Method::PUT,
@@ -423,25 +447,9 @@ async fn evidence_follows_scope_and_roles(engine: Engine) {
         "not_found",
     )
     .await;
+    assert_problem(delete(&app, &w.insp2, &id).await, 404, "not_found").await;
     assert_problem(
-        app.authed(Method::DELETE, &format!("/api/v1/evidence/{id}"), &w.insp2)
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "not_found",
-    )
-    .await;
-    assert_problem(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/inspections/{ins}/evidence"),
-            &w.insp2,
-        )
-        .json(&json!({"item_id": "a"}))
-        .send()
-        .await
-        .unwrap(),
+        create_raw(&app, &w.insp2, &ins, json!({"item_id": "a"})).await,
         404,
         "not_found",
     )
@@ -466,53 +474,21 @@ async fn evidence_follows_scope_and_roles(engine: Engine) {
     )
     .await;
     assert_problem(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/inspections/{ins}/evidence"),
-            &w.viewer,
-        )
-        .json(&json!({"item_id": "a"}))
-        .send()
-        .await
-        .unwrap(),
+        create_raw(&app, &w.viewer, &ins, json!({"item_id": "a"})).await,
         403,
         "forbidden",
     )
     .await;
-    assert_problem(
-        app.authed(Method::DELETE, &format!("/api/v1/evidence/{id}"), &w.viewer)
-            .send()
-            .await
-            .unwrap(),
-        403,
-        "forbidden",
-    )
-    .await;
+    assert_problem(delete(&app, &w.viewer, &id).await, 403, "forbidden").await;
     // Unknown items are refused; a taken id for another item too.
     assert_problem(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/inspections/{ins}/evidence"),
-            &w.insp1,
-        )
-        .json(&json!({"item_id": "zz"}))
-        .send()
-        .await
-        .unwrap(),
+        create_raw(&app, &w.insp1, &ins, json!({"item_id": "zz"})).await,
         422,
         "validation_failed",
     )
     .await;
     assert_problem(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/inspections/{ins}/evidence"),
-            &w.insp1,
-        )
-        .json(&json!({"id": id, "item_id": "b"}))
-        .send()
-        .await
-        .unwrap(),
+        create_raw(&app, &w.insp1, &ins, json!({"id": id, "item_id": "b"})).await,
         409,
         "id_taken",
     )
@@ -593,24 +569,13 @@ async fn submission_counts_received_photos(engine: Engine) {
     assert_eq!(submit().await.unwrap().status(), 200);
     // Submitted: its evidence can no longer be removed or added to.
     assert_problem(
-        app.authed(Method::DELETE, &format!("/api/v1/evidence/{id}"), &w.insp1)
-            .send()
-            .await
-            .unwrap(),
+        delete(&app, &w.insp1, &id).await,
         409,
         "inspection_submitted",
     )
     .await;
     assert_problem(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/inspections/{ins}/evidence"),
-            &w.insp1,
-        )
-        .json(&json!({"item_id": "a"}))
-        .send()
-        .await
-        .unwrap(),
+        create_raw(&app, &w.insp1, &ins, json!({"item_id": "a"})).await,
         409,
         "inspection_submitted",
     )
