@@ -88,9 +88,4 @@ impl MediaPool {
         });
         true
     }
-
-    /// Background jobs not yet finished.
-    pub fn pending(&self) -> usize {
-        self.queued.load(Ordering::SeqCst)
-    }
 }
