@@ -2,6 +2,7 @@
 //! (a plain `PUT`, or resumable over tus 1.0), verified by decoding, kept byte-exact under
 //! their SHA-256 in a blob store, with thumbnails made off the request path.
 
+pub mod archive;
 pub mod blob;
 pub mod digest;
 pub mod error;

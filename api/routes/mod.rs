@@ -76,6 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(media::routes::content::put_content)
                 .service(media::routes::content::get_content)
                 .service(media::routes::content::get_thumbnail)
+                .service(media::routes::archive::evidence_archive)
                 .service(media::routes::uploads::uploads_options)
                 .service(media::routes::uploads::create_upload)
                 .service(media::routes::uploads::upload_offset)

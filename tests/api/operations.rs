@@ -173,6 +173,7 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/evidence/{id}/content", "put"),
         ("/api/v1/evidence/{id}/content", "get"),
         ("/api/v1/evidence/{id}/thumbnail", "get"),
+        ("/api/v1/rounds/{id}/evidence.zip", "get"),
         ("/api/v1/uploads", "options"),
         ("/api/v1/uploads", "post"),
         ("/api/v1/uploads/{id}", "head"),
