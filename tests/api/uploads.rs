@@ -187,6 +187,8 @@ async fn tus_protocol_refusals_leave_nothing(engine: Engine) {
     assert_problem(res, 412, "tus_version_unsupported").await;
     // Someone else's inspection: 404, nothing created.
     assert_problem(create(&app, &w.insp2, &id, 10).await, 404, "not_found").await;
+    // Viewers read evidence but never upload it.
+    assert_problem(create(&app, &w.viewer, &id, 10).await, 403, "forbidden").await;
     // No evidence named, or too big.
     let res = app
         .authed(Method::POST, "/api/v1/uploads", &w.insp1)
