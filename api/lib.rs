@@ -15,6 +15,7 @@ pub mod error;
 pub mod inspections;
 pub mod middleware;
 pub mod paging;
+pub mod reports;
 pub mod rounds;
 pub mod routes;
 pub mod scope;

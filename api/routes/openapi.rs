@@ -28,6 +28,7 @@ use crate::error::{Problem, ProblemField};
         (name = "inspections", description = "Inspections (phiếu kiểm tra): answers, findings, recommendations, comments, review"),
         (name = "sync", description = "Offline sync: pull, push, conflicts (docs/sync.md)"),
         (name = "audit", description = "The hash-chained audit log (administrators)"),
+        (name = "reports", description = "Round progress, summary, the leads' conclusions, and the report files (DOCX, XLSX, CSV, chart)"),
     )
 )]
 pub struct ApiDoc;
