@@ -65,9 +65,8 @@ pub fn lines(template: &Template, unit: &UnitInput, answers: &Answers) -> Vec<An
         for item in section.items.iter().filter(|i| i.kind != ItemType::Photo) {
             let answer = answers.get(&item.id);
             let scored = inspection.items.iter().find(|s| s.item_id == item.id);
-            let counted = scored.filter(|s| {
-                matches!(s.status, ItemStatus::Scored | ItemStatus::Unanswered)
-            });
+            let counted =
+                scored.filter(|s| matches!(s.status, ItemStatus::Scored | ItemStatus::Unanswered));
             let value = answer.map_or(&Value::Null, |a| &a.value);
             out.push(AnswerLine {
                 unit_code: unit.code.clone(),
@@ -149,7 +148,10 @@ mod tests {
         assert_eq!(l.len(), 5, "the photo item has no line");
         let by = |id: &str| l.iter().find(|x| x.item_id == id).unwrap();
         assert_eq!(by("a").answer, "Có");
-        assert_eq!((by("a").points, by("a").max_points), (Some(10.0), Some(10.0)));
+        assert_eq!(
+            (by("a").points, by("a").max_points),
+            (Some(10.0), Some(10.0))
+        );
         assert_eq!(by("b").answer, "Đầy đủ");
         assert_eq!(by("d").answer, "09/03/2026");
         assert_eq!(by("d").date, NaiveDate::from_ymd_opt(2026, 3, 9));

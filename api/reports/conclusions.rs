@@ -262,8 +262,7 @@ pub fn add_recommendation(
             report_recommendations::replaces.eq(replaces_json(&replaces)),
             report_recommendations::grouping.eq(r.grouping.as_ref().and_then(trimmed)),
             report_recommendations::content.eq(r.content.as_deref().unwrap_or("").trim()),
-            report_recommendations::responsible_unit_id
-                .eq(r.responsible_unit_id.clone().flatten()),
+            report_recommendations::responsible_unit_id.eq(r.responsible_unit_id.clone().flatten()),
             report_recommendations::responsible.eq(r.responsible.as_ref().and_then(trimmed)),
             report_recommendations::due_on.eq(r.due_on.flatten()),
             report_recommendations::version.eq(1),

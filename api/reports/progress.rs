@@ -170,7 +170,11 @@ mod tests {
 
     #[test]
     fn after_the_deadline_everything_not_approved_is_overdue() {
-        let units = [u("1", Some("approved"), 0), u("1", Some("submitted"), 0), u("1", None, 0)];
+        let units = [
+            u("1", Some("approved"), 0),
+            u("1", Some("submitted"), 0),
+            u("1", None, 0),
+        ];
         let on_the_day = compile("r", day(30), day(30), &units);
         assert_eq!(on_the_day.overall.overdue, 0, "due on the day itself");
         let after = compile("r", day(29), day(30), &units);

@@ -47,11 +47,7 @@ pub fn in_view(
     Ok((round, Some(mine)))
 }
 
-fn load(
-    conn: &mut DbConn,
-    scope: Option<&Scope>,
-    round_id: &str,
-) -> Result<Loaded, DomainError> {
+fn load(conn: &mut DbConn, scope: Option<&Scope>, round_id: &str) -> Result<Loaded, DomainError> {
     let (round, teams) = in_view(conn, scope, round_id)?;
     store::load(conn, &round, teams.as_deref())
 }

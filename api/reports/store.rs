@@ -194,8 +194,7 @@ pub fn load(
         ))
         .load(conn)?;
     let mut lead_out = Vec::new();
-    for (id, team_id, replaces, grouping, content, unit, responsible, due_on, version) in
-        lead_rows
+    for (id, team_id, replaces, grouping, content, unit, responsible, due_on, version) in lead_rows
     {
         if !in_view(&team_id) {
             continue;

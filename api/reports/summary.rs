@@ -333,11 +333,7 @@ pub fn compile(i: &Inputs) -> Summary {
         .collect();
 
     let (sections, items) = weak_points(i.template, &approved);
-    let mut weakest: Vec<WeakPoint> = items
-        .iter()
-        .filter(|w| w.fell_short > 0)
-        .cloned()
-        .collect();
+    let mut weakest: Vec<WeakPoint> = items.iter().filter(|w| w.fell_short > 0).cloned().collect();
     // Stable sort: ties keep the checklist's order.
     weakest.sort_by(|a, b| b.share.total_cmp(&a.share));
     weakest.truncate(WEAKEST);
@@ -473,10 +469,8 @@ fn recommendations(
     i: &Inputs,
     approved: &[(&UnitInput, &InspectionInput)],
 ) -> Vec<RecommendationLine> {
-    let unit_of: HashMap<&str, &UnitInput> = approved
-        .iter()
-        .map(|(u, x)| (x.id.as_str(), *u))
-        .collect();
+    let unit_of: HashMap<&str, &UnitInput> =
+        approved.iter().map(|(u, x)| (x.id.as_str(), *u)).collect();
     let originals: HashMap<&str, (&RecommendationInput, &UnitInput)> = i
         .recommendations
         .iter()
@@ -711,7 +705,11 @@ mod tests {
         // The text item scores nothing: not a weak point.
         assert!(s.items.iter().all(|w| w.id != "note"));
         let ids: Vec<&str> = s.weakest.iter().map(|w| w.id.as_str()).collect();
-        assert_eq!(ids, ["a", "b", "c"], "weakest first, ties in checklist order");
+        assert_eq!(
+            ids,
+            ["a", "b", "c"],
+            "weakest first, ties in checklist order"
+        );
         let s1 = s.sections.iter().find(|w| w.id == "s1").unwrap();
         assert_eq!((s1.counted, s1.fell_short), (4, 3));
         let s2 = s.sections.iter().find(|w| w.id == "s2").unwrap();
@@ -756,7 +754,10 @@ mod tests {
         assert_eq!(ids, BTreeSet::from(["l1", "r3", "r4"]));
         let l1 = s.recommendations.iter().find(|r| r.id == "l1").unwrap();
         assert_eq!(l1.source, "lead");
-        assert_eq!(l1.follow_up, "in_progress", "the least advanced it replaces");
+        assert_eq!(
+            l1.follow_up, "in_progress",
+            "the least advanced it replaces"
+        );
         assert!(l1.unit_id.is_none(), "spans two units");
     }
 }

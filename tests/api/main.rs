@@ -12,6 +12,7 @@ mod crash;
 mod errors;
 mod inspections;
 mod operations;
+mod reports;
 mod sync;
 mod templates;
 mod units;

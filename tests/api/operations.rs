@@ -172,6 +172,16 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/conflicts/{id}/resolve", "post"),
         ("/api/v1/sync/watermelon", "get"),
         ("/api/v1/sync/watermelon", "post"),
+        ("/api/v1/rounds/{id}/progress", "get"),
+        ("/api/v1/rounds/{id}/summary", "get"),
+        ("/api/v1/rounds/{id}/exports/{format}", "get"),
+        ("/api/v1/rounds/{id}/teams/{team_id}/conclusion", "put"),
+        (
+            "/api/v1/rounds/{id}/teams/{team_id}/report-recommendations",
+            "post",
+        ),
+        ("/api/v1/report-recommendations/{id}", "patch"),
+        ("/api/v1/report-recommendations/{id}", "delete"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();

@@ -33,9 +33,8 @@ const WEAK_COLOUR: RGBColor = RGBColor(0xc6, 0x28, 0x28);
 
 fn font_ready() -> Result<(), ExportError> {
     static READY: OnceLock<bool> = OnceLock::new();
-    let ok = *READY.get_or_init(|| {
-        plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU).is_ok()
-    });
+    let ok = *READY
+        .get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU).is_ok());
     if ok {
         Ok(())
     } else {
@@ -158,7 +157,8 @@ where
         .draw()
         .map_err(fail)?;
     if items.is_empty() {
-        let centre = TextStyle::from((FONT, 20).into_font()).pos(Pos::new(HPos::Center, VPos::Center));
+        let centre =
+            TextStyle::from((FONT, 20).into_font()).pos(Pos::new(HPos::Center, VPos::Center));
         chart
             .draw_series(std::iter::once(Text::new(
                 "Chưa có nội dung nào chưa đạt trong các phiếu đã duyệt".to_owned(),
@@ -191,7 +191,12 @@ where
     chart
         .draw_series(items.iter().enumerate().map(|(i, w)| {
             Text::new(
-                format!("{} ({}/{})", labels::percent(w.share), w.fell_short, w.counted),
+                format!(
+                    "{} ({}/{})",
+                    labels::percent(w.share),
+                    w.fell_short,
+                    w.counted
+                ),
                 (w.share * 100.0 + 1.0, y(i) + 0.28),
                 label.clone(),
             )

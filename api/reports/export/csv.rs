@@ -42,6 +42,9 @@ mod tests {
         let out = render(&t).unwrap();
         assert!(out.starts_with(BOM));
         let text = String::from_utf8(out[3..].to_vec()).unwrap();
-        assert_eq!(text, "Tên,Điểm,Ngày\n\"Xã Nghi Lộc, \"\"A\"\"\",86.5,2026-11-30\n");
+        assert_eq!(
+            text,
+            "Tên,Điểm,Ngày\n\"Xã Nghi Lộc, \"\"A\"\"\",86.5,2026-11-30\n"
+        );
     }
 }

@@ -8,8 +8,8 @@ use std::io::Cursor;
 
 use chrono::Datelike;
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType,
+    Table, TableCell, TableRow, WidthType,
 };
 
 use super::{chart, ExportError};
@@ -105,7 +105,11 @@ fn grid_row(values: &[String], widths: &[usize], header: bool) -> TableRow {
                 let r = text(v.clone(), TABLE_TEXT);
                 let p = tight(Paragraph::new().add_run(if header { r.bold() } else { r }));
                 cell(
-                    vec![if header { p.align(AlignmentType::Center) } else { p }],
+                    vec![if header {
+                        p.align(AlignmentType::Center)
+                    } else {
+                        p
+                    }],
                     *w,
                 )
             })
@@ -204,7 +208,14 @@ fn overview(r: &Report) -> Vec<Paragraph> {
         let bands: Vec<String> = s
             .distribution
             .iter()
-            .map(|b| format!("{} {} đơn vị ({})", b.label, b.count, labels::percent(b.share)))
+            .map(|b| {
+                format!(
+                    "{} {} đơn vị ({})",
+                    b.label,
+                    b.count,
+                    labels::percent(b.share)
+                )
+            })
             .collect();
         out.push(body(format!(
             "Điểm bình quân đạt {} điểm. Kết quả xếp loại: {}.",
@@ -259,12 +270,21 @@ fn chart_paragraphs(r: &Report) -> Result<Vec<Paragraph>, ExportError> {
         .size((w_mm * 36_000.0) as u32, (h_mm * 36_000.0) as u32);
     Ok(vec![
         centred(Run::new().add_image(pic)),
-        centred(text("Biểu đồ: kết quả xếp loại và những nội dung nhiều đơn vị chưa đạt", TABLE_TEXT).italic())
-            .line_spacing(LineSpacing::new().before(0).after(120)),
+        centred(
+            text(
+                "Biểu đồ: kết quả xếp loại và những nội dung nhiều đơn vị chưa đạt",
+                TABLE_TEXT,
+            )
+            .italic(),
+        )
+        .line_spacing(LineSpacing::new().before(0).after(120)),
     ])
 }
 
-fn quoted(r: &Report, pick: fn(&crate::reports::summary::FindingsLine) -> Option<&String>) -> Vec<Paragraph> {
+fn quoted(
+    r: &Report,
+    pick: fn(&crate::reports::summary::FindingsLine) -> Option<&String>,
+) -> Vec<Paragraph> {
     let lines: Vec<Paragraph> = r
         .summary
         .findings
@@ -293,7 +313,9 @@ fn findings(r: &Report) -> Vec<Paragraph> {
     out.extend(quoted(r, |f| f.causes.as_ref()));
     out.push(heading("3. Những nội dung nhiều đơn vị chưa đạt"));
     if r.summary.weakest.is_empty() {
-        out.push(body("(Không có nội dung nào chưa đạt trong các phiếu đã duyệt.)"));
+        out.push(body(
+            "(Không có nội dung nào chưa đạt trong các phiếu đã duyệt.)",
+        ));
     }
     for w in &r.summary.weakest {
         out.push(body(format!(
@@ -314,7 +336,11 @@ fn findings(r: &Report) -> Vec<Paragraph> {
 }
 
 fn recommendations(r: &Report) -> (Paragraph, Table) {
-    let number = if r.summary.conclusions.is_empty() { "V" } else { "VI" };
+    let number = if r.summary.conclusions.is_empty() {
+        "V"
+    } else {
+        "VI"
+    };
     let rows = r
         .summary
         .recommendations
@@ -340,7 +366,14 @@ fn recommendations(r: &Report) -> (Paragraph, Table) {
     (
         heading(&format!("{number}. KIẾN NGHỊ")),
         grid(
-            &["STT", "Nội dung kiến nghị", "Đơn vị được kiểm tra", "Trách nhiệm", "Thời hạn", "Tình hình"],
+            &[
+                "STT",
+                "Nội dung kiến nghị",
+                "Đơn vị được kiểm tra",
+                "Trách nhiệm",
+                "Thời hạn",
+                "Tình hình",
+            ],
             rows,
             &[600, 3300, 1700, 1500, 1150, 1104],
         ),
@@ -349,7 +382,9 @@ fn recommendations(r: &Report) -> (Paragraph, Table) {
 
 fn signature(l: &Letterhead) -> Table {
     let (left, right) = (4800, TEXT_WIDTH - 4800);
-    let mut recipients = vec![tight(Paragraph::new().add_run(text("Nơi nhận:", 24).bold().italic()))];
+    let mut recipients = vec![tight(
+        Paragraph::new().add_run(text("Nơi nhận:", 24).bold().italic()),
+    )];
     recipients.extend(
         l.recipients
             .iter()

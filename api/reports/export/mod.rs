@@ -83,7 +83,11 @@ impl From<ExportError> for crate::error::ApiError {
 }
 
 /// Renders the report in `format` (`table` only matters for CSV).
-pub fn render(format: ExportFormat, table: CsvTable, report: &Report) -> Result<Vec<u8>, ExportError> {
+pub fn render(
+    format: ExportFormat,
+    table: CsvTable,
+    report: &Report,
+) -> Result<Vec<u8>, ExportError> {
     match format {
         ExportFormat::Docx => docx::render(report),
         ExportFormat::Xlsx => xlsx::render(report),
