@@ -119,9 +119,11 @@ pub fn report(
     let l = load(conn, scope, round_id)?;
     let summary = compile(&l);
     // In the summary's order, so every table reads the same way.
+    let by_id: std::collections::HashMap<&str, &summary::UnitInput> =
+        l.units.iter().map(|u| (u.unit_id.as_str(), u)).collect();
     let mut answers = Vec::new();
     for r in &summary.units {
-        let Some(u) = l.units.iter().find(|u| u.unit_id == r.unit_id) else {
+        let Some(u) = by_id.get(r.unit_id.as_str()) else {
             continue;
         };
         if let Some(x) = u.inspection.as_ref().filter(|x| x.approved()) {

@@ -72,6 +72,7 @@ pub fn load(
     let in_view = |team: &str| teams_in_view.is_none_or(|ts| ts.iter().any(|t| t == team));
     let (_, template) =
         crate::templates::service::published_template(conn, &round.template_version_id)?;
+    // Every unit, not only the round's: a recommendation may name any unit as responsible.
     let unit_rows: Vec<(String, String, String, String)> = units::table
         .select((units::id, units::code, units::name, units::kind))
         .load(conn)?;

@@ -84,11 +84,13 @@ where
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(50)
-        .build_cartesian_2d((0..n).into_segmented(), 0..(top + top / 5 + 1))
+        // Integer ranges are inclusive as discrete values: 0..n-1 is n segments.
+        .build_cartesian_2d((0..n - 1).into_segmented(), 0..(top + top / 5 + 1))
         .map_err(fail)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
         .x_labels(bands.len().max(1))
         .x_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => bands
@@ -116,7 +118,7 @@ where
             bar
         }))
         .map_err(fail)?;
-    let above = TextStyle::from((FONT, 18).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let above = TextStyle::from((FONT, 16).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
     chart
         .draw_series(bands.iter().enumerate().map(|(i, b)| {
             Text::new(
@@ -148,6 +150,7 @@ where
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
         .y_labels(0)
         .x_labels(6)
         .x_label_formatter(&|x| format!("{x:.0}%"))
