@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// For `csv`: `units` (default), `answers` or `recommendations`.
+    #[param(inline)]
     pub table: Option<CsvTable>,
 }
 
@@ -27,7 +28,7 @@ pub struct ExportQuery {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Round id"),
-        ("format" = ExportFormat, Path, description = "docx, xlsx, csv, chart-png or chart-svg"),
+        ("format" = inline(ExportFormat), Path, description = "docx, xlsx, csv, chart-png or chart-svg"),
         ExportQuery,
     ),
     responses((status = 200, description = "The file", content(
