@@ -47,6 +47,8 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a round's report: docx, xlsx, csv (one table), chart-png or chart-svg.
+    Export(crate::reports::cli::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -136,6 +138,7 @@ async fn run(command: Command, mut settings: Settings) -> Result<(), Box<dyn std
             Ok(())
         }
         Command::User(cmd) => user_command(cmd, settings).await,
+        Command::Export(args) => crate::reports::cli::run(args, settings).await,
         Command::Audit(AuditCommand::Verify) => {
             let db = open_database(&settings).await?;
             let result = db

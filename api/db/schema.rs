@@ -389,4 +389,37 @@ diesel::allow_tables_to_appear_in_same_query!(
     blobs,
     evidence,
     uploads,
+    report_conclusions,
+    report_recommendations,
 );
+
+diesel::table! {
+    report_conclusions (id) {
+        id -> Text,
+        round_id -> Text,
+        team_id -> Text,
+        body -> Text,
+        version -> BigInt,
+        updated_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_recommendations (id) {
+        id -> Text,
+        round_id -> Text,
+        team_id -> Text,
+        replaces -> Text,
+        grouping -> Nullable<Text>,
+        content -> Text,
+        responsible_unit_id -> Nullable<Text>,
+        responsible -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

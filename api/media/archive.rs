@@ -7,6 +7,10 @@ use std::io::{Read, Write};
 
 use diesel::prelude::*;
 
+use bytes::Bytes;
+use futures_util::StreamExt;
+
+use super::blob::{original_key, BlobStore, ByteStream};
 use super::model::EvidenceRow;
 use crate::db::schema::{evidence, inspections, units};
 use crate::db::DbConn;
@@ -23,15 +27,15 @@ pub struct Entry {
     pub evidence: EvidenceRow,
 }
 
-/// The round's stored photos the caller may see, in unit, item, time order. 404 for a round
-/// outside the caller's scope.
+/// The round's stored photos the caller may see (`None`: the command line, everything), in
+/// unit, item, time order. 404 for a round outside the caller's scope.
 pub fn entries(
     conn: &mut DbConn,
-    scope: &Scope,
+    scope: Option<&Scope>,
     round_id: &str,
 ) -> Result<Vec<Entry>, DomainError> {
     let round = crate::rounds::store::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
-    if !scope.sees_all() {
+    if let Some(scope) = scope.filter(|s| !s.sees_all()) {
         let mine = crate::rounds::store::round_ids_of_teams(conn, &scope.team_ids)?;
         if !mine.contains(&round.id) || (scope.open_rounds_only() && round.status != "open") {
             return Err(DomainError::NotFound);
@@ -58,7 +62,7 @@ pub fn entries(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter(|(_, _, _, _, team)| scope.sees(team, &round.status))
+        .filter(|(_, _, _, _, team)| scope.is_none_or(|s| s.sees(team, &round.status)))
         .map(|(ev, code, name, status, _)| Entry {
             path: format!(
                 "{}/{}/{}.{}",
@@ -184,6 +188,49 @@ where
     }
     z.finish().map_err(std::io::Error::other)?;
     Ok(())
+}
+
+/// An original as a reader: the file itself for local storage, else the store's stream.
+pub fn open(
+    rt: &tokio::runtime::Handle,
+    store: &dyn BlobStore,
+    e: &Entry,
+) -> std::io::Result<Box<dyn Read>> {
+    let key = original_key(e.evidence.sha256.as_deref().unwrap_or_default());
+    if let Some(p) = store.local_path(&key) {
+        return Ok(Box::new(std::fs::File::open(p)?));
+    }
+    let body = rt
+        .block_on(store.get(&key, None))
+        .map_err(std::io::Error::other)?
+        .ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, format!("{key} is missing"))
+        })?;
+    Ok(Box::new(StreamReader {
+        rt: rt.clone(),
+        stream: body.stream,
+        cur: Bytes::new(),
+    }))
+}
+
+struct StreamReader {
+    rt: tokio::runtime::Handle,
+    stream: ByteStream,
+    cur: Bytes,
+}
+
+impl Read for StreamReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.cur.is_empty() {
+            match self.rt.block_on(self.stream.next()) {
+                Some(chunk) => self.cur = chunk?,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.cur.len());
+        buf[..n].copy_from_slice(&self.cur.split_to(n));
+        Ok(n)
+    }
 }
 
 #[cfg(test)]

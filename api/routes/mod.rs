@@ -8,7 +8,9 @@ pub mod openapi;
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::{audit, auth, inspections, media, rounds, sync, teams, templates, units, users};
+use crate::{
+    audit, auth, inspections, media, reports, rounds, sync, teams, templates, units, users,
+};
 
 pub use fallback::{no_route, RouteIndex};
 pub use openapi::ApiDoc;
@@ -76,7 +78,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(media::routes::content::put_content)
                 .service(media::routes::content::get_content)
                 .service(media::routes::content::get_thumbnail)
-                .service(media::routes::archive::evidence_archive)
                 .service(media::routes::uploads::uploads_options)
                 .service(media::routes::uploads::create_upload)
                 .service(media::routes::uploads::upload_offset)
@@ -87,7 +88,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(sync::routes::conflicts::list_conflicts)
                 .service(sync::routes::conflicts::resolve_conflict)
                 .service(sync::routes::watermelon::watermelon_pull)
-                .service(sync::routes::watermelon::watermelon_push),
+                .service(sync::routes::watermelon::watermelon_push)
+                .service(reports::routes::progress::get_progress)
+                .service(reports::routes::summary::get_summary)
+                .service(reports::routes::exports::export_round)
+                .service(reports::routes::conclusions::put_conclusion)
+                .service(reports::routes::conclusions::add_report_recommendation)
+                .service(reports::routes::conclusions::update_report_recommendation)
+                .service(reports::routes::conclusions::delete_report_recommendation),
         );
 }
 

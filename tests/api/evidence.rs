@@ -561,12 +561,18 @@ async fn submission_counts_received_photos(engine: Engine) {
     let id = new_evidence(&app, &w.insp1, &ins, "a").await;
     let p = assert_problem(submit().await.unwrap(), 422, "validation_failed").await;
     assert!(p.to_string().contains("evidence_missing"), "{p}");
+    // The round's progress reports it to the lead, too.
+    let progress_path = format!("/api/v1/rounds/{}/progress", w.round);
+    let progress: Value = app.get_json(&progress_path, &w.lead1).await;
+    assert_eq!(progress["overall"]["missing_evidence"], 1, "{progress}");
     assert_eq!(
         put(&app, &w.insp1, &id, photos::jpeg(200, 150, 9, false))
             .await
             .status(),
         201
     );
+    let progress: Value = app.get_json(&progress_path, &w.lead1).await;
+    assert_eq!(progress["overall"]["missing_evidence"], 0, "{progress}");
     assert_eq!(submit().await.unwrap().status(), 200);
     // Submitted: its evidence can no longer be removed or added to.
     assert_problem(
@@ -793,7 +799,7 @@ async fn the_round_archive_holds_each_visible_original(engine: Engine) {
     assert_eq!(put(&app, &w.insp2, &e3, p3.clone()).await.status(), 201);
 
     let get = |token: String| {
-        let url = format!("/api/v1/rounds/{}/evidence.zip", w.round);
+        let url = format!("/api/v1/rounds/{}/exports/zip", w.round);
         let app = &app;
         async move { app.authed(Method::GET, &url, &token).send().await.unwrap() }
     };
@@ -834,7 +840,7 @@ async fn the_round_archive_holds_each_visible_original(engine: Engine) {
     assert_problem(
         app.authed(
             Method::GET,
-            &format!("/api/v1/rounds/{}/evidence.zip", uuid::Uuid::new_v4()),
+            &format!("/api/v1/rounds/{}/exports/zip", uuid::Uuid::new_v4()),
             &w.admin,
         )
         .send()

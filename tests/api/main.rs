@@ -16,6 +16,7 @@ mod evidence;
 mod inspections;
 mod node;
 mod operations;
+mod reports;
 mod sync;
 mod templates;
 mod units;

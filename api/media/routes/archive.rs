@@ -1,37 +1,31 @@
-//! The round's evidence as one streamed ZIP.
+//! The round's evidence as one streamed ZIP (served as the `zip` export of a round).
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpResponse};
+use actix_web::HttpResponse;
 use bytes::Bytes;
-use futures_util::StreamExt;
 
 use crate::auth::CurrentUser;
-use crate::domain::parse_id;
 use crate::error::ApiError;
 use crate::media::archive::{self, Entry};
-use crate::media::blob::{original_key, BlobStore, ByteStream};
+use crate::media::blob::BlobStore;
 use crate::scope::Scope;
 use crate::state::AppState;
 
-/// Every evidence original of the round (those the caller may see), in folders by unit and
-/// item, with `manifest.csv` (SHA-256, capture time, GPS). Streamed as it is written.
-#[utoipa::path(tag = "evidence", security(("bearer" = [])), params(("id" = String, Path, description = "Round id")),
-    responses((status = 200, description = "ZIP archive", content_type = "application/zip")))]
-#[get("/rounds/{id}/evidence.zip")]
-pub async fn evidence_archive(
-    state: web::Data<AppState>,
+/// The round's evidence ZIP as a streamed response (`GET /rounds/{id}/exports/zip`): every
+/// original the caller may see.
+pub async fn respond(
+    state: &AppState,
     me: CurrentUser,
-    id: web::Path<String>,
+    round: String,
 ) -> Result<HttpResponse, ApiError> {
-    let round = parse_id(&id)?;
     let r2 = round.clone();
     let entries = state
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            archive::entries(c, &scope, &r2)
+            archive::entries(c, Some(&scope), &r2)
         })
         .await?;
     let body = stream(state.media.store.clone(), entries);
@@ -57,8 +51,10 @@ pub fn stream(
             tx: tx.clone(),
             buf: Vec::with_capacity(CHUNK),
         };
-        let result = archive::write(&mut out, &entries, |e| open(&rt, store.as_ref(), e))
-            .and_then(|()| out.flush());
+        let result = archive::write(&mut out, &entries, |e| {
+            archive::open(&rt, store.as_ref(), e)
+        })
+        .and_then(|()| out.flush());
         if let Err(e) = result {
             tracing::warn!(error = %e, "evidence archive cut short");
             let _ = tx.blocking_send(Err(e));
@@ -97,48 +93,5 @@ impl Write for ChannelWriter {
         self.tx.blocking_send(Ok(chunk)).map_err(|_| {
             std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
         })
-    }
-}
-
-/// An original as a reader: the file itself for local storage, else the store's stream.
-fn open(
-    rt: &tokio::runtime::Handle,
-    store: &dyn BlobStore,
-    e: &Entry,
-) -> std::io::Result<Box<dyn Read>> {
-    let key = original_key(e.evidence.sha256.as_deref().unwrap_or_default());
-    if let Some(p) = store.local_path(&key) {
-        return Ok(Box::new(std::fs::File::open(p)?));
-    }
-    let body = rt
-        .block_on(store.get(&key, None))
-        .map_err(std::io::Error::other)?
-        .ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::NotFound, format!("{key} is missing"))
-        })?;
-    Ok(Box::new(StreamReader {
-        rt: rt.clone(),
-        stream: body.stream,
-        cur: Bytes::new(),
-    }))
-}
-
-struct StreamReader {
-    rt: tokio::runtime::Handle,
-    stream: ByteStream,
-    cur: Bytes,
-}
-
-impl Read for StreamReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.cur.is_empty() {
-            match self.rt.block_on(self.stream.next()) {
-                Some(chunk) => self.cur = chunk?,
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.cur.len());
-        buf[..n].copy_from_slice(&self.cur.split_to(n));
-        Ok(n)
     }
 }

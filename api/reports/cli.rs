@@ -1,0 +1,98 @@
+//! `kiemtra export`: a round's report written to a file, as the command line sees it (every
+//! team), with the time each step took.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use super::export::{self, CsvTable, ExportFormat};
+use super::service;
+use crate::config::Settings;
+use crate::startup::open_database;
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// The round's id.
+    #[arg(long)]
+    pub round: String,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// For `csv`: which table.
+    #[arg(long, value_enum, default_value = "units")]
+    pub table: CsvTable,
+    /// The file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The date printed on the report (YYYY-MM-DD); today by default.
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+}
+
+pub async fn run(a: ExportArgs, settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    let db = open_database(&settings).await?;
+    let round = crate::domain::parse_id(&a.round).map_err(|_| "no such round")?;
+    if a.format == ExportFormat::Zip {
+        return evidence_zip(&db, &settings, round, a.out).await;
+    }
+    let issued_on = a.date.unwrap_or_else(service::today);
+    let started = Instant::now();
+    let report = db
+        .read(move |c| service::report(c, None, &round, issued_on))
+        .await
+        .map_err(|e| match e {
+            crate::domain::DomainError::NotFound => "no such round".to_string(),
+            other => other.to_string(),
+        })?;
+    let compiled = started.elapsed();
+    let rendering = Instant::now();
+    let bytes = export::render(a.format, a.table, &report)?;
+    let rendered = rendering.elapsed();
+    std::fs::write(&a.out, &bytes)?;
+    println!(
+        "wrote {} ({} bytes; {} units, {} approved): summary {} ms, rendering {} ms",
+        a.out.display(),
+        bytes.len(),
+        report.summary.counts.assigned,
+        report.summary.counts.approved,
+        compiled.as_millis(),
+        rendered.as_millis()
+    );
+    Ok(())
+}
+
+/// The round's evidence originals, every team's, streamed into a ZIP file.
+async fn evidence_zip(
+    db: &crate::db::Db,
+    settings: &Settings,
+    round: String,
+    out: PathBuf,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    let entries = db
+        .read(move |c| crate::media::archive::entries(c, None, &round))
+        .await
+        .map_err(|e| match e {
+            crate::domain::DomainError::NotFound => "no such round".to_string(),
+            other => other.to_string(),
+        })?;
+    let store = crate::media::blob::open(settings)?;
+    let rt = tokio::runtime::Handle::current();
+    let n = entries.len();
+    let path = out.clone();
+    tokio::task::spawn_blocking(move || {
+        let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        crate::media::archive::write(file, &entries, |e| {
+            crate::media::archive::open(&rt, store.as_ref(), e)
+        })
+    })
+    .await??;
+    println!(
+        "wrote {} ({} photos, {} bytes) in {} ms",
+        out.display(),
+        n,
+        std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0),
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}

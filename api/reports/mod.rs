@@ -1,0 +1,20 @@
+//! Reports: a round's progress, its summary (official figures from approved inspections
+//! only), the team leads' conclusions and report recommendations, and the exports the
+//! committee receives (DOCX, XLSX, CSV, chart), all generated from the summary.
+//!
+//! Pure: `summary`, `progress`, `answer_sheet`, `labels` and the renderers in `export`.
+//! IO: `store` (reads a round in a few queries), `evidence` (photo counts), `service`
+//! (scope, then store, then the pure compilers), `conclusions` (the leads' writes, audited).
+//! This module never changes an inspector's record.
+
+pub mod answer_sheet;
+pub mod cli;
+pub mod conclusions;
+pub mod evidence;
+pub mod export;
+pub mod labels;
+pub mod progress;
+pub mod routes;
+pub mod service;
+pub mod store;
+pub mod summary;

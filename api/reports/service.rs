@@ -1,0 +1,141 @@
+//! Ties scope, the store and the pure compilers together: what a caller sees of a round's
+//! progress and summary, and the whole report the exports render.
+
+use chrono::NaiveDate;
+
+use super::answer_sheet::{self, AnswerLine};
+use super::progress::{self, Progress, UnitProgress};
+use super::store::{self, Loaded};
+use super::summary::{self, Inputs, Summary};
+use crate::db::DbConn;
+use crate::domain::DomainError;
+use crate::rounds::store::{self as rounds, RoundRow};
+use crate::scope::Scope;
+
+/// Everything an export prints: the summary, every answer, and the day it is issued.
+pub struct Report {
+    pub summary: Summary,
+    /// The checklist's title.
+    pub checklist: String,
+    pub answers: Vec<AnswerLine>,
+    pub issued_on: NaiveDate,
+}
+
+/// Today in Vietnam (UTC+7), the calendar deadlines are kept in.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::TimeDelta::hours(7)).date_naive()
+}
+
+/// The round and the teams whose work in it the caller may see (`None`: all). Not found when
+/// the caller sees no team of the round, as for the round itself.
+pub fn in_view(
+    conn: &mut DbConn,
+    scope: Option<&Scope>,
+    round_id: &str,
+) -> Result<(RoundRow, Option<Vec<String>>), DomainError> {
+    let round = rounds::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
+    let Some(scope) = scope.filter(|s| !s.sees_all()) else {
+        return Ok((round, None));
+    };
+    let mine: Vec<String> = store::assigned_teams(conn, round_id)?
+        .into_iter()
+        .filter(|t| scope.sees(t, &round.status))
+        .collect();
+    if mine.is_empty() {
+        return Err(DomainError::NotFound);
+    }
+    Ok((round, Some(mine)))
+}
+
+fn load(conn: &mut DbConn, scope: Option<&Scope>, round_id: &str) -> Result<Loaded, DomainError> {
+    let (round, teams) = in_view(conn, scope, round_id)?;
+    store::load(conn, &round, teams.as_deref())
+}
+
+fn compile(l: &Loaded) -> Summary {
+    summary::compile(&Inputs {
+        round: &l.round,
+        template: &l.template,
+        units: &l.units,
+        recommendations: &l.recommendations,
+        lead_recommendations: &l.lead_recommendations,
+        conclusions: &l.conclusions,
+    })
+}
+
+pub fn summary(
+    conn: &mut DbConn,
+    scope: Option<&Scope>,
+    round_id: &str,
+) -> Result<Summary, DomainError> {
+    Ok(compile(&load(conn, scope, round_id)?))
+}
+
+pub fn progress(
+    conn: &mut DbConn,
+    scope: Option<&Scope>,
+    round_id: &str,
+    as_of: NaiveDate,
+) -> Result<Progress, DomainError> {
+    let l = load(conn, scope, round_id)?;
+    let ids: Vec<String> = l.answers.keys().cloned().collect();
+    let photos = super::evidence::photo_counts(conn, &ids)?;
+    let none = Default::default();
+    let units: Vec<UnitProgress> = l
+        .units
+        .iter()
+        .map(|u| {
+            let x = u.inspection.as_ref();
+            let missing = x
+                .and_then(|x| Some((x, l.templates.get(&x.id)?, l.answers.get(&x.id)?)))
+                .map_or(0, |(x, t, a)| {
+                    progress::missing_evidence(t, a, photos.get(&x.id).unwrap_or(&none))
+                });
+            UnitProgress {
+                team_id: u.team_id.clone(),
+                team_name: u.team_name.clone(),
+                status: x.map(|x| x.status.clone()),
+                open_conflicts: x
+                    .and_then(|x| l.open_conflicts.get(&x.id).copied())
+                    .unwrap_or(0),
+                missing_evidence: missing,
+            }
+        })
+        .collect();
+    Ok(progress::compile(
+        &l.round.id,
+        l.round.due_on,
+        as_of,
+        &units,
+    ))
+}
+
+pub fn report(
+    conn: &mut DbConn,
+    scope: Option<&Scope>,
+    round_id: &str,
+    issued_on: NaiveDate,
+) -> Result<Report, DomainError> {
+    let l = load(conn, scope, round_id)?;
+    let summary = compile(&l);
+    // In the summary's order, so every table reads the same way.
+    let by_id: std::collections::HashMap<&str, &summary::UnitInput> =
+        l.units.iter().map(|u| (u.unit_id.as_str(), u)).collect();
+    let mut answers = Vec::new();
+    for r in &summary.units {
+        let Some(u) = by_id.get(r.unit_id.as_str()) else {
+            continue;
+        };
+        if let Some(x) = u.inspection.as_ref().filter(|x| x.approved()) {
+            if let Some(a) = l.answers.get(&x.id) {
+                answers.extend(answer_sheet::lines(&l.template, u, a));
+            }
+        }
+    }
+    Ok(Report {
+        summary,
+        checklist: l.template.title.clone(),
+        answers,
+        issued_on,
+    })
+}
