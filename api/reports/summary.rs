@@ -252,10 +252,48 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+fn kind_rank(kind: &str) -> u8 {
+    match kind {
+        "department" => 0,
+        "commune" | "ward" => 1,
+        _ => 2,
+    }
+}
+
+/// A sort key that compares runs of digits as numbers and the rest as text.
+fn natural(s: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = u64::from(c as u8 - b'0');
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(*d as u8 - b'0'));
+                chars.next();
+            }
+            out.push((std::mem::take(&mut text), n));
+        } else {
+            text.push(c);
+        }
+    }
+    out.push((text, 0));
+    out
+}
+
 pub fn compile(i: &Inputs) -> Summary {
     let mut units: Vec<&UnitInput> = i.units.iter().collect();
+    // As the committee reads a report: by team, departments before communes and wards, then by
+    // name with numbers in numeric order ("Phường 3" before "Phường 11").
     units.sort_by(|a, b| {
-        (&a.team_name, &a.kind, &a.name, &a.code).cmp(&(&b.team_name, &b.kind, &b.name, &b.code))
+        (&a.team_name, kind_rank(&a.kind), natural(&a.name), &a.code).cmp(&(
+            &b.team_name,
+            kind_rank(&b.kind),
+            natural(&b.name),
+            &b.code,
+        ))
     });
     let approved: Vec<(&UnitInput, &InspectionInput)> = units
         .iter()
@@ -558,6 +596,14 @@ fn recommendations(
 mod tests {
     use super::*;
     use crate::templates::scoring::ItemStatus;
+
+    #[test]
+    fn names_sort_with_numbers_in_numeric_order() {
+        let mut names = vec!["Phường 11", "Phường 3", "Phường 1", "Xã An Sơn"];
+        names.sort_by_key(|n| natural(n));
+        assert_eq!(names, ["Phường 1", "Phường 3", "Phường 11", "Xã An Sơn"]);
+        assert!(kind_rank("department") < kind_rank("commune"));
+    }
     use serde_json::json;
 
     fn template() -> Template {
