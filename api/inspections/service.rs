@@ -397,6 +397,35 @@ impl AnswerBatch {
         answer: &crate::templates::model::Answer,
         stamp: &Hlc,
     ) -> Result<(), DomainError> {
+        let old_version = store::answer_row(conn, &row.id, item)?.map(|r| r.version);
+        self.write_over(
+            conn,
+            actor,
+            scope,
+            row,
+            round_status,
+            item,
+            answer,
+            stamp,
+            old_version,
+        )
+    }
+
+    /// As [`AnswerBatch::write`], for a caller that has just read the answer's row
+    /// (`old_version`: its version, `None` if there is none), so it is not read twice.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write_over(
+        &mut self,
+        conn: &mut DbConn,
+        actor: &Actor,
+        scope: &Scope,
+        row: &InspectionRow,
+        round_status: &str,
+        item: &str,
+        answer: &crate::templates::model::Answer,
+        stamp: &Hlc,
+        old_version: Option<i64>,
+    ) -> Result<(), DomainError> {
         writer(scope, row, round_status)?;
         editable(row)?;
         let template = template_of(conn, row)?;
@@ -411,7 +440,6 @@ impl AnswerBatch {
         if !faults.is_empty() {
             return Err(DomainError::Invalid(faults));
         }
-        let old_version = store::answer_row(conn, &row.id, item)?.map(|r| r.version);
         write_answer(conn, actor, row, item, answer, stamp, old_version)?;
         let before = json!({ item: current.get(item).map_or(Value::Null, |a| json!(a)) });
         audit::append(

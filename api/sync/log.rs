@@ -12,13 +12,11 @@ use crate::db::schema::{change_heads, scope_exits, sync_counter};
 use crate::db::DbConn;
 
 pub fn next_seq(conn: &mut DbConn) -> QueryResult<i64> {
+    // One statement: the increment takes the row lock and hands back the new number.
     diesel::update(sync_counter::table.find(1))
         .set(sync_counter::seq.eq(sync_counter::seq + 1))
-        .execute(conn)?;
-    sync_counter::table
-        .find(1)
-        .select(sync_counter::seq)
-        .first(conn)
+        .returning(sync_counter::seq)
+        .get_result(conn)
 }
 
 /// Whose scope a row is in: the team whose work it is and the round it belongs to

@@ -427,7 +427,7 @@ fn apply(
             match decision {
                 FieldMerge::Same => {}
                 FieldMerge::Take => {
-                    answers.write(
+                    answers.write_over(
                         conn,
                         actor,
                         scope,
@@ -436,12 +436,13 @@ fn apply(
                         item_id,
                         &device,
                         &stamp,
+                        existing.as_ref().map(|e| e.version),
                     )?;
                 }
                 FieldMerge::DeviceWins | FieldMerge::ServerWins => {
                     let device_won = decision == FieldMerge::DeviceWins;
                     if device_won {
-                        answers.write(
+                        answers.write_over(
                             conn,
                             actor,
                             scope,
@@ -450,6 +451,7 @@ fn apply(
                             item_id,
                             &device,
                             &stamp,
+                            existing.as_ref().map(|e| e.version),
                         )?;
                     } else {
                         // The device's value is kept, not applied; still, it must be one the form allows.
