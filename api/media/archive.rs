@@ -69,7 +69,7 @@ pub fn entries(
                 clean(&format!("{code} - {name}")),
                 clean(&ev.item_id),
                 ev.id,
-                extension(ev.media_type.as_deref())
+                super::inspect::Format::extension_of(ev.media_type.as_deref())
             ),
             unit_code: code,
             unit_name: name,
@@ -77,14 +77,6 @@ pub fn entries(
             evidence: ev,
         })
         .collect())
-}
-
-fn extension(media_type: Option<&str>) -> &'static str {
-    match media_type {
-        Some("image/png") => "png",
-        Some("image/webp") => "webp",
-        _ => "jpg",
-    }
 }
 
 /// A folder name every unzip tool takes: no separators, no control characters, no dots at the

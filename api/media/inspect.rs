@@ -38,6 +38,15 @@ impl Format {
         }
     }
 
+    /// The file extension for a stored media type (JPEG when unknown).
+    pub fn extension_of(media_type: Option<&str>) -> &'static str {
+        match media_type.and_then(Format::from_media_type) {
+            Some(Format::Png) => "png",
+            Some(Format::WebP) => "webp",
+            _ => "jpg",
+        }
+    }
+
     fn image_format(self) -> ImageFormat {
         match self {
             Format::Jpeg => ImageFormat::Jpeg,

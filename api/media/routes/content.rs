@@ -5,6 +5,7 @@ use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::header_str;
 use crate::auth::CurrentUser;
 use crate::domain::parse_id;
 use crate::error::{ApiError, Problem};
@@ -16,10 +17,6 @@ use crate::media::service::{self, Attached};
 use crate::media::{digest, serve, spool, thumbs};
 use crate::scope::Scope;
 use crate::state::AppState;
-
-fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok())
-}
 
 /// The SHA-256 the client vouches for, from whichever checksum header it sent.
 fn claimed(req: &HttpRequest) -> Result<Option<[u8; 32]>, MediaError> {
@@ -125,19 +122,11 @@ pub async fn get_content(
     if let Ok(v) = header::HeaderValue::from_str(&format!(
         "inline; filename=\"{}.{}\"",
         ev.id,
-        extension(&media_type)
+        crate::media::inspect::Format::extension_of(Some(&media_type))
     )) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
-}
-
-fn extension(media_type: &str) -> &'static str {
-    match media_type {
-        "image/png" => "png",
-        "image/webp" => "webp",
-        _ => "jpg",
-    }
 }
 
 #[derive(Deserialize, IntoParams)]

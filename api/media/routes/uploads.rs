@@ -12,6 +12,7 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
+use super::header_str;
 use crate::auth::CurrentUser;
 use crate::db::schema::uploads;
 use crate::db::{self, Db};
@@ -23,10 +24,6 @@ use crate::media::spool::{self, Spooled};
 use crate::media::sweep::part_path;
 use crate::media::{digest, ingest, store, tus};
 use crate::state::AppState;
-
-fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok())
-}
 
 fn with_tus(mut res: HttpResponse) -> HttpResponse {
     res.headers_mut().insert(
