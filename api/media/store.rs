@@ -28,19 +28,32 @@ pub fn of_inspection(conn: &mut DbConn, inspection_id: &str) -> QueryResult<Vec<
         .load(conn)
 }
 
-/// Received photos per item: what the template's evidence rules count at submission. A photo
-/// still uploading does not count yet.
+/// Received photos per item of one inspection: what the template's evidence rules count at
+/// submission. A photo still uploading does not count yet.
 pub fn photo_counts(conn: &mut DbConn, inspection_id: &str) -> QueryResult<HashMap<String, usize>> {
-    let items: Vec<String> = evidence::table
-        .filter(evidence::inspection_id.eq(inspection_id))
-        .filter(evidence::upload_state.eq("stored"))
-        .select(evidence::item_id)
-        .load(conn)?;
-    let mut counts = HashMap::new();
-    for i in items {
-        *counts.entry(i).or_insert(0) += 1;
+    let mut by = photo_counts_of(conn, &[inspection_id.to_owned()])?;
+    Ok(by.remove(inspection_id).unwrap_or_default())
+}
+
+/// The same for many inspections at once (a round's progress), by inspection id; inspections
+/// with no photo are absent.
+pub fn photo_counts_of(
+    conn: &mut DbConn,
+    inspection_ids: &[String],
+) -> QueryResult<HashMap<String, HashMap<String, usize>>> {
+    let mut out: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    // In slices, so a province-wide round stays within every engine's parameter limit.
+    for ids in inspection_ids.chunks(500) {
+        let rows: Vec<(String, String)> = evidence::table
+            .filter(evidence::inspection_id.eq_any(ids))
+            .filter(evidence::upload_state.eq("stored"))
+            .select((evidence::inspection_id, evidence::item_id))
+            .load(conn)?;
+        for (inspection, item) in rows {
+            *out.entry(inspection).or_default().entry(item).or_insert(0) += 1;
+        }
     }
-    Ok(counts)
+    Ok(out)
 }
 
 pub fn blob(conn: &mut DbConn, sha256: &str) -> QueryResult<Option<BlobRow>> {

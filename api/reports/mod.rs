@@ -10,7 +10,6 @@
 pub mod answer_sheet;
 pub mod cli;
 pub mod conclusions;
-pub mod evidence;
 pub mod export;
 pub mod labels;
 pub mod progress;

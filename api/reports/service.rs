@@ -79,7 +79,7 @@ pub fn progress(
 ) -> Result<Progress, DomainError> {
     let l = load(conn, scope, round_id)?;
     let ids: Vec<String> = l.answers.keys().cloned().collect();
-    let photos = super::evidence::photo_counts(conn, &ids)?;
+    let photos = crate::media::store::photo_counts_of(conn, &ids)?;
     let none = Default::default();
     let units: Vec<UnitProgress> = l
         .units
