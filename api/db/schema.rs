@@ -312,7 +312,6 @@ diesel::table! {
         width -> Integer,
         height -> Integer,
         orientation -> Integer,
-        thumbnails -> Text,
         created_at -> Timestamp,
     }
 }

@@ -89,16 +89,16 @@ pub async fn accept(
         .await?;
     drop(spooled);
     if attached == Attached::New {
-        queue_thumbnails(media, db, &sha, facts.format, facts.exif.orientation);
+        queue_thumbnails(media, &sha, facts.format, facts.exif.orientation);
     }
     Ok(Outcome { evidence, attached })
 }
 
 /// Makes the thumbnails in the background; a full queue skips them (made on demand later).
-pub fn queue_thumbnails(media: &Media, db: &Db, sha: &str, format: Format, orientation: u8) {
-    let (m, db2, sha) = (media.clone(), db.clone(), sha.to_owned());
+pub fn queue_thumbnails(media: &Media, sha: &str, format: Format, orientation: u8) {
+    let (m, sha) = (media.clone(), sha.to_owned());
     let queued = media.pool.spawn(async move {
-        if let Err(e) = make_thumbnails(&m, &db2, &sha, format, orientation).await {
+        if let Err(e) = make_thumbnails(&m, &sha, format, orientation).await {
             tracing::warn!(sha256 = %sha, error = %e, "thumbnails not made; they will be made on demand");
         }
     });
@@ -110,7 +110,6 @@ pub fn queue_thumbnails(media: &Media, db: &Db, sha: &str, format: Format, orien
 /// Renders and stores every thumbnail size of a stored original.
 pub async fn make_thumbnails(
     media: &Media,
-    db: &Db,
     sha: &str,
     format: Format,
     orientation: u8,
@@ -127,31 +126,23 @@ pub async fn make_thumbnails(
             .store
             .put_bytes(&thumbnail_key(sha, size), bytes.into())
             .await?;
-        let sha = sha.to_owned();
-        db.write(move |c| service::thumbnail_made(c, &sha, size).map_err(MediaError::from))
-            .await?;
     }
     Ok(())
 }
 
 /// A thumbnail, made now if it was not made yet.
-pub async fn ensure_thumbnail(
-    media: &Media,
-    db: &Db,
-    blob: &BlobRow,
-    size: u32,
-) -> Result<(), MediaError> {
-    if blob.has_thumbnail(size)
-        && media
-            .store
-            .exists(&thumbnail_key(&blob.sha256, size))
-            .await?
+pub async fn ensure_thumbnail(media: &Media, blob: &BlobRow, size: u32) -> Result<(), MediaError> {
+    // Content-addressed: a thumbnail in the store is the right one.
+    if media
+        .store
+        .exists(&thumbnail_key(&blob.sha256, size))
+        .await?
     {
         return Ok(());
     }
     let format = Format::from_media_type(&blob.media_type).unwrap_or(Format::Jpeg);
     let orientation = u8::try_from(blob.orientation).unwrap_or(1);
-    make_thumbnails(media, db, &blob.sha256, format, orientation).await
+    make_thumbnails(media, &blob.sha256, format, orientation).await
 }
 
 /// The object as a local file: the store's own file, or a temp copy of a remote object.

@@ -53,14 +53,7 @@ pub struct BlobRow {
     pub width: i32,
     pub height: i32,
     pub orientation: i32,
-    pub thumbnails: String,
     pub created_at: NaiveDateTime,
-}
-
-impl BlobRow {
-    pub fn has_thumbnail(&self, size: u32) -> bool {
-        self.thumbnails.split(',').any(|s| s == size.to_string())
-    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

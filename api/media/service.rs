@@ -227,7 +227,6 @@ pub fn attach(
                     blobs::width.eq(w),
                     blobs::height.eq(h),
                     blobs::orientation.eq(orientation),
-                    blobs::thumbnails.eq(""),
                     blobs::created_at.eq(now),
                 ))
                 .execute(c)
@@ -274,21 +273,4 @@ pub fn attach(
     )?;
     changes::record(conn, "evidence", id, keys(&row), false)?;
     Ok((new, Attached::New))
-}
-
-/// Marks a thumbnail size as present for a blob.
-pub fn thumbnail_made(conn: &mut DbConn, sha256: &str, size: u32) -> QueryResult<()> {
-    let Some(b) = store::blob(conn, sha256)? else {
-        return Ok(());
-    };
-    if b.has_thumbnail(size) {
-        return Ok(());
-    }
-    let mut sizes: Vec<&str> = b.thumbnails.split(',').filter(|s| !s.is_empty()).collect();
-    let s = size.to_string();
-    sizes.push(&s);
-    diesel::update(blobs::table.find(sha256))
-        .set(blobs::thumbnails.eq(sizes.join(",")))
-        .execute(conn)?;
-    Ok(())
 }

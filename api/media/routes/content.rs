@@ -165,7 +165,7 @@ pub async fn get_thumbnail(
     let blob = ingest::blob_of(&state.db, &sha)
         .await?
         .ok_or_else(|| ApiError::from(MediaError::Store(format!("no blob row for {sha}"))))?;
-    ingest::ensure_thumbnail(&state.media, &state.db, &blob, size).await?;
+    ingest::ensure_thumbnail(&state.media, &blob, size).await?;
     serve::blob(
         &req,
         state.media.store.as_ref(),

@@ -10,8 +10,6 @@ CREATE TABLE blobs (
     height INTEGER NOT NULL,
     -- EXIF orientation (1-8), applied to thumbnails
     orientation INTEGER NOT NULL DEFAULT 1,
-    -- which thumbnail sizes exist in the store, e.g. "320,1280"
-    thumbnails TEXT NOT NULL DEFAULT '',
     created_at TIMESTAMP NOT NULL
 );
 
