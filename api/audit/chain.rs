@@ -21,19 +21,37 @@ pub struct Entry {
 }
 
 pub fn hash(prev_hash: &str, e: &Entry) -> String {
-    let canonical = serde_json::json!([
+    hash_at(prev_hash, e, &format_at(e.at))
+}
+
+/// The time as it is hashed.
+pub fn format_at(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
+/// [`hash`] with the entry's time already formatted (entries appended together share it).
+pub fn hash_at(prev_hash: &str, e: &Entry, at: &str) -> String {
+    let canonical = (
         prev_hash,
         e.seq,
-        e.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
-        e.actor_id,
-        e.device_id,
-        e.action,
-        e.entity,
-        e.entity_id,
-        e.before,
-        e.after,
-    ]);
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+        at,
+        &e.actor_id,
+        &e.device_id,
+        &e.action,
+        &e.entity,
+        &e.entity_id,
+        &e.before,
+        &e.after,
+    );
+    // Serialized straight into the hasher: the same bytes as the JSON array's text.
+    let mut hasher = Sha256::new();
+    match serde_json::to_writer(&mut hasher, &canonical) {
+        Ok(()) => hex::encode(hasher.finalize()),
+        // Writing into a hasher cannot fail; were it to, the text route gives the same hash.
+        Err(_) => hex::encode(Sha256::digest(
+            serde_json::json!(canonical).to_string().as_bytes(),
+        )),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +147,25 @@ mod tests {
 
     fn check(rows: &[(Entry, String, String)]) -> Result<usize, Broken> {
         verify(rows.iter().map(|(e, p, h)| (e, p.as_str(), h.as_str())))
+    }
+
+    #[test]
+    fn the_hash_is_over_the_json_array_text() {
+        let (e, prev, h) = chain(1).remove(0);
+        let text = serde_json::json!([
+            prev,
+            e.seq,
+            "2026-09-21T14:13:21.000000",
+            e.actor_id,
+            e.device_id,
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.before,
+            e.after,
+        ])
+        .to_string();
+        assert_eq!(h, hex::encode(Sha256::digest(text.as_bytes())));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! (one writer at a time is how SQLite works best; waiting on a mutex beats spinning on
 //! `SQLITE_BUSY`), while readers run in parallel under WAL.
 
+mod checkpoint;
 mod migrate;
 mod pool;
 pub mod schema;
@@ -22,6 +23,51 @@ pub use pool::{sqlite_path, Pool};
 pub enum DbConn {
     Sqlite(diesel::SqliteConnection),
     Pg(diesel::PgConnection),
+}
+
+/// Runs the same diesel code on whichever engine `conn` is, for the statements the
+/// multi-engine connection cannot express itself: multi-row inserts and upserts (`ON
+/// CONFLICT … DO UPDATE` reads the same on SQLite and PostgreSQL, but diesel's
+/// `MultiConnection` renders neither). `$c` is the concrete connection inside the body.
+#[macro_export]
+macro_rules! per_engine {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Pg($c) => $body,
+        }
+    };
+}
+
+/// Rows per multi-row statement: far below both engines' bound-parameter limits (SQLite
+/// 32,766, PostgreSQL 65,535) for the widest table written this way (11 columns).
+pub const ROWS_PER_INSERT: usize = 1000;
+
+/// Executes an insert for each fixed-size chunk of `$rows` (a `Vec`): `$v` is a `[row; 100]`
+/// for each whole chunk and a `[row; 1]` for each row left over. Arrays have a fixed shape,
+/// so the connection prepares each statement once and then reuses it; a `Vec` of rows would
+/// make a new statement text, parsed again, for every different length.
+#[macro_export]
+macro_rules! insert_in_chunks {
+    ($c:expr, $rows:expr, |$v:ident| $stmt:expr) => {{
+        let mut rows = $rows.into_iter();
+        loop {
+            let chunk: Vec<_> = rows.by_ref().take(100).collect();
+            match <[_; 100]>::try_from(chunk) {
+                Ok($v) => {
+                    $stmt.execute($c)?;
+                }
+                Err(rest) => {
+                    for row in rest {
+                        let $v = [row];
+                        $stmt.execute($c)?;
+                    }
+                    break;
+                }
+            }
+        }
+        Ok::<(), diesel::result::Error>(())
+    }};
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,17 +121,30 @@ impl From<actix_web::error::BlockingError> for DbError {
 pub struct Db {
     pool: Pool,
     backend: Backend,
-    sqlite_writer: Arc<Mutex<()>>,
+    url: Arc<str>,
+    /// SQLite's one writing connection, inside the lock that serializes writers. Keeping it
+    /// apart from the pool keeps its page cache warm: a connection's cache is dropped whenever
+    /// another connection has written since its last transaction. `None` until first used,
+    /// and again after a writer panicked (its transaction may still be open).
+    sqlite_writer: Arc<Mutex<Option<DbConn>>>,
+    /// Keeps SQLite's background checkpointer running while any clone of this lives.
+    _alive: Arc<()>,
 }
 
 impl Db {
     pub fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
         let backend = Backend::from_url(url);
         let pool = pool::build(url, backend, pool_size)?;
+        let alive = Arc::new(());
+        if backend == Backend::Sqlite {
+            checkpoint::start(url, &alive);
+        }
         Ok(Db {
             pool,
             backend,
-            sqlite_writer: Arc::new(Mutex::new(())),
+            url: url.into(),
+            sqlite_writer: Arc::new(Mutex::new(None)),
+            _alive: alive,
         })
     }
 
@@ -130,14 +189,32 @@ impl Db {
         E: From<DbError> + From<diesel::result::Error>,
     {
         use diesel::Connection;
-        let mut conn = self.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
-        let _guard = match self.backend {
-            // A poisoned lock only means another writer panicked; its transaction rolled back.
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
-        let conn: &mut DbConn = &mut conn;
-        conn.transaction(f)
+        match self.backend {
+            Backend::Postgres => {
+                let mut conn = self.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
+                let conn: &mut DbConn = &mut conn;
+                conn.transaction(f)
+            }
+            Backend::Sqlite => {
+                let mut slot = self.sqlite_writer.lock().unwrap_or_else(|poisoned| {
+                    let mut slot = poisoned.into_inner();
+                    *slot = None;
+                    slot
+                });
+                let conn = match slot.as_mut() {
+                    Some(conn) => conn,
+                    None => {
+                        let mut conn = pool::open(&self.url, Backend::Sqlite)?;
+                        conn.batch_execute(&format!(
+                            "PRAGMA wal_autocheckpoint = {};",
+                            checkpoint::WRITER_BACKSTOP_PAGES
+                        ))?;
+                        slot.insert(conn)
+                    }
+                };
+                conn.transaction(f)
+            }
+        }
     }
 
     /// Runs `f` in a transaction that is always rolled back: a dry run that sees exactly what

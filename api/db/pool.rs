@@ -63,6 +63,15 @@ impl ManageConnection for Manager {
     }
 }
 
+/// One connection outside the pool, set up as the pool's are.
+pub fn open(url: &str, backend: Backend) -> Result<DbConn, DbError> {
+    Manager {
+        url: url.to_owned(),
+        backend,
+    }
+    .connect()
+}
+
 pub fn build(url: &str, backend: Backend, size: u32) -> Result<Pool, DbError> {
     let manager = Manager {
         url: url.to_owned(),

@@ -1,6 +1,7 @@
 //! Inspections (phiếu kiểm tra): one per unit per round, their answers, findings,
 //! recommendations, comments and review.
 
+pub mod batch;
 pub mod routes;
 pub mod service;
 pub mod store;

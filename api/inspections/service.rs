@@ -121,7 +121,7 @@ pub fn report(
     Ok((a, r))
 }
 
-fn bump(
+pub(super) fn bump(
     conn: &mut DbConn,
     row: &InspectionRow,
     report: Option<&ScoreReport>,
@@ -367,105 +367,6 @@ pub fn save_answers_stamped(
         Some(&Value::Object(after)),
     )?;
     Ok(new)
-}
-
-/// Answers written by one push whose inspection is not yet re-scored and versioned: a batch of
-/// hundreds of answers to one inspection then reloads, re-scores and bumps it once, in
-/// [`AnswerBatch::finish`], instead of once per answer. Each answer is still audited as it is
-/// written.
-#[derive(Default)]
-pub struct AnswerBatch {
-    pending: std::collections::BTreeMap<String, PendingAnswers>,
-}
-
-struct PendingAnswers {
-    /// The inspection's answers with this batch's writes applied.
-    answers: Answers,
-}
-
-impl AnswerBatch {
-    /// Checks and writes one answer. `row` must be fresh and locked (`visible_for_write`).
-    #[allow(clippy::too_many_arguments)]
-    pub fn write(
-        &mut self,
-        conn: &mut DbConn,
-        actor: &Actor,
-        scope: &Scope,
-        row: &InspectionRow,
-        round_status: &str,
-        item: &str,
-        answer: &crate::templates::model::Answer,
-        stamp: &Hlc,
-    ) -> Result<(), DomainError> {
-        let old_version = store::answer_row(conn, &row.id, item)?.map(|r| r.version);
-        self.write_over(
-            conn,
-            actor,
-            scope,
-            row,
-            round_status,
-            item,
-            answer,
-            stamp,
-            old_version,
-        )
-    }
-
-    /// As [`AnswerBatch::write`], for a caller that has just read the answer's row
-    /// (`old_version`: its version, `None` if there is none), so it is not read twice.
-    #[allow(clippy::too_many_arguments)]
-    pub fn write_over(
-        &mut self,
-        conn: &mut DbConn,
-        actor: &Actor,
-        scope: &Scope,
-        row: &InspectionRow,
-        round_status: &str,
-        item: &str,
-        answer: &crate::templates::model::Answer,
-        stamp: &Hlc,
-        old_version: Option<i64>,
-    ) -> Result<(), DomainError> {
-        writer(scope, row, round_status)?;
-        editable(row)?;
-        let template = template_of(conn, row)?;
-        let current = match self.pending.get(&row.id) {
-            Some(p) => p.answers.clone(),
-            None => store::answers_of(&store::answer_rows(conn, &row.id)?),
-        };
-        let changed: Answers = [(item.to_owned(), answer.clone())].into_iter().collect();
-        let mut merged = current.clone();
-        merged.insert(item.to_owned(), answer.clone());
-        let faults = check_answers(&template, &changed, &merged);
-        if !faults.is_empty() {
-            return Err(DomainError::Invalid(faults));
-        }
-        write_answer(conn, actor, row, item, answer, stamp, old_version)?;
-        let before = json!({ item: current.get(item).map_or(Value::Null, |a| json!(a)) });
-        audit::append(
-            conn,
-            actor,
-            "answer",
-            "inspection",
-            &row.id,
-            Some(&before),
-            Some(&json!({ item: answer })),
-        )?;
-        self.pending
-            .insert(row.id.clone(), PendingAnswers { answers: merged });
-        Ok(())
-    }
-
-    /// Re-scores and bumps every inspection the batch wrote answers to.
-    pub fn finish(self, conn: &mut DbConn) -> Result<(), DomainError> {
-        for id in self.pending.into_keys() {
-            let row = store::find(conn, &id)?.ok_or(DomainError::NotFound)?;
-            let template = template_of(conn, &row)?;
-            let answers = store::answers_of(&store::answer_rows(conn, &id)?);
-            bump(conn, &row, Some(&score(&template, &answers)))?;
-        }
-        Ok(())
-    }
 }
 
 pub struct Findings {

@@ -153,6 +153,45 @@ pub fn answer_row(
         .optional()
 }
 
+/// Writes these rows as they are, new or replacing, in multi-row upserts.
+pub fn upsert_answers(conn: &mut DbConn, rows: &[&AnswerRow]) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    let values: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                answers::inspection_id.eq(&r.inspection_id),
+                answers::item_id.eq(&r.item_id),
+                answers::value.eq(&r.value),
+                answers::na.eq(r.na),
+                answers::version.eq(r.version),
+                answers::updated_by.eq(&r.updated_by),
+                answers::updated_device.eq(&r.updated_device),
+                answers::updated_at.eq(r.updated_at),
+                answers::hlc.eq(&r.hlc),
+            )
+        })
+        .collect();
+    // Upserts are never cached by diesel, so rows go in as few statements as possible.
+    for chunk in values.chunks(crate::db::ROWS_PER_INSERT) {
+        crate::per_engine!(conn, c => diesel::insert_into(answers::table)
+            .values(chunk)
+            .on_conflict((answers::inspection_id, answers::item_id))
+            .do_update()
+            .set((
+                answers::value.eq(excluded(answers::value)),
+                answers::na.eq(excluded(answers::na)),
+                answers::version.eq(excluded(answers::version)),
+                answers::updated_by.eq(excluded(answers::updated_by)),
+                answers::updated_device.eq(excluded(answers::updated_device)),
+                answers::updated_at.eq(excluded(answers::updated_at)),
+                answers::hlc.eq(excluded(answers::hlc)),
+            ))
+            .execute(c))?;
+    }
+    Ok(())
+}
+
 /// The answers as the template rules see them.
 pub fn answers_of(rows: &[AnswerRow]) -> Answers {
     rows.iter()

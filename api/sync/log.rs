@@ -7,14 +7,20 @@
 //! writers anyway.) A reader that has seen seq 42 can therefore never later find a 41.
 
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 
 use crate::db::schema::{change_heads, scope_exits, sync_counter};
-use crate::db::DbConn;
+use crate::db::{self, DbConn};
 
 pub fn next_seq(conn: &mut DbConn) -> QueryResult<i64> {
+    take_seqs(conn, 1)
+}
+
+/// Takes `n` numbers at once; returns the last (they are `last - n + 1 ..= last`).
+fn take_seqs(conn: &mut DbConn, n: i64) -> QueryResult<i64> {
     // One statement: the increment takes the row lock and hands back the new number.
     diesel::update(sync_counter::table.find(1))
-        .set(sync_counter::seq.eq(sync_counter::seq + 1))
+        .set(sync_counter::seq.eq(sync_counter::seq + n))
         .returning(sync_counter::seq)
         .get_result(conn)
 }
@@ -27,6 +33,15 @@ pub struct Keys<'a> {
     pub round_id: Option<&'a str>,
 }
 
+/// One row's change, for [`record_many`].
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub keys: Keys<'a>,
+    pub deleted: bool,
+}
+
 pub fn record(
     conn: &mut DbConn,
     entity: &str,
@@ -34,28 +49,64 @@ pub fn record(
     keys: Keys<'_>,
     deleted: bool,
 ) -> QueryResult<i64> {
-    let seq = next_seq(conn)?;
-    let updated = diesel::update(change_heads::table.find((entity, entity_id)))
-        .set((
-            change_heads::seq.eq(seq),
-            change_heads::deleted.eq(deleted),
-            change_heads::team_id.eq(keys.team_id),
-            change_heads::round_id.eq(keys.round_id),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(change_heads::table)
-            .values((
-                change_heads::entity.eq(entity),
-                change_heads::entity_id.eq(entity_id),
-                change_heads::seq.eq(seq),
-                change_heads::deleted.eq(deleted),
-                change_heads::team_id.eq(keys.team_id),
-                change_heads::round_id.eq(keys.round_id),
-            ))
-            .execute(conn)?;
+    record_many(
+        conn,
+        &[Change {
+            entity,
+            entity_id,
+            keys,
+            deleted,
+        }],
+    )
+}
+
+/// Records changes of distinct rows in order, each with the next number, in one counter
+/// update and multi-row upserts of the heads. Returns the last number taken.
+pub fn record_many(conn: &mut DbConn, changes: &[Change<'_>]) -> QueryResult<i64> {
+    // A statement may not move one head twice (PostgreSQL refuses it), so a row listed more
+    // than once keeps only its last change, at its last position.
+    let mut last_of = std::collections::HashMap::with_capacity(changes.len());
+    for (i, c) in changes.iter().enumerate() {
+        last_of.insert((c.entity, c.entity_id), i);
     }
-    Ok(seq)
+    let changes: Vec<&Change<'_>> = changes
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| last_of.get(&(c.entity, c.entity_id)) == Some(i))
+        .map(|(_, c)| c)
+        .collect();
+    let n = changes.len() as i64;
+    let last = take_seqs(conn, n)?;
+    let first = last - n + 1;
+    let rows: Vec<_> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                change_heads::entity.eq(c.entity),
+                change_heads::entity_id.eq(c.entity_id),
+                change_heads::seq.eq(first + i as i64),
+                change_heads::deleted.eq(c.deleted),
+                change_heads::team_id.eq(c.keys.team_id),
+                change_heads::round_id.eq(c.keys.round_id),
+            )
+        })
+        .collect();
+    // Upserts are never cached by diesel, so rows go in as few statements as possible.
+    for chunk in rows.chunks(db::ROWS_PER_INSERT) {
+        crate::per_engine!(conn, c => diesel::insert_into(change_heads::table)
+            .values(chunk)
+            .on_conflict((change_heads::entity, change_heads::entity_id))
+            .do_update()
+            .set((
+                change_heads::seq.eq(excluded(change_heads::seq)),
+                change_heads::deleted.eq(excluded(change_heads::deleted)),
+                change_heads::team_id.eq(excluded(change_heads::team_id)),
+                change_heads::round_id.eq(excluded(change_heads::round_id)),
+            ))
+            .execute(c))?;
+    }
+    Ok(last)
 }
 
 /// Tells each of `user_ids` that a row left their scope: their next pull holds a tombstone.

@@ -167,6 +167,17 @@ pub fn pull(
 }
 
 /// A row's current state as the device stores it; `None` if it no longer exists.
+/// An answer row as sync shows it (its id is `<inspection_id>/<item_id>`).
+pub fn answer_view(r: &crate::inspections::store::AnswerRow) -> Value {
+    json!({
+        "id": crate::inspections::service::answer_id(&r.inspection_id, &r.item_id),
+        "inspection_id": r.inspection_id, "item_id": r.item_id,
+        "value": r.value.as_deref().and_then(|v| serde_json::from_str::<Value>(v).ok()),
+        "na": r.na, "version": r.version, "updated_by": r.updated_by,
+        "updated_at": r.updated_at.and_utc(), "hlc": r.hlc,
+    })
+}
+
 pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, DomainError> {
     Ok(match entity {
         "unit" => crate::units::store::find(conn, id)?.map(|r| to_json(&crate::units::model::UnitView::from(&r))),
@@ -193,14 +204,7 @@ pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, 
         "inspection" => crate::inspections::store::find(conn, id)?.map(|r| to_json(&r)),
         "answer" => {
             let Some((inspection, item)) = id.split_once('/') else { return Ok(None) };
-            crate::inspections::store::answer_row(conn, inspection, item)?.map(|r| {
-                json!({
-                    "id": id, "inspection_id": r.inspection_id, "item_id": r.item_id,
-                    "value": r.value.as_deref().and_then(|v| serde_json::from_str::<Value>(v).ok()),
-                    "na": r.na, "version": r.version, "updated_by": r.updated_by,
-                    "updated_at": r.updated_at.and_utc(), "hlc": r.hlc,
-                })
-            })
+            crate::inspections::store::answer_row(conn, inspection, item)?.as_ref().map(answer_view)
         }
         "recommendation" => crate::inspections::store::find_recommendation(conn, id)?.map(|r| to_json(&r)),
         "comment" => crate::inspections::store::find_comment(conn, id)?.map(|r| to_json(&r)),

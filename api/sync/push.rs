@@ -3,7 +3,7 @@
 //! `merged`, `conflict` or `rejected`, and the answer is stored under its `mutation_id`: a
 //! retried mutation changes nothing twice and gets the same answer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -18,10 +18,12 @@ use crate::audit::Actor;
 use crate::db::schema::sync_mutations;
 use crate::db::{self, DbConn, DbError};
 use crate::domain::DomainError;
+use crate::inspections::batch::AnswerBatch;
 use crate::inspections::service::{self as inspections, RecommendationInput};
 use crate::inspections::store as istore;
 use crate::inspections::workflow::Action;
 use crate::scope::Scope;
+use crate::templates::answers::check_value;
 use crate::templates::model::Answer;
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -213,58 +215,151 @@ fn device_hlc(raw: &str) -> Result<Hlc, DomainError> {
         })
 }
 
+/// A push's answers, one per mutation in order, each also as JSON text (made once: it is both
+/// stored and sent).
+pub struct Pushed {
+    pub results: Vec<MutationResult>,
+    encoded: Vec<String>,
+}
+
+impl Pushed {
+    /// The response body, `{"results": […]}`.
+    pub fn body(&self) -> String {
+        let mut body = String::with_capacity(
+            16 + self.encoded.iter().map(String::len).sum::<usize>() + self.encoded.len(),
+        );
+        body.push_str("{\"results\":[");
+        for (i, r) in self.encoded.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(r);
+        }
+        body.push_str("]}");
+        body
+    }
+}
+
 pub fn push(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
     batch: &[Envelope],
-) -> Result<Vec<MutationResult>, DomainError> {
-    let mut results = Vec::with_capacity(batch.len());
-    let mut answers = inspections::AnswerBatch::default();
+) -> Result<Pushed, DomainError> {
+    let stored = stored_results(conn, batch)?;
+    let mut results: Vec<MutationResult> = Vec::with_capacity(batch.len());
+    // Mutations first seen in this batch, by id: a repeat within the batch is a retry too.
+    let mut fresh: HashMap<&str, usize> = HashMap::with_capacity(batch.len());
+    let mut answers = AnswerBatch::new(actor);
     for env in batch {
-        let stored: Option<(String, String)> = sync_mutations::table
-            .find(&env.mutation_id)
-            .select((sync_mutations::user_id, sync_mutations::result))
-            .first(conn)
-            .optional()?;
-        if let Some((user, result)) = stored {
-            let (entity, id, _) = target(&env.mutation);
-            let same = if user == scope.user_id {
-                serde_json::from_str::<Value>(&result).ok().and_then(|v| {
-                    serde_json::from_value::<MutationResult>(v["result"].clone()).ok()
-                })
-            } else {
-                None
-            };
-            results.push(same.unwrap_or_else(|| {
-                let mut r = MutationResult::new(&env.mutation_id, Status::Rejected, entity, &id);
-                r.reason = Some("mutation_id_taken".into());
-                r
-            }));
+        if let Some((user, result)) = stored.get(&env.mutation_id) {
+            results.push(replay(env, scope, user, result));
             continue;
         }
-        let outcome =
-            conn.transaction::<_, DomainError, _>(|c| apply(c, actor, scope, env, &mut answers));
+        if let Some(&i) = fresh.get(env.mutation_id.as_str()) {
+            let again = results[i].clone();
+            results.push(again);
+            continue;
+        }
+        // Answers are decided in memory and written together; anything else is written at
+        // once, in a savepoint of its own, after the answers before it.
+        let batched = matches!(env.mutation, Mutation::AnswerSet { .. });
+        let outcome = if batched {
+            apply(conn, actor, scope, env, &mut answers)
+        } else {
+            answers.settle(conn)?;
+            conn.transaction::<_, DomainError, _>(|c| apply(c, actor, scope, env, &mut answers))
+        };
         let result = match outcome {
             Ok(r) => r,
             Err(DomainError::Db(e)) => return Err(DomainError::Db(e)),
             Err(refusal) => {
+                answers.flush(conn)?;
                 conn.transaction::<_, DomainError, _>(|c| reject(c, actor, scope, env, refusal))?
             }
         };
-        diesel::insert_into(sync_mutations::table)
-            .values((
-                sync_mutations::mutation_id.eq(&env.mutation_id),
-                sync_mutations::user_id.eq(&scope.user_id),
-                sync_mutations::device_id.eq(&actor.device_id),
-                sync_mutations::result.eq(json!({"result": result, "mutation": env}).to_string()),
-                sync_mutations::created_at.eq(db::now()),
-            ))
-            .execute(conn)?;
+        fresh.insert(&env.mutation_id, results.len());
         results.push(result);
     }
-    answers.finish(conn)?;
-    Ok(results)
+    answers.settle(conn)?;
+    let encoded = results
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| DomainError::Db(DbError::Corrupt(e.to_string())))?;
+    store_results(conn, actor, scope, &encoded, &fresh)?;
+    Ok(Pushed { results, encoded })
+}
+
+/// The stored answers of those mutations that were pushed before: (user, stored JSON).
+fn stored_results(
+    conn: &mut DbConn,
+    batch: &[Envelope],
+) -> Result<HashMap<String, (String, String)>, DomainError> {
+    let ids: Vec<&str> = batch.iter().map(|e| e.mutation_id.as_str()).collect();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(db::ROWS_PER_INSERT) {
+        let rows: Vec<(String, String, String)> = sync_mutations::table
+            .filter(sync_mutations::mutation_id.eq_any(chunk))
+            .select((
+                sync_mutations::mutation_id,
+                sync_mutations::user_id,
+                sync_mutations::result,
+            ))
+            .load(conn)?;
+        found.extend(rows.into_iter().map(|(m, u, r)| (m, (u, r))));
+    }
+    Ok(found)
+}
+
+/// A retried mutation's first answer; a mutation id someone else used is refused.
+fn replay(env: &Envelope, scope: &Scope, user: &str, stored: &str) -> MutationResult {
+    let same = if user == scope.user_id {
+        serde_json::from_str::<Value>(stored)
+            .ok()
+            .and_then(|v| serde_json::from_value::<MutationResult>(v["result"].clone()).ok())
+    } else {
+        None
+    };
+    same.unwrap_or_else(|| {
+        let (entity, id, _) = target(&env.mutation);
+        let mut r = MutationResult::new(&env.mutation_id, Status::Rejected, entity, &id);
+        r.reason = Some("mutation_id_taken".into());
+        r
+    })
+}
+
+/// Keeps each new mutation's answer (`encoded`, by position) under its id, so a retry gets
+/// the same answer.
+fn store_results(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    encoded: &[String],
+    fresh: &HashMap<&str, usize>,
+) -> Result<(), DomainError> {
+    let now = db::now();
+    let mut kept: Vec<(&str, String)> = fresh
+        .iter()
+        .filter_map(|(mid, &i)| Some((*mid, format!("{{\"result\":{}}}", encoded.get(i)?))))
+        .collect();
+    // In id order, so the index takes them in one sweep.
+    kept.sort_by_key(|(mid, _)| *mid);
+    // Owned values: a cached statement's type may not borrow.
+    let rows: Vec<_> = kept
+        .into_iter()
+        .map(|(mid, result)| {
+            (
+                sync_mutations::mutation_id.eq(mid.to_owned()),
+                sync_mutations::user_id.eq(scope.user_id.clone()),
+                sync_mutations::device_id.eq(actor.device_id.clone()),
+                sync_mutations::result.eq(result),
+                sync_mutations::created_at.eq(now),
+            )
+        })
+        .collect();
+    crate::per_engine!(conn, c => crate::insert_in_chunks!(c, rows, |v| diesel::insert_into(sync_mutations::table).values(v)))?;
+    Ok(())
 }
 
 /// A refused mutation: answered `rejected`, and its data kept in a conflict record when it
@@ -362,7 +457,7 @@ fn apply(
     actor: &Actor,
     scope: &Scope,
     env: &Envelope,
-    answers: &mut inspections::AnswerBatch,
+    answers: &mut AnswerBatch,
 ) -> Result<MutationResult, DomainError> {
     let mid = &env.mutation_id;
     match &env.mutation {
@@ -391,77 +486,56 @@ fn apply(
             hlc,
         } => {
             let stamp = device_hlc(hlc)?;
-            let (row, round_status) = inspections::visible_for_write(conn, scope, inspection_id)?;
+            let open = answers.open(conn, scope, inspection_id)?;
             let device = Answer {
                 value: value.clone(),
                 na: *na,
             };
-            let existing = istore::answer_row(conn, &row.id, item_id)?;
-            let server = existing.as_ref().map(|r| Answer {
-                value: r
-                    .value
-                    .as_deref()
-                    .and_then(|v| serde_json::from_str(v).ok())
-                    .unwrap_or_default(),
-                na: r.na,
-            });
-            let server_json = server
-                .as_ref()
-                .map_or(json!(Answer::default()), |a| json!(a));
-            let device_json = json!(device);
-            let decision = match &existing {
+            // (server value, device value) as JSON, made only when there is something to
+            // compare: most pushed answers are to items with no answer yet.
+            let mut compared = None;
+            let decision = match open.answer(item_id) {
                 None if !device.is_answered() && !device.na => FieldMerge::Same,
                 None => FieldMerge::Take,
-                Some(e) => merge_field(
-                    base_version.unwrap_or(0),
-                    e.version,
-                    &server_json,
-                    &device_json,
-                    e.hlc.as_deref().and_then(Hlc::parse).as_ref(),
-                    &stamp,
-                ),
+                Some(e) => {
+                    let server_json = open
+                        .answer_value(item_id)
+                        .map_or(json!(Answer::default()), |a| json!(a));
+                    let device_json = json!(device);
+                    let d = merge_field(
+                        base_version.unwrap_or(0),
+                        e.version,
+                        &server_json,
+                        &device_json,
+                        e.hlc.as_deref().and_then(Hlc::parse).as_ref(),
+                        &stamp,
+                    );
+                    compared = Some((server_json, device_json));
+                    d
+                }
             };
-            let aid = inspections::answer_id(&row.id, item_id);
+            let aid = inspections::answer_id(inspection_id, item_id);
             let mut r = MutationResult::new(mid, Status::Applied, "answer", &aid);
-            let changed = [(item_id.clone(), device.clone())].into_iter().collect();
             match decision {
                 FieldMerge::Same => {}
                 FieldMerge::Take => {
-                    answers.write_over(
-                        conn,
-                        actor,
-                        scope,
-                        &row,
-                        &round_status,
-                        item_id,
-                        &device,
-                        &stamp,
-                        existing.as_ref().map(|e| e.version),
-                    )?;
+                    answers.write(scope, inspection_id, item_id, &device, &stamp)?
                 }
                 FieldMerge::DeviceWins | FieldMerge::ServerWins => {
                     let device_won = decision == FieldMerge::DeviceWins;
+                    let row = open.row.clone();
+                    let existing = open.answer(item_id).cloned();
+                    let (server_json, device_json) = compared.unwrap_or_default();
                     if device_won {
-                        answers.write_over(
-                            conn,
-                            actor,
-                            scope,
-                            &row,
-                            &round_status,
-                            item_id,
-                            &device,
-                            &stamp,
-                            existing.as_ref().map(|e| e.version),
-                        )?;
+                        answers.write(scope, inspection_id, item_id, &device, &stamp)?;
                     } else {
-                        // The device's value is kept, not applied; still, it must be one the form allows.
-                        let template = inspections::template_of(conn, &row)?;
-                        let faults =
-                            crate::templates::answers::check_answers(&template, &changed, &changed);
-                        if faults.iter().any(|f| f.code != "hidden_item") {
-                            return Err(DomainError::Invalid(faults));
-                        }
+                        // The device's value is kept, not applied; still, it must be one the
+                        // form allows.
+                        check_value(open.template(), item_id, &device)
+                            .map_err(|f| DomainError::Invalid(vec![f]))?;
                     }
+                    // The conflict's own change-log and audit entries come after the answers'.
+                    answers.flush(conn)?;
                     let e = existing.as_ref();
                     let stamp_s = stamp.to_string();
                     let c = NewConflict {
@@ -486,7 +560,10 @@ fn apply(
                     r.device_won = Some(device_won);
                 }
             }
-            r.current = super::pull::load(conn, "answer", &aid)?;
+            r.current = answers
+                .open(conn, scope, inspection_id)?
+                .answer(item_id)
+                .map(super::pull::answer_view);
             Ok(r)
         }
         Mutation::InspectionUpdate {

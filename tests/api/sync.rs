@@ -12,6 +12,7 @@ use crate::world::World;
 both_engines!(
     first_pull_is_the_working_set_and_pages,
     pushes_are_idempotent,
+    one_push_applies_in_order,
     concurrent_edits_become_conflicts_for_the_lead,
     a_clock_from_the_future_does_not_win,
     refused_changes_are_kept,
@@ -176,6 +177,130 @@ async fn pushes_are_idempotent(engine: Engine) {
     let reused = push(&app, &w.lead1, json!([{"mutation_id": first[0]["mutation_id"], "type": "answer.set", "inspection_id": insp, "item_id": "a", "value": "no", "hlc": hlc(now_ms(), "l1")}])).await;
     assert_eq!(reused[0]["status"], "rejected");
     assert_eq!(reused[0]["reason"], "mutation_id_taken");
+}
+
+/// A push's answers are decided together in memory and written in a few statements; the
+/// outcome must be exactly that of applying the mutations one by one, in order.
+async fn one_push_applies_in_order(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let insp = new_inspection(&app, &w.insp1, &w, &w.unit_a).await;
+    let t = now_ms() - 60_000;
+    let set = |item: &str, value: Value, k: i64| json!({"mutation_id": mid(), "type": "answer.set", "inspection_id": insp, "item_id": item, "value": value, "hlc": hlc(t + k, "p1")});
+    let r = push(
+        &app,
+        &w.insp1,
+        json!([
+            set("a", json!("no"), 1),
+            // Shown only while `a` is "no": earlier in this same push.
+            set("c", json!("Chưa xây dựng"), 2),
+            {"mutation_id": mid(), "type": "answer.set", "inspection_id": insp, "item_id": "a", "value": "yes", "base_version": 1, "hlc": hlc(t + 3, "p1")},
+            // Hidden again now.
+            set("c", json!("Đã có"), 4),
+            set("d", json!(4), 5),
+            // Clearing what was never answered changes nothing.
+            set("e", Value::Null, 6),
+            set("d", json!(9), 7),
+            set("b", json!("full"), 8),
+            {"mutation_id": mid(), "type": "inspection.transition", "id": insp, "action": "submit"},
+            set("d", json!(5), 9),
+        ]),
+    )
+    .await;
+    let statuses: Vec<&str> = r.iter().map(|x| x["status"].as_str().unwrap()).collect();
+    assert_eq!(
+        statuses,
+        [
+            "applied", "applied", "applied", "rejected", "applied", "applied", "rejected",
+            "applied", "applied", "rejected"
+        ],
+        "{r:?}"
+    );
+    assert_eq!(r[3]["reason"], "validation_failed");
+    assert_eq!(r[3]["errors"][0]["code"], "hidden_item");
+    assert_eq!(r[6]["errors"][0]["code"], "out_of_range", "{:?}", r[6]);
+    assert_eq!(r[9]["reason"], "inspection_submitted");
+    assert_eq!(r[2]["current"]["version"], 2, "a written twice: version 2");
+    assert_eq!(r[2]["current"]["value"], "yes");
+    assert!(r[5]["current"].is_null(), "no row for an empty answer");
+    assert_eq!(r[9]["current"]["value"], 4, "the server's value comes back");
+    // The submission saw the answers before it, scored.
+    assert_eq!(r[8]["current"]["status"], "submitted");
+    assert!(
+        r[8]["current"]["score"].as_f64().unwrap() > 0.0,
+        "{:?}",
+        r[8]
+    );
+
+    let detail: Value = app
+        .get_json(&format!("/api/v1/inspections/{insp}"), &w.insp1)
+        .await;
+    assert_eq!(detail["status"], "submitted");
+    assert_eq!(detail["answers"]["a"]["value"], "yes");
+    assert_eq!(detail["answers"]["a"]["version"], 2);
+    assert_eq!(detail["answers"]["c"]["value"], "Chưa xây dựng");
+    assert_eq!(detail["answers"]["d"]["value"], 4);
+    assert!(detail["answers"].get("e").is_none());
+    // a yes (10, critical) + b full (10) + d 4 of 5 (16): scored once, from all of them.
+    assert!(detail["score"].as_f64().unwrap() > 0.0, "{detail}");
+
+    // Pull: each answer once, at its last state.
+    let (all, _) = pull_all(&app, &w.lead1, None, 1000).await;
+    let answers: Vec<&Value> = all.iter().filter(|c| c["entity"] == "answer").collect();
+    assert_eq!(answers.len(), 4, "a, b, c, d: {answers:?}");
+    let a = answers
+        .iter()
+        .find(|c| c["id"] == format!("{insp}/a"))
+        .unwrap();
+    assert_eq!(a["data"]["value"], "yes");
+
+    // The audit history holds every value taken, none refused, in a chain with no gap.
+    let log: Vec<Value> = app
+        .get_json(
+            &format!("/api/v1/audit?entity=inspection&entity_id={insp}&limit=1000"),
+            &w.admin,
+        )
+        .await;
+    let taken: Vec<(String, Value)> = log
+        .iter()
+        .filter(|e| e["action"] == "answer")
+        .flat_map(|e| {
+            e["after"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v["value"].clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (item, value) in [
+        ("a", json!("no")),
+        ("a", json!("yes")),
+        ("c", json!("Chưa xây dựng")),
+        ("d", json!(4)),
+        ("b", json!("full")),
+    ] {
+        assert!(
+            taken.contains(&(item.to_owned(), value.clone())),
+            "{item} = {value} in {taken:?}"
+        );
+    }
+    for refused in [json!("Đã có"), json!(9), json!(5)] {
+        assert!(
+            !taken.iter().any(|(_, v)| v == &refused),
+            "{refused} was refused"
+        );
+    }
+    let everything: Vec<Value> = app.get_json("/api/v1/audit?limit=1000", &w.admin).await;
+    for pair in everything.windows(2) {
+        assert_eq!(
+            pair[1]["seq"].as_i64(),
+            pair[0]["seq"].as_i64().map(|s| s + 1)
+        );
+        assert_eq!(pair[1]["prev_hash"], pair[0]["hash"], "chained");
+    }
 }
 
 async fn concurrent_edits_become_conflicts_for_the_lead(engine: Engine) {

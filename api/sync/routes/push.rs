@@ -62,5 +62,8 @@ pub async fn sync_push(
             push::push(c, &actor, &scope, &b.mutations)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(PushResponse { results }))
+    let r = HttpResponse::Ok()
+        .content_type("application/json")
+        .body(results.body());
+    Ok(r)
 }
