@@ -251,13 +251,7 @@ impl AnswerBatch {
             let row = store::find(conn, &id)?.ok_or(DomainError::NotFound)?;
             let report = match self.open.get(&id) {
                 Some(open) => score(&open.template, &open.answers),
-                None => {
-                    let template = template_of(conn, &row)?;
-                    score(
-                        &template,
-                        &store::answers_of(&store::answer_rows(conn, &id)?),
-                    )
-                }
+                None => service::report(conn, &row)?.1,
             };
             bump(conn, &row, Some(&report))?;
         }

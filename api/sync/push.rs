@@ -728,3 +728,32 @@ fn apply(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_is_the_results_as_json() {
+        let mut conflict = MutationResult::new("m2", Status::Conflict, "answer", "i/b");
+        conflict.device_won = Some(false);
+        conflict.conflict_ids = vec!["c1".into()];
+        conflict.current = Some(json!({"value": "Một phần"}));
+        let results = vec![
+            MutationResult::new("m1", Status::Applied, "answer", "i/a"),
+            conflict,
+        ];
+        let encoded = results
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        let pushed = Pushed { results, encoded };
+        let body: Value = serde_json::from_str(&pushed.body()).unwrap();
+        assert_eq!(body, json!({"results": pushed.results}));
+        let empty = Pushed {
+            results: vec![],
+            encoded: vec![],
+        };
+        assert_eq!(empty.body(), r#"{"results":[]}"#);
+    }
+}

@@ -417,4 +417,41 @@ mod tests {
         ans.insert("yn".into(), Answer::value(json!("no")));
         assert_eq!(codes(&ans, &photos), [("/answers/tx".into(), "required")]);
     }
+
+    #[test]
+    fn one_answer_is_checked_against_the_visibility_before_it() {
+        let t: Template = serde_json::from_value(serde_json::json!({
+            "code": "t", "title": "T",
+            "sections": [{"id": "s", "title": "S", "items": [
+                {"id": "a", "type": "yes_no", "label": "A"},
+                {"id": "c", "type": "text", "label": "C", "visible_if": {"item": "a", "equals": "no"}}
+            ]}]
+        }))
+        .unwrap();
+        let text = Answer {
+            value: serde_json::json!("lý do"),
+            na: false,
+        };
+        let mut answers = Answers::new();
+        let hidden = visible_items(&t, &answers);
+        assert_eq!(
+            check_one(&t, &hidden, "c", &text).unwrap_err().code,
+            "hidden_item"
+        );
+        answers.insert(
+            "a".into(),
+            Answer {
+                value: serde_json::json!("no"),
+                na: false,
+            },
+        );
+        assert!(check_one(&t, &visible_items(&t, &answers), "c", &text).is_ok());
+        assert_eq!(
+            check_one(&t, &hidden, "zz", &text).unwrap_err().code,
+            "unknown_item"
+        );
+        assert!(check_value(&t, "c", &text).is_ok(), "visibility aside");
+        assert!(controls_visibility(&t, "a"));
+        assert!(!controls_visibility(&t, "c"));
+    }
 }
