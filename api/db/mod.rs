@@ -39,8 +39,8 @@ macro_rules! per_engine {
     };
 }
 
-/// Rows per multi-row statement: far below both engines' bound-parameter limits (SQLite
-/// 32,766, PostgreSQL 65,535) for the widest table written this way (11 columns).
+/// Rows (or looked-up keys) per statement: far below both engines' bound-parameter limits
+/// (SQLite 32,766, PostgreSQL 65,535) for the widest table written this way (11 columns).
 pub const ROWS_PER_INSERT: usize = 1000;
 
 /// Executes an insert for each fixed-size chunk of `$rows` (a `Vec`): `$v` is a `[row; 100]`

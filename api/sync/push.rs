@@ -1,7 +1,9 @@
-//! Push: a batch of device mutations, in one transaction, each in a savepoint of its own so
-//! one refused mutation does not undo the others. Every mutation is answered `applied`,
-//! `merged`, `conflict` or `rejected`, and the answer is stored under its `mutation_id`: a
-//! retried mutation changes nothing twice and gets the same answer.
+//! Push: a batch of device mutations, in one transaction, in order, each answered as if it
+//! had been applied alone, so one refused mutation does not undo the others. Answers are
+//! decided in memory and written together (`inspections::batch`); any other mutation runs in a
+//! savepoint of its own. Every mutation is answered `applied`, `merged`, `conflict` or
+//! `rejected`, and the answer is stored under its `mutation_id`: a retried mutation changes
+//! nothing twice and gets the same answer.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -225,18 +227,7 @@ pub struct Pushed {
 impl Pushed {
     /// The response body, `{"results": […]}`.
     pub fn body(&self) -> String {
-        let mut body = String::with_capacity(
-            16 + self.encoded.iter().map(String::len).sum::<usize>() + self.encoded.len(),
-        );
-        body.push_str("{\"results\":[");
-        for (i, r) in self.encoded.iter().enumerate() {
-            if i > 0 {
-                body.push(',');
-            }
-            body.push_str(r);
-        }
-        body.push_str("]}");
-        body
+        format!("{{\"results\":[{}]}}", self.encoded.join(","))
     }
 }
 
