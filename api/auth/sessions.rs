@@ -189,7 +189,7 @@ pub fn find_device(conn: &mut DbConn, id: &str) -> QueryResult<Option<DeviceRow>
     devices::table
         .find(id)
         .select(DeviceRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -216,7 +216,7 @@ pub fn load_failures(conn: &mut DbConn, key: &str) -> QueryResult<Option<Failure
             login_attempts::last_failure_at,
             login_attempts::locked_until,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(row.map(|(count, last_failure_at, locked_until)| Failures {
         count: u32::try_from(count).unwrap_or(0),

@@ -5,6 +5,11 @@
 //! so a failed request leaves nothing behind. On SQLite, writes are serialized in-process
 //! (one writer at a time is how SQLite works best; waiting on a mutex beats spinning on
 //! `SQLITE_BUSY`), while readers run in parallel under WAL.
+//!
+//! Lookups by primary key end in `.get_result(conn)`, not `.first(conn)`: `first` adds
+//! `LIMIT ?`, and SQLite (3.50) marks a statement for re-preparing whenever a bound LIMIT is
+//! bound again, so diesel's cached statement was compiled afresh on every call. A pull, which
+//! reads each changed row by key, took half the time once that went (docs/performance.md).
 
 mod checkpoint;
 mod migrate;

@@ -109,7 +109,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<InspectionRow>> {
     inspections::table
         .find(id)
         .select(InspectionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -130,7 +130,7 @@ pub fn round_status(conn: &mut DbConn, round_id: &str) -> QueryResult<String> {
     rounds::table
         .find(round_id)
         .select(rounds::status)
-        .first(conn)
+        .get_result(conn)
 }
 
 pub fn answer_rows(conn: &mut DbConn, inspection_id: &str) -> QueryResult<Vec<AnswerRow>> {
@@ -149,7 +149,7 @@ pub fn answer_row(
     answers::table
         .find((inspection_id, item_id))
         .select(AnswerRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -221,7 +221,7 @@ pub fn find_recommendation(conn: &mut DbConn, id: &str) -> QueryResult<Option<Re
     recommendations::table
         .find(id)
         .select(RecommendationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -237,7 +237,7 @@ pub fn find_comment(conn: &mut DbConn, id: &str) -> QueryResult<Option<CommentRo
     comments::table
         .find(id)
         .select(CommentRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

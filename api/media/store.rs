@@ -12,7 +12,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<EvidenceRow>> {
     evidence::table
         .find(id)
         .select(EvidenceRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -60,7 +60,7 @@ pub fn blob(conn: &mut DbConn, sha256: &str) -> QueryResult<Option<BlobRow>> {
     blobs::table
         .find(sha256)
         .select(BlobRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -68,7 +68,7 @@ pub fn upload(conn: &mut DbConn, id: &str) -> QueryResult<Option<UploadRow>> {
     uploads::table
         .find(id)
         .select(UploadRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

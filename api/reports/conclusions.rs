@@ -167,7 +167,7 @@ pub fn find_recommendation(
     report_recommendations::table
         .find(id)
         .select(ReportRecommendationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

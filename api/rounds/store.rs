@@ -49,7 +49,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<RoundRow>> {
     rounds::table
         .find(id)
         .select(RoundRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

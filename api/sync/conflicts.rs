@@ -82,7 +82,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ConflictRow>> {
     conflicts::table
         .find(id)
         .select(ConflictRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -75,7 +75,7 @@ pub fn pull(
     let snapshot: i64 = sync_counter::table
         .find(1)
         .select(sync_counter::seq)
-        .first(conn)?;
+        .get_result(conn)?;
 
     let mut heads = change_heads::table
         .filter(change_heads::seq.gt(cursor))
@@ -197,7 +197,7 @@ pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, 
             assignments::table
                 .find(id)
                 .select(crate::rounds::store::AssignmentRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .optional()?
                 .map(|r| to_json(&r))
         }

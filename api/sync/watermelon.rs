@@ -465,7 +465,7 @@ pub fn push(
             let seq: Option<i64> = change_heads::table
                 .find((entity, &id))
                 .select(change_heads::seq)
-                .first(conn)
+                .get_result(conn)
                 .optional()?;
             if seq.is_some_and(|s| s > last_pulled_at) && !already_there(conn, entity, &id, rec)? {
                 // Keep the device's competing values before refusing.
@@ -548,7 +548,7 @@ pub fn push(
             let seq: Option<i64> = change_heads::table
                 .find((entity, &id))
                 .select(change_heads::seq)
-                .first(conn)
+                .get_result(conn)
                 .optional()?;
             if seq.is_none_or(|s| s <= base) {
                 continue;

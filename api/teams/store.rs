@@ -48,7 +48,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<TeamRow>> {
     teams::table
         .find(id)
         .select(TeamRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

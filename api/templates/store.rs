@@ -65,7 +65,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<TemplateRow>> {
     templates::table
         .find(id)
         .select(TemplateRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -99,7 +99,7 @@ pub fn find_version(conn: &mut DbConn, id: &str) -> QueryResult<Option<VersionRo
     template_versions::table
         .find(id)
         .select(VersionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -10,7 +10,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<UnitRow>> {
     units::table
         .find(id)
         .select(UnitRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
