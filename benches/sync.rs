@@ -13,9 +13,11 @@ use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, RunQueryDsl};
+use kiemtra::audit::store::AuditRow;
 use kiemtra::audit::Actor;
 use kiemtra::auth::{password, Role};
 use kiemtra::config::{Secret, Settings};
+use kiemtra::inspections::store::AnswerRow;
 use kiemtra::startup::{open_database, Application};
 use kiemtra::users::service::{self as users, NewUser};
 use serde_json::{json, Value};
@@ -37,27 +39,15 @@ async fn ok(res: reqwest::Response) -> Value {
     v
 }
 
-/// The rows the pushes write, as read back from the server's database and inserted again.
-/// `Insertable` with every column bound (NULL included) keeps each insert one prepared
-/// statement that diesel caches: the floors prepare each statement once, not once a row.
+/// The rows the pushes write that the server has no row type for, as read back from its
+/// database and inserted again (answers and audit entries use the server's own `AnswerRow` and
+/// `AuditRow`). `Insertable` with every column bound (NULL included) keeps each insert one
+/// prepared statement that diesel caches: the floors prepare each statement once, not once a
+/// row.
 mod same_rows {
     use chrono::NaiveDateTime;
     use diesel::{Insertable, QueryableByName};
-    use kiemtra::db::schema::{answers, audit_log, change_heads, sync_mutations};
-
-    #[derive(QueryableByName, Insertable)]
-    #[diesel(table_name = answers, treat_none_as_null = true)]
-    pub struct Answer {
-        pub inspection_id: String,
-        pub item_id: String,
-        pub value: Option<String>,
-        pub na: bool,
-        pub version: i64,
-        pub updated_by: String,
-        pub updated_device: Option<String>,
-        pub updated_at: NaiveDateTime,
-        pub hlc: Option<String>,
-    }
+    use kiemtra::db::schema::{change_heads, sync_mutations};
 
     #[derive(QueryableByName, Insertable)]
     #[diesel(table_name = change_heads, treat_none_as_null = true)]
@@ -79,22 +69,6 @@ mod same_rows {
         pub result: String,
         pub created_at: NaiveDateTime,
     }
-
-    #[derive(QueryableByName, Insertable)]
-    #[diesel(table_name = audit_log, treat_none_as_null = true)]
-    pub struct Audit {
-        pub seq: i64,
-        pub at: NaiveDateTime,
-        pub actor_id: Option<String>,
-        pub device_id: Option<String>,
-        pub action: String,
-        pub entity: String,
-        pub entity_id: String,
-        pub before: Option<String>,
-        pub after: Option<String>,
-        pub prev_hash: String,
-        pub hash: String,
-    }
 }
 
 /// Floor A: the 10,000 answer rows alone, into an empty table of the same columns and primary
@@ -105,8 +79,8 @@ fn floor_insert(dir: &std::path::Path, n: usize) -> Duration {
         diesel::SqliteConnection::establish(dir.join("floor.db").to_str().unwrap()).unwrap();
     c.batch_execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE answers (inspection_id TEXT NOT NULL, item_id TEXT NOT NULL, value TEXT, na BOOLEAN NOT NULL, version BIGINT NOT NULL, updated_by TEXT NOT NULL, updated_device TEXT, updated_at TIMESTAMP NOT NULL, hlc TEXT, PRIMARY KEY (inspection_id, item_id));").unwrap();
     let at = chrono::Utc::now().naive_utc();
-    let rows: Vec<same_rows::Answer> = (0..n)
-        .map(|i| same_rows::Answer {
+    let rows: Vec<AnswerRow> = (0..n)
+        .map(|i| AnswerRow {
             inspection_id: format!("insp-{}", i / ITEMS),
             item_id: format!("i{:03}", i % ITEMS),
             value: Some(if i % 2 == 1 { "\"yes\"" } else { "\"no\"" }.to_owned()),
@@ -160,13 +134,13 @@ fn floor_same_rows(
         let not = if existing { "" } else { "NOT" };
         diesel::sql_query(format!("SELECT p.* FROM pushed.change_heads p WHERE p.seq > (SELECT max(seq) FROM main.change_heads) AND {not} EXISTS (SELECT 1 FROM main.change_heads m WHERE m.entity = p.entity AND m.entity_id = p.entity_id) ORDER BY p.seq")).load(c).unwrap()
     };
-    let answers_rows: Vec<same_rows::Answer> =
+    let answers_rows: Vec<AnswerRow> =
         diesel::sql_query("SELECT * FROM pushed.answers ORDER BY updated_at")
             .load(&mut c)
             .unwrap();
     let (mut new_heads, mut moved_heads) = (load_heads(&mut c, false), load_heads(&mut c, true));
     let mut mutations: Vec<same_rows::Mutation> = diesel::sql_query("SELECT * FROM pushed.sync_mutations WHERE mutation_id NOT IN (SELECT mutation_id FROM main.sync_mutations) ORDER BY rowid").load(&mut c).unwrap();
-    let mut audit: Vec<same_rows::Audit> = diesel::sql_query("SELECT * FROM pushed.audit_log WHERE seq > (SELECT max(seq) FROM main.audit_log) ORDER BY seq").load(&mut c).unwrap();
+    let mut audit: Vec<AuditRow> = diesel::sql_query("SELECT * FROM pushed.audit_log WHERE seq > (SELECT max(seq) FROM main.audit_log) ORDER BY seq").load(&mut c).unwrap();
     for (n, rows) in [(2, new_heads.len()), (3, mutations.len()), (4, audit.len())] {
         assert!(rows > 0, "the pushes wrote table {n}'s rows");
     }
@@ -329,8 +303,11 @@ fn main() {
                        "item_id": format!("i{:03}", k % ITEMS), "value": if k % 2 == 1 { "yes" } else { "no" }, "hlc": format!("{:013}:{:04}:bench", now, k % 10000)})
             })
             .collect();
-        let mut reader = diesel::SqliteConnection::establish(dir.path().join("kiemtra.db").to_str().unwrap()).unwrap();
-        diesel::sql_query("VACUUM INTO ?").bind::<diesel::sql_types::Text, _>(dir.path().join("before-push.db").to_str().unwrap()).execute(&mut reader).unwrap();
+        {
+            // The before-state for floor B; the connection is closed before the timed pushes.
+            let mut reader = diesel::SqliteConnection::establish(dir.path().join("kiemtra.db").to_str().unwrap()).unwrap();
+            diesel::sql_query("VACUUM INTO ?").bind::<diesel::sql_types::Text, _>(dir.path().join("before-push.db").to_str().unwrap()).execute(&mut reader).unwrap();
+        }
         let started = Instant::now();
         for chunk in edits.chunks(BATCH) {
             let r = ok(http.post(format!("{base}/api/v1/sync/push")).bearer_auth(&insp).json(&json!({"schema_version": 1, "mutations": chunk})).send().await.unwrap()).await;

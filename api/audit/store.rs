@@ -23,8 +23,10 @@ impl Actor {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = audit_log)]
+/// `QueryableByName` and `Insertable` serve the sync bench, which reads back the rows a push
+/// wrote and inserts them again as its floor (benches/sync.rs).
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Insertable)]
+#[diesel(table_name = audit_log, treat_none_as_null = true)]
 pub struct AuditRow {
     pub seq: i64,
     pub at: NaiveDateTime,

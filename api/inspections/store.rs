@@ -46,8 +46,10 @@ pub struct InspectionRow {
     pub field_meta: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = answers)]
+/// `QueryableByName` and `Insertable` serve the sync bench, which reads back the rows a push
+/// wrote and inserts them again as its floor (benches/sync.rs).
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Insertable)]
+#[diesel(table_name = answers, treat_none_as_null = true)]
 pub struct AnswerRow {
     pub inspection_id: String,
     pub item_id: String,
