@@ -17,6 +17,10 @@ pub enum DomainError {
     Invalid(Vec<FieldError>),
     #[error("conflict {code}")]
     Conflict { code: &'static str, message: Text },
+    /// A sync cursor beyond the server's change log: the device was restored from a backup,
+    /// or the server was. The device must drop its cursor and pull from scratch.
+    #[error("cursor ahead of the server ({server})")]
+    CursorAhead { server: i64 },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -79,6 +83,7 @@ impl From<DomainError> for ApiError {
             DomainError::Forbidden => ApiError::Forbidden,
             DomainError::Invalid(f) => ApiError::Invalid(f),
             DomainError::Conflict { code, message } => ApiError::Conflict { code, message },
+            DomainError::CursorAhead { server } => ApiError::CursorAhead { server },
             DomainError::Db(e) => e.into(),
         }
     }

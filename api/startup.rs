@@ -110,6 +110,7 @@ impl Application {
                 .configure(routes::configure)
                 .into_app()
                 .default_service(web::to(routes::no_route))
+                .wrap(from_fn(crate::middleware::refuse_nul))
                 .wrap(Compress::default())
                 .wrap(from_fn(observe))
         })

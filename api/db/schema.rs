@@ -269,6 +269,17 @@ diesel::table! {
         device_id -> Nullable<Text>,
         result -> Text,
         created_at -> Timestamp,
+        content_hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    scope_entries (id) {
+        seq -> BigInt,
+        user_id -> Text,
+        team_id -> Nullable<Text>,
+        round_id -> Nullable<Text>,
+        id -> Text,
     }
 }
 
@@ -379,6 +390,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_counter,
     change_heads,
     scope_exits,
+    scope_entries,
     sync_mutations,
     conflicts,
     users,

@@ -198,7 +198,7 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
     for (code, team) in plan {
         pairs.push((unit(conn, code)?, team.clone()));
     }
-    round_service::assign(conn, &admin, &round.id, &pairs)?;
+    crate::rounds::assign::assign(conn, &admin, &round.id, &pairs)?;
 
     // One inspection in each state, as the people of the teams would make them.
     let as_user =

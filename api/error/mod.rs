@@ -94,6 +94,9 @@ pub enum ApiError {
     /// The string is for the log only; clients never see it.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A sync cursor beyond the server's change log.
+    #[error("cursor ahead")]
+    CursorAhead { server: i64 },
 }
 
 impl ApiError {
@@ -102,9 +105,11 @@ impl ApiError {
         match self {
             NotFound | RouteNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            MalformedJson(_) | InvalidQuery(_) | InvalidPath(_) | BadRequest => {
-                StatusCode::BAD_REQUEST
-            }
+            MalformedJson(_)
+            | InvalidQuery(_)
+            | InvalidPath(_)
+            | BadRequest
+            | CursorAhead { .. } => StatusCode::BAD_REQUEST,
             Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -148,6 +153,7 @@ impl ApiError {
             Upload { code, .. } => code,
             Unavailable(_) => "service_unavailable",
             Internal(_) => "internal_error",
+            CursorAhead { .. } => "cursor_ahead",
         }
     }
 
@@ -192,6 +198,10 @@ impl ApiError {
             Upload { .. } => Text::new("Upload refused", "Tệp tải lên bị từ chối"),
             Unavailable(_) => Text::new("Service unavailable", "Dịch vụ tạm thời không sẵn sàng"),
             Internal(_) => Text::new("Internal error", "Lỗi hệ thống"),
+            CursorAhead { .. } => Text::new(
+                "Sync cursor ahead of the server",
+                "Vị trí đồng bộ vượt quá máy chủ",
+            ),
         }
     }
 
@@ -286,6 +296,10 @@ impl ApiError {
             Internal(_) => Text::new(
                 "Something went wrong on the server. Quote the request id when reporting it.",
                 "Máy chủ gặp lỗi. Hãy cung cấp mã yêu cầu (request id) khi báo lỗi.",
+            ),
+            CursorAhead { server } => Text::new(
+                format!("This cursor is beyond the server's change log (now at {server}): the device or the server was restored from a backup. Drop the stored cursor and pull from scratch (no cursor); keep unsent local changes and push them again."),
+                format!("Vị trí đồng bộ này vượt quá nhật ký thay đổi của máy chủ (hiện ở {server}): thiết bị hoặc máy chủ đã được khôi phục từ bản sao lưu. Hãy xóa vị trí đã lưu và tải lại toàn bộ (không gửi cursor); giữ các thay đổi chưa gửi và gửi lại."),
             ),
         }
     }

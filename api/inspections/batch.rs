@@ -14,13 +14,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::service::{self, bump, editable, template_of, visible_for_write, writer};
 use super::store::{self, AnswerRow, InspectionRow};
 use crate::audit::{self, Actor};
-use crate::db::schema::answers;
 use crate::db::{self, DbConn};
 use crate::domain::DomainError;
 use crate::scope::Scope;
@@ -74,8 +72,7 @@ struct AuditEntry {
 pub struct AnswerBatch {
     actor: Actor,
     open: HashMap<String, Open>,
-    /// Items changed and not yet written, by inspection; their rows are the open copies'
-    /// (an item with no row there was cleared, and its row is deleted).
+    /// Items changed and not yet written, by inspection; their rows are the open copies'.
     pending: BTreeMap<String, BTreeSet<String>>,
     audit: Vec<AuditEntry>,
     /// Inspections whose answers changed: re-scored and versioned by `settle`.
@@ -158,28 +155,28 @@ impl AnswerBatch {
         entry.after.insert(item.to_owned(), json!(answer));
         let cleared = !answer.na && answer.value.is_null();
         let old_version = open.rows.get(item).map(|r| r.version);
-        match (old_version, cleared) {
+        if old_version.is_none() && cleared {
             // Nothing stored and nothing to store: no change to record.
-            (None, true) => return Ok(()),
-            (Some(_), true) => {
-                open.rows.remove(item);
-                open.answers.remove(item);
-            }
-            (old, false) => {
-                let row = AnswerRow {
-                    inspection_id: id.to_owned(),
-                    item_id: item.to_owned(),
-                    value: (!answer.value.is_null()).then(|| answer.value.to_string()),
-                    na: answer.na,
-                    version: old.map_or(1, |v| v + 1),
-                    updated_by: self.actor.user_id.clone().unwrap_or_default(),
-                    updated_device: self.actor.device_id.clone(),
-                    updated_at: db::now(),
-                    hlc: Some(stamp.to_string()),
-                };
-                open.rows.insert(item.to_owned(), row);
-                open.answers.insert(item.to_owned(), answer.clone());
-            }
+            return Ok(());
+        }
+        // Clearing is a change like any other: the row stays, with no value and the next
+        // version, so a device that edits from an older version meets a conflict.
+        let row = AnswerRow {
+            inspection_id: id.to_owned(),
+            item_id: item.to_owned(),
+            value: (!answer.value.is_null()).then(|| answer.value.to_string()),
+            na: answer.na,
+            version: old_version.map_or(1, |v| v + 1),
+            updated_by: self.actor.user_id.clone().unwrap_or_default(),
+            updated_device: self.actor.device_id.clone(),
+            updated_at: db::now(),
+            hlc: Some(stamp.to_string()),
+        };
+        open.rows.insert(item.to_owned(), row);
+        if cleared {
+            open.answers.remove(item);
+        } else {
+            open.answers.insert(item.to_owned(), answer.clone());
         }
         if controls_visibility(&template, item) {
             open.visible = None;
@@ -201,28 +198,22 @@ impl AnswerBatch {
     pub fn flush(&mut self, conn: &mut DbConn) -> Result<(), DomainError> {
         let pending = std::mem::take(&mut self.pending);
         let mut rows: Vec<&AnswerRow> = Vec::new();
-        let mut heads: Vec<(String, &Open, bool)> = Vec::new();
+        let mut heads: Vec<(String, &Open)> = Vec::new();
         for (id, items) in &pending {
             let open = self.open.get(id).ok_or(DomainError::NotFound)?;
             for item in items {
-                let row = open.rows.get(item);
-                match row {
-                    Some(r) => rows.push(r),
-                    None => {
-                        diesel::delete(answers::table.find((id, item))).execute(conn)?;
-                    }
-                }
-                heads.push((service::answer_id(id, item), open, row.is_none()));
+                rows.push(open.rows.get(item).ok_or(DomainError::NotFound)?);
+                heads.push((service::answer_id(id, item), open));
             }
         }
         store::upsert_answers(conn, &rows)?;
         let heads: Vec<Change<'_>> = heads
             .iter()
-            .map(|(aid, open, deleted)| Change {
+            .map(|(aid, open)| Change {
                 entity: "answer",
                 entity_id: aid,
                 keys: service::keys(&open.row),
-                deleted: *deleted,
+                deleted: false,
             })
             .collect();
         if !heads.is_empty() {

@@ -161,7 +161,7 @@ pub fn answer_id(inspection_id: &str, item_id: &str) -> String {
     format!("{inspection_id}/{item_id}")
 }
 
-/// Writes one answer row (or deletes it when the answer is cleared), stamped with `hlc`, and
+/// Writes one answer row (a cleared one keeps its row, with no value), stamped with `hlc`, and
 /// records the change for sync. `old_version` is the row's version, if it exists.
 pub fn write_answer(
     conn: &mut DbConn,
@@ -176,12 +176,10 @@ pub fn write_answer(
     let now = db::now();
     let cleared = !answer.na && answer.value.is_null();
     let value = (!answer.value.is_null()).then(|| answer.value.to_string());
+    // Clearing keeps the row, versioned, with no value (see `batch`).
     match (old_version, cleared) {
         (None, true) => return Ok(()),
-        (Some(_), true) => {
-            diesel::delete(answers::table.find((id, item))).execute(conn)?;
-        }
-        (Some(v), false) => {
+        (Some(v), _) => {
             diesel::update(answers::table.find((id, item)))
                 .set((
                     answers::value.eq(value),
@@ -210,7 +208,7 @@ pub fn write_answer(
                 .execute(conn)?;
         }
     }
-    changes::record(conn, "answer", &answer_id(id, item), keys(row), cleared)?;
+    changes::record(conn, "answer", &answer_id(id, item), keys(row), false)?;
     Ok(())
 }
 
@@ -547,7 +545,7 @@ pub fn act(
             ),
         ),
     })?;
-    if action == Action::Approve && crate::sync::conflicts::open_count(conn, id)? > 0 {
+    if action == Action::Approve && crate::sync::conflicts::blocking_count(conn, id)? > 0 {
         return Err(DomainError::conflict(
             "unresolved_conflicts",
             "Resolve this inspection's sync conflicts before approving it.",

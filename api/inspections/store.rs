@@ -197,6 +197,8 @@ pub fn upsert_answers(conn: &mut DbConn, rows: &[&AnswerRow]) -> QueryResult<()>
 /// The answers as the template rules see them.
 pub fn answers_of(rows: &[AnswerRow]) -> Answers {
     rows.iter()
+        // A cleared answer keeps its row (for its version), but is no answer.
+        .filter(|r| r.value.is_some() || r.na)
         .map(|r| {
             let value = r
                 .value

@@ -4,14 +4,14 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde_json::json;
 
-use super::store::{self, AssignmentRow, RoundRow};
+use super::store::{self, RoundRow};
 use crate::audit::{self, Actor};
 use crate::db::schema::{assignments, inspections, rounds};
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
 use crate::sync::log::{self as changes, Keys};
+use crate::sync::scope_change::Watch;
 
 pub const KINDS: [&str; 3] = ["half_year", "year", "thematic"];
 pub const STATUSES: [&str; 3] = ["planned", "open", "closed"];
@@ -157,6 +157,10 @@ pub fn update(
             ),
         ));
     }
+    // Inspectors see open rounds only: opening brings the round's work to their devices,
+    // closing takes it away.
+    let people = people_of_round(conn, &cur.id)?;
+    let watch = Watch::begin(conn, &people)?;
     diesel::update(rounds::table.find(&cur.id))
         .set((
             rounds::name.eq(r.name.trim()),
@@ -190,196 +194,12 @@ pub fn update(
         },
         false,
     )?;
-    if cur.status == "open" && row.status != "open" {
-        // Inspectors see open rounds only: theirs leaves their devices, with all it holds.
-        let inspectors = inspectors_of_round(conn, &cur.id)?;
-        changes::exit(conn, &inspectors, "round", &cur.id)?;
-    }
+    watch.finish(conn)?;
     Ok(row)
 }
 
-/// Assigns each unit to a team in this round (creating or moving the assignment).
-pub fn assign(
-    conn: &mut DbConn,
-    actor: &Actor,
-    round_id: &str,
-    pairs: &[(String, String)],
-) -> Result<Vec<AssignmentRow>, DomainError> {
-    store::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
-    let mut f = Faults::default();
-    for (i, (unit, team)) in pairs.iter().enumerate() {
-        if crate::units::store::find(conn, unit)?.is_none() {
-            f.push(
-                &format!("/assignments/{i}/unit_id"),
-                "unknown_unit",
-                "No such unit.",
-                "Không có đơn vị này.",
-            );
-        }
-        if crate::teams::store::find(conn, team)?.is_none() {
-            f.push(
-                &format!("/assignments/{i}/team_id"),
-                "unknown_team",
-                "No such team.",
-                "Không có đoàn kiểm tra này.",
-            );
-        }
-    }
-    f.finish()?;
-    let now = db::now();
-    for (unit, team) in pairs {
-        match store::assignment(conn, round_id, unit)? {
-            Some(a) if &a.team_id == team => {}
-            Some(a) => {
-                let moved_inspection: Option<(String, String)> = inspections::table
-                    .filter(inspections::round_id.eq(round_id))
-                    .filter(inspections::unit_id.eq(unit))
-                    .select((inspections::id, inspections::status))
-                    .first(conn)
-                    .optional()?;
-                if let Some((iid, status)) = &moved_inspection {
-                    if status != "draft" {
-                        return Err(DomainError::conflict("assignment_locked", "The unit's inspection has been submitted; it cannot move to another team.", "Phiếu kiểm tra của đơn vị đã được gửi; không thể chuyển sang đoàn khác."));
-                    }
-                    diesel::update(inspections::table.find(iid))
-                        .set((
-                            inspections::team_id.eq(team),
-                            inspections::version.eq(inspections::version + 1),
-                            inspections::updated_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                }
-                diesel::update(assignments::table.find(&a.id))
-                    .set((
-                        assignments::team_id.eq(team),
-                        assignments::version.eq(a.version + 1),
-                        assignments::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                audit::append(
-                    conn,
-                    actor,
-                    "reassign",
-                    "assignment",
-                    &a.id,
-                    Some(&json!({"unit_id": unit, "team_id": a.team_id})),
-                    Some(&json!({"unit_id": unit, "team_id": team})),
-                )?;
-                changes::record(
-                    conn,
-                    "assignment",
-                    &a.id,
-                    Keys {
-                        team_id: Some(team),
-                        round_id: Some(round_id),
-                    },
-                    false,
-                )?;
-                // The old team's people lose the unit's work in this round.
-                let old_people = changes::people_of_team(conn, &a.team_id)?;
-                changes::exit(conn, &old_people, "assignment", &a.id)?;
-                leave_round_if_done(conn, round_id, &a.team_id, &old_people)?;
-                if let Some((iid, _)) = &moved_inspection {
-                    changes::record(
-                        conn,
-                        "inspection",
-                        iid,
-                        Keys {
-                            team_id: Some(team),
-                            round_id: Some(round_id),
-                        },
-                        false,
-                    )?;
-                    changes::exit(conn, &old_people, "inspection", iid)?;
-                }
-            }
-            None => {
-                let id = db::new_id();
-                diesel::insert_into(assignments::table)
-                    .values((
-                        assignments::id.eq(&id),
-                        assignments::round_id.eq(round_id),
-                        assignments::unit_id.eq(unit),
-                        assignments::team_id.eq(team),
-                        assignments::version.eq(1),
-                        assignments::created_at.eq(now),
-                        assignments::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                audit::append(
-                    conn,
-                    actor,
-                    "create",
-                    "assignment",
-                    &id,
-                    None,
-                    Some(&json!({"round_id": round_id, "unit_id": unit, "team_id": team})),
-                )?;
-                changes::record(
-                    conn,
-                    "assignment",
-                    &id,
-                    Keys {
-                        team_id: Some(team),
-                        round_id: Some(round_id),
-                    },
-                    false,
-                )?;
-            }
-        }
-    }
-    Ok(store::assignments_of(conn, round_id)?)
-}
-
-pub fn unassign(
-    conn: &mut DbConn,
-    actor: &Actor,
-    round_id: &str,
-    unit_id: &str,
-) -> Result<(), DomainError> {
-    let a = store::assignment(conn, round_id, unit_id)?.ok_or(DomainError::NotFound)?;
-    let started: i64 = inspections::table
-        .filter(inspections::round_id.eq(round_id))
-        .filter(inspections::unit_id.eq(unit_id))
-        .count()
-        .get_result(conn)?;
-    if started > 0 {
-        return Err(DomainError::conflict(
-            "assignment_locked",
-            "The unit's inspection has started; the assignment cannot be removed.",
-            "Đơn vị đã có phiếu kiểm tra; không thể bỏ phân công.",
-        ));
-    }
-    diesel::delete(assignments::table.find(&a.id)).execute(conn)?;
-    audit::append(
-        conn,
-        actor,
-        "delete",
-        "assignment",
-        &a.id,
-        Some(&json!({"round_id": round_id, "unit_id": unit_id, "team_id": a.team_id})),
-        None,
-    )?;
-    changes::record(
-        conn,
-        "assignment",
-        &a.id,
-        Keys {
-            team_id: Some(&a.team_id),
-            round_id: Some(round_id),
-        },
-        true,
-    )?;
-    // If that was the team's last unit in the round, the round leaves its people's scope
-    // (and with it this assignment's tombstone, which they could no longer see).
-    let people = changes::people_of_team(conn, &a.team_id)?;
-    leave_round_if_done(conn, round_id, &a.team_id, &people)?;
-    Ok(())
-}
-
-/// Inspectors of the teams assigned in a round: the people who see it only while it is open.
-fn inspectors_of_round(conn: &mut DbConn, round_id: &str) -> QueryResult<Vec<String>> {
-    use crate::db::schema::users;
+/// The people of the teams assigned in a round.
+pub(super) fn people_of_round(conn: &mut DbConn, round_id: &str) -> QueryResult<Vec<String>> {
     let mut teams: Vec<String> = assignments::table
         .filter(assignments::round_id.eq(round_id))
         .select(assignments::team_id)
@@ -392,28 +212,5 @@ fn inspectors_of_round(conn: &mut DbConn, round_id: &str) -> QueryResult<Vec<Str
     }
     people.sort();
     people.dedup();
-    let inspectors: Vec<String> = users::table
-        .filter(users::id.eq_any(people))
-        .filter(users::role.eq("inspector"))
-        .select(users::id)
-        .load(conn)?;
-    Ok(inspectors)
-}
-
-/// When a team has no unit left in a round, the round leaves its people's scope.
-fn leave_round_if_done(
-    conn: &mut DbConn,
-    round_id: &str,
-    team_id: &str,
-    people: &[String],
-) -> QueryResult<()> {
-    let left: i64 = assignments::table
-        .filter(assignments::round_id.eq(round_id))
-        .filter(assignments::team_id.eq(team_id))
-        .count()
-        .get_result(conn)?;
-    if left == 0 {
-        changes::exit(conn, people, "round", round_id)?;
-    }
-    Ok(())
+    Ok(people)
 }

@@ -141,10 +141,13 @@ pub fn create(
     Ok(id)
 }
 
-pub fn open_count(conn: &mut DbConn, inspection_id: &str) -> QueryResult<i64> {
+/// Open conflicts that block approval: genuine concurrent edits only. A refused edit kept
+/// for the lead (`rejected`) is shown, not blocking: its author could not have made it stick.
+pub fn blocking_count(conn: &mut DbConn, inspection_id: &str) -> QueryResult<i64> {
     conflicts::table
         .filter(conflicts::inspection_id.eq(inspection_id))
         .filter(conflicts::status.eq("open"))
+        .filter(conflicts::kind.eq("concurrent"))
         .count()
         .get_result(conn)
 }

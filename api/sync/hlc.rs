@@ -13,7 +13,40 @@ pub struct Hlc {
     pub node: String,
 }
 
+/// 2020-01-01T00:00:00Z: no device edit of this system is older, so an earlier time is a
+/// broken clock (or a forged one), not a real edit.
+pub const MIN_MS: u64 = 1_577_836_800_000;
+
 impl Hlc {
+    /// A device's HLC, exactly `<13-digit ms>:<4-digit counter>:<node>`, no earlier than
+    /// [`MIN_MS`], with a node of 1–128 printable characters.
+    pub fn parse_strict(s: &str) -> Option<Hlc> {
+        let mut parts = s.splitn(3, ':');
+        let (ms, counter, node) = (parts.next()?, parts.next()?, parts.next()?);
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(ms, 13) || !digits(counter, 4) {
+            return None;
+        }
+        if node.is_empty() || node.chars().count() > 128 || node.chars().any(char::is_control) {
+            return None;
+        }
+        let ms: u64 = ms.parse().ok()?;
+        let counter: u32 = counter.parse().ok()?;
+        (ms >= MIN_MS).then(|| Hlc {
+            ms,
+            counter,
+            node: node.to_owned(),
+        })
+    }
+
+    /// The same time as written by `node`: a device's clock is bound to the device of the
+    /// token that sends it, so no device can win ties as another.
+    pub fn bound_to(mut self, node: &str) -> Hlc {
+        node.clone_into(&mut self.node);
+        self
+    }
+
+    /// Lenient: what the server has stored (its own and older devices' stamps).
     pub fn parse(s: &str) -> Option<Hlc> {
         let mut parts = s.splitn(3, ':');
         let ms = parts.next()?.parse().ok()?;
@@ -79,5 +112,26 @@ mod tests {
         for bad in ["", "abc", "1:2", "1:x:n", "1:2:"] {
             assert_eq!(Hlc::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn device_clocks_are_read_strictly() {
+        assert!(Hlc::parse_strict("1795689118000:0003:phone-a").is_some());
+        for bad in [
+            "0000000000001:0000:a",  // 1970
+            "1795689118000:00003:a", // 5-digit counter
+            "1795689118000:0000000003:a",
+            "179568911800:0003:a", // 12 digits
+            "1795689118000:003:a",
+            "1795689118000:0003:",
+            "+795689118000:0003:a",
+            "1795689118000:0003:a\u{0}b",
+        ] {
+            assert_eq!(Hlc::parse_strict(bad), None, "{bad}");
+        }
+        let bound = Hlc::parse_strict("1795689118000:0003:zzzz")
+            .unwrap()
+            .bound_to("dev-1");
+        assert_eq!(bound.to_string(), "1795689118000:0003:dev-1");
     }
 }

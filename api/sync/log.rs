@@ -133,6 +133,31 @@ pub fn exit(
     Ok(())
 }
 
+/// Tells each of `user_ids` that these rows (entity, id) left their scope, at one position.
+pub fn exit_many(
+    conn: &mut DbConn,
+    user_ids: &[String],
+    rows: &[(String, String)],
+) -> QueryResult<()> {
+    if user_ids.is_empty() || rows.is_empty() {
+        return Ok(());
+    }
+    let seq = next_seq(conn)?;
+    for u in user_ids {
+        for (entity, id) in rows {
+            diesel::insert_into(scope_exits::table)
+                .values((
+                    scope_exits::seq.eq(seq),
+                    scope_exits::user_id.eq(u),
+                    scope_exits::entity.eq(entity),
+                    scope_exits::entity_id.eq(id),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
 /// Members and lead of a team: the people whose scope follows it.
 pub fn people_of_team(conn: &mut DbConn, team_id: &str) -> QueryResult<Vec<String>> {
     let mut ids = crate::teams::store::members(conn, team_id)?;

@@ -8,6 +8,7 @@ pub mod merge;
 pub mod pull;
 pub mod push;
 pub mod routes;
+pub mod scope_change;
 pub mod watermelon;
 
 /// The sync schema version this server speaks. A client sends its own with every sync call;

@@ -10,6 +10,7 @@ use crate::db::schema::assignments;
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
 use crate::sync::log::{self as changes, Keys};
+use crate::sync::scope_change::Watch;
 use crate::users::store as users;
 
 pub struct TeamInput {
@@ -54,6 +55,7 @@ pub fn create(
 ) -> Result<TeamView, DomainError> {
     let members = check(conn, input)?;
     let id = db::new_id();
+    let watch = Watch::begin(conn, &people_of(input, &members))?;
     store::insert(conn, &id, input.name.trim(), &input.lead_id)?;
     store::set_members(conn, &id, &members)?;
     let row = store::find(conn, &id)?.ok_or(DomainError::NotFound)?;
@@ -77,7 +79,15 @@ pub fn create(
         },
         false,
     )?;
+    watch.finish(conn)?;
     Ok(view)
+}
+
+/// The lead and members an input names.
+fn people_of(input: &TeamInput, members: &[String]) -> Vec<String> {
+    let mut people = members.to_vec();
+    people.push(input.lead_id.clone());
+    people
 }
 
 pub fn update(
@@ -90,7 +100,10 @@ pub fn update(
     DomainError::check_version(expected_version, row.version)?;
     let members = check(conn, input)?;
     let before = store::view(conn, row)?;
-    let people_before = changes::people_of_team(conn, &row.id)?;
+    // Whoever leaves the team leaves its work; whoever joins gets all of it on the next pull.
+    let people = changes::people_of_team(conn, &row.id)?;
+    let mut watch = Watch::begin(conn, &people)?;
+    watch.add(conn, &people_of(input, &members))?;
     store::update(conn, row, input.name.trim(), &input.lead_id)?;
     store::set_members(conn, &row.id, &members)?;
     let new = store::find(conn, &row.id)?.ok_or(DomainError::NotFound)?;
@@ -114,13 +127,7 @@ pub fn update(
         },
         false,
     )?;
-    // Whoever left the team leaves its work too: their devices drop the team and all that hangs on it.
-    let people_after = changes::people_of_team(conn, &row.id)?;
-    let gone: Vec<String> = people_before
-        .into_iter()
-        .filter(|p| !people_after.contains(p))
-        .collect();
-    changes::exit(conn, &gone, "team", &row.id)?;
+    watch.finish(conn)?;
     Ok(view)
 }
 
@@ -139,6 +146,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<(), DomainEr
     }
     let before = store::view(conn, &row)?;
     let people = changes::people_of_team(conn, id)?;
+    let watch = Watch::begin(conn, &people)?;
     store::set_members(conn, id, &[])?;
     store::delete(conn, id)?;
     audit::append(
@@ -160,6 +168,6 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<(), DomainEr
         },
         true,
     )?;
-    changes::exit(conn, &people, "team", id)?;
+    watch.finish(conn)?;
     Ok(())
 }

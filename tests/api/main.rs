@@ -18,6 +18,7 @@ mod node;
 mod operations;
 mod reports;
 mod sync;
+mod sync_trust;
 mod templates;
 mod units;
 mod uploads;

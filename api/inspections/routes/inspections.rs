@@ -101,6 +101,7 @@ pub(crate) fn detail(
     let (_, report) = service::report(c, &row)?;
     let answers = rows
         .iter()
+        .filter(|r| r.value.is_some() || r.na)
         .map(|r| {
             let value = r
                 .value

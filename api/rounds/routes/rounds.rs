@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use crate::auth::CurrentUser;
 use crate::domain::{parse_id, DomainError};
 use crate::error::ApiError;
+use crate::rounds::assign;
 use crate::rounds::service::{self, RoundInput};
 use crate::rounds::store::{self, AssignmentRow, RoundRow};
 use crate::scope::Scope;
@@ -227,7 +228,7 @@ pub async fn assign_units(
     let actor = me.actor();
     let rows = state
         .db
-        .write(move |c| service::assign(c, &actor, &id, &pairs))
+        .write(move |c| assign::assign(c, &actor, &id, &pairs))
         .await?;
     Ok(HttpResponse::Ok().json(rows))
 }
@@ -246,7 +247,7 @@ pub async fn unassign_unit(
     let actor = me.actor();
     state
         .db
-        .write(move |c| service::unassign(c, &actor, &id, &unit))
+        .write(move |c| assign::unassign(c, &actor, &id, &unit))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

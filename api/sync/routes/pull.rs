@@ -28,6 +28,7 @@ pub struct PullQuery {
     params(PullQuery),
     responses(
         (status = 200, body = PullPage),
+        (status = 400, description = "`cursor_ahead`: the cursor is beyond the server's log (a backup was restored); drop it and pull from scratch", body = Problem, content_type = "application/problem+json"),
         (status = 426, description = "Unsupported client schema version (`client_upgrade_required`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -39,19 +40,17 @@ pub async fn sync_pull(
     q: web::Query<PullQuery>,
 ) -> Result<HttpResponse, ApiError> {
     super::check_schema(&req, q.schema_version)?;
-    let cursor =
-        match q.cursor.as_deref() {
-            None | Some("") => 0,
-            Some(c) => c.parse::<i64>().ok().filter(|c| *c >= 0).ok_or_else(|| {
-                ApiError::InvalidQuery("cursor is not one this server made".into())
-            })?,
-        };
+    let cursor = match q.cursor.as_deref() {
+        None | Some("") => pull::Cursor::default(),
+        Some(c) => pull::Cursor::parse(c)
+            .ok_or_else(|| ApiError::InvalidQuery("cursor is not one this server made".into()))?,
+    };
     let limit = q.limit.unwrap_or(1000);
     let page = state
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            pull::pull(c, &scope, cursor, limit)
+            pull::pull_at(c, &scope, cursor, limit)
         })
         .await
         .map_err(|e: DomainError| ApiError::from(e))?;

@@ -13,8 +13,12 @@ pub const MAX_BATCH: usize = 1000;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
-    pub schema_version: u32,
-    pub mutations: Vec<Envelope>,
+    /// The client's sync schema version; or the `X-Kiemtra-Schema-Version` header.
+    pub schema_version: Option<u32>,
+    /// Read strictly (see docs/sync.md): unknown fields, missing or over-long
+    /// `mutation_id`s and NUL characters are refused with a 422 naming each one.
+    #[schema(value_type = Vec<Envelope>)]
+    pub mutations: Vec<serde_json::Value>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -32,6 +36,7 @@ pub struct PushResponse {
     request_body = PushRequest,
     responses(
         (status = 200, body = PushResponse),
+        (status = 422, description = "A mutation is malformed: unknown field, bad `mutation_id`, NUL character (nothing applied)", body = Problem, content_type = "application/problem+json"),
         (status = 426, description = "Unsupported client schema version", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -43,7 +48,7 @@ pub async fn sync_push(
     body: web::Json<PushRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
-    super::check_schema(&req, Some(b.schema_version))?;
+    super::check_schema(&req, b.schema_version)?;
     if b.mutations.len() > MAX_BATCH {
         return Err(ApiError::invalid(
             "/mutations",
@@ -54,12 +59,13 @@ pub async fn sync_push(
             ),
         ));
     }
+    let mutations = push::parse_mutations(&b.mutations)?;
     let actor = me.actor();
     let results = state
         .db
         .write(move |c| {
             let scope = Scope::load(c, &me)?;
-            push::push(c, &actor, &scope, &b.mutations)
+            push::push(c, &actor, &scope, &mutations)
         })
         .await?;
     let r = HttpResponse::Ok()

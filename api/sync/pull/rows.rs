@@ -1,0 +1,108 @@
+//! A row's current state as a device stores it, by entity name, and whether the caller may
+//! read it: what pull sends, and what push answers carry in `current`.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::db::DbConn;
+use crate::domain::DomainError;
+use crate::scope::Scope;
+
+/// An answer row as sync shows it (its id is `<inspection_id>/<item_id>`).
+pub fn answer_view(r: &crate::inspections::store::AnswerRow) -> Value {
+    json!({
+        "id": crate::inspections::service::answer_id(&r.inspection_id, &r.item_id),
+        "inspection_id": r.inspection_id, "item_id": r.item_id,
+        "value": r.value.as_deref().and_then(|v| serde_json::from_str::<Value>(v).ok()),
+        "na": r.na, "version": r.version, "updated_by": r.updated_by,
+        "updated_at": r.updated_at.and_utc(), "hlc": r.hlc,
+    })
+}
+
+/// A row's current state; `None` if it no longer exists.
+pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, DomainError> {
+    use crate::inspections::store as istore;
+    Ok(match entity {
+        "unit" => crate::units::store::find(conn, id)?
+            .map(|r| to_json(&crate::units::model::UnitView::from(&r))),
+        "team" => match crate::teams::store::find(conn, id)? {
+            Some(r) => Some(to_json(&crate::teams::store::view(conn, &r)?)),
+            None => None,
+        },
+        "template_version" => template_version(conn, id)?,
+        "round" => crate::rounds::store::find(conn, id)?.map(|r| to_json(&r)),
+        "assignment" => assignment(conn, id)?,
+        "inspection" => istore::find(conn, id)?.map(|r| to_json(&r)),
+        "answer" => {
+            let Some((inspection, item)) = id.split_once('/') else {
+                return Ok(None);
+            };
+            istore::answer_row(conn, inspection, item)?
+                .as_ref()
+                .map(answer_view)
+        }
+        "recommendation" => istore::find_recommendation(conn, id)?.map(|r| to_json(&r)),
+        "comment" => istore::find_comment(conn, id)?.map(|r| to_json(&r)),
+        "conflict" => crate::sync::conflicts::find(conn, id)?.map(|r| to_json(&r)),
+        "evidence" => crate::media::store::find(conn, id)?.map(|r| to_json(&r)),
+        _ => None,
+    })
+}
+
+/// The row's state only if the caller may read it now; `None` otherwise (or if it is gone).
+/// Every push answer's `current` goes through here, so a refused mutation that names another
+/// team's row learns nothing of it.
+pub fn load_readable(
+    conn: &mut DbConn,
+    scope: &Scope,
+    entity: &str,
+    id: &str,
+) -> Result<Option<Value>, DomainError> {
+    let Some(data) = load(conn, entity, id)? else {
+        return Ok(None);
+    };
+    let inspection = match entity {
+        "inspection" => Some(id),
+        "answer" | "recommendation" | "comment" | "evidence" | "conflict" => {
+            data.get("inspection_id").and_then(Value::as_str)
+        }
+        // Units and published checklists are everyone's.
+        "unit" | "template_version" => return Ok(Some(data)),
+        _ => return Ok(scope.sees_all().then_some(data)),
+    };
+    let Some(inspection) = inspection else {
+        return Ok(None);
+    };
+    match crate::inspections::service::visible(conn, scope, inspection) {
+        Ok(_) => Ok(Some(data)),
+        Err(DomainError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn template_version(conn: &mut DbConn, id: &str) -> Result<Option<Value>, DomainError> {
+    Ok(crate::templates::store::find_version(conn, id)?
+        .filter(|v| v.status == "published")
+        .map(|v| {
+            json!({
+                "id": v.id, "template_id": v.template_id, "number": v.number,
+                "content_hash": v.content_hash,
+                "content": serde_json::from_str::<Value>(&v.content).unwrap_or(Value::Null),
+            })
+        }))
+}
+
+fn assignment(conn: &mut DbConn, id: &str) -> Result<Option<Value>, DomainError> {
+    use crate::db::schema::assignments;
+    use diesel::prelude::*;
+    Ok(assignments::table
+        .find(id)
+        .select(crate::rounds::store::AssignmentRow::as_select())
+        .get_result(conn)
+        .optional()?
+        .map(|r| to_json(&r)))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
