@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::audit::Actor;
-use crate::auth::{password, Role};
+use crate::auth::password;
 use crate::config::Settings;
+use crate::role::Role;
 use crate::startup::{open_database, Application};
 use crate::users::model::{check_full_name, check_password, check_username};
 use crate::users::service::{self, NewUser, UserError, UserUpdate};

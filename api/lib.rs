@@ -17,6 +17,7 @@ pub mod media;
 pub mod middleware;
 pub mod paging;
 pub mod reports;
+pub mod role;
 pub mod rounds;
 pub mod routes;
 pub mod scope;

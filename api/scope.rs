@@ -7,10 +7,11 @@
 //! - inspectors see and fill the inspections of units assigned to their teams in open rounds,
 //!   and nothing else.
 
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::db::DbConn;
 use crate::domain::DomainError;
 use crate::inspections::workflow::Standing;
+use crate::role::Role;
 use crate::teams::store as teams;
 
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Role;
+use crate::role::Role;
 
 const ISSUER: &str = "kiemtra";
 

@@ -5,7 +5,6 @@ mod extractor;
 mod jwt;
 pub mod password;
 pub mod refresh;
-mod role;
 pub mod routes;
 pub mod service;
 pub mod sessions;
@@ -13,7 +12,8 @@ pub mod throttle;
 
 pub use extractor::CurrentUser;
 pub use jwt::{Claims, JwtKeys, TokenError};
-pub use role::Role;
+// The role lives below both auth and users (users' model needs it, auth reads users).
+pub use crate::role::Role;
 pub use service::AuthError;
 
 impl From<AuthError> for crate::error::ApiError {

@@ -7,11 +7,11 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::audit::Actor;
-use crate::auth::Role;
 use crate::db::schema::{rounds, teams};
 use crate::db::DbConn;
 use crate::domain::DomainError;
 use crate::inspections::{service as inspections, workflow::Action};
+use crate::role::Role;
 use crate::rounds::service::{self as round_service, RoundInput};
 use crate::scope::Scope;
 use crate::teams::service::{self as team_service, TeamInput};

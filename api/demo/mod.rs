@@ -5,8 +5,9 @@ mod dataset;
 
 use actix_web::web;
 
-use crate::auth::{password, Role};
+use crate::auth::password;
 use crate::db::Db;
+use crate::role::Role;
 use crate::users::service::{self, NewUser, UserError};
 use crate::users::store;
 

@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use super::store::{self, InspectionRow, RecommendationRow};
 use super::workflow::{self, Action, Refusal, Standing, Status};
 use crate::audit::{self, Actor};
-use crate::auth::Role;
 use crate::db::schema::{answers, comments, inspection_events, inspections, recommendations};
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
+use crate::role::Role;
 use crate::scope::Scope;
 use crate::sync::hlc::{self, Hlc};
 use crate::sync::log::{self as changes, Keys};
@@ -545,7 +545,7 @@ pub fn act(
             ),
         ),
     })?;
-    if action == Action::Approve && crate::sync::conflicts::blocking_count(conn, id)? > 0 {
+    if action == Action::Approve && store::blocking_count(conn, id)? > 0 {
         return Err(DomainError::conflict(
             "unresolved_conflicts",
             "Resolve this inspection's sync conflicts before approving it.",

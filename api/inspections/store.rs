@@ -305,3 +305,14 @@ pub fn list(conn: &mut DbConn, f: &InspectionFilter) -> QueryResult<(Vec<Inspect
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// Open conflicts that block approval: genuine concurrent edits only. A refused edit kept
+/// for the lead (`rejected`) is shown, not blocking: its author could not have made it stick.
+pub fn blocking_count(conn: &mut DbConn, inspection_id: &str) -> QueryResult<i64> {
+    crate::db::schema::conflicts::table
+        .filter(crate::db::schema::conflicts::inspection_id.eq(inspection_id))
+        .filter(crate::db::schema::conflicts::status.eq("open"))
+        .filter(crate::db::schema::conflicts::kind.eq("concurrent"))
+        .count()
+        .get_result(conn)
+}

@@ -141,17 +141,6 @@ pub fn create(
     Ok(id)
 }
 
-/// Open conflicts that block approval: genuine concurrent edits only. A refused edit kept
-/// for the lead (`rejected`) is shown, not blocking: its author could not have made it stick.
-pub fn blocking_count(conn: &mut DbConn, inspection_id: &str) -> QueryResult<i64> {
-    conflicts::table
-        .filter(conflicts::inspection_id.eq(inspection_id))
-        .filter(conflicts::status.eq("open"))
-        .filter(conflicts::kind.eq("concurrent"))
-        .count()
-        .get_result(conn)
-}
-
 pub struct ConflictFilter {
     pub round_id: Option<String>,
     pub inspection_id: Option<String>,
@@ -212,18 +201,7 @@ pub fn resolve(
     new_value: Option<&Value>,
 ) -> Result<ConflictRow, DomainError> {
     let c = find(conn, id)?.ok_or(DomainError::NotFound)?;
-    let (row, _) = inspections::visible(conn, scope, &c.inspection_id)?;
-    match scope.standing(&row.team_id) {
-        Some(Standing::Lead | Standing::Admin) => {}
-        Some(Standing::Member) => return Err(DomainError::Forbidden),
-        None => {
-            return Err(if scope.sees_all() {
-                DomainError::Forbidden
-            } else {
-                DomainError::NotFound
-            })
-        }
-    }
+    let row = resolver(conn, scope, &c)?;
     if c.status != "open" {
         return Err(DomainError::conflict(
             "conflict_resolved",
@@ -250,38 +228,8 @@ pub fn resolve(
     };
     // A rejected change resolved as "server" is simply dismissed; otherwise the chosen value
     // is written through the normal rules (validation, editable state).
-    let dismiss = c.kind == "rejected" && how == Resolution::Server;
-    if !dismiss {
-        let stamp = Hlc::server(hlc::now_ms());
-        match c.entity.as_str() {
-            "answer" => {
-                let answer: crate::templates::model::Answer =
-                    serde_json::from_value(chosen.clone()).map_err(|_| {
-                        DomainError::invalid(
-                            "/value",
-                            "wrong_type",
-                            "An answer is {\"value\": …} or {\"na\": true}.",
-                            "Câu trả lời có dạng {\"value\": …} hoặc {\"na\": true}.",
-                        )
-                    })?;
-                let current = crate::inspections::store::answers_of(
-                    &crate::inspections::store::answer_rows(conn, &row.id)?,
-                );
-                if current.get(&c.field) != Some(&answer) {
-                    let changed = [(c.field.clone(), answer)].into_iter().collect();
-                    inspections::save_answers_stamped(
-                        conn, actor, scope, &row.id, &changed, None, &stamp,
-                    )?;
-                }
-            }
-            "inspection" => {
-                let text = chosen.as_str().map(str::to_owned);
-                inspections::set_findings_field(
-                    conn, actor, scope, &row.id, &c.field, text, &stamp,
-                )?;
-            }
-            _ => {}
-        }
+    if !(c.kind == "rejected" && how == Resolution::Server) {
+        write_chosen(conn, actor, scope, &row, &c, &chosen)?;
     }
     let how_str = match how {
         Resolution::Server => "server",
@@ -309,4 +257,60 @@ pub fn resolve(
         Some(&json!({"status": "resolved", "resolution": how_str, "value": chosen})),
     )?;
     find(conn, id)?.ok_or(DomainError::NotFound)
+}
+
+/// Only the team's lead or an administrator resolves; members are refused, outsiders do not
+/// learn the conflict exists.
+fn resolver(
+    conn: &mut DbConn,
+    scope: &Scope,
+    c: &ConflictRow,
+) -> Result<InspectionRow, DomainError> {
+    let (row, _) = inspections::visible(conn, scope, &c.inspection_id)?;
+    match scope.standing(&row.team_id) {
+        Some(Standing::Lead | Standing::Admin) => Ok(row),
+        Some(Standing::Member) => Err(DomainError::Forbidden),
+        None if scope.sees_all() => Err(DomainError::Forbidden),
+        None => Err(DomainError::NotFound),
+    }
+}
+
+/// Makes the chosen value current, through the same rules as any edit.
+fn write_chosen(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    row: &InspectionRow,
+    c: &ConflictRow,
+    chosen: &Value,
+) -> Result<(), DomainError> {
+    let stamp = Hlc::server(hlc::now_ms());
+    match c.entity.as_str() {
+        "answer" => {
+            let answer: crate::templates::model::Answer = serde_json::from_value(chosen.clone())
+                .map_err(|_| {
+                    DomainError::invalid(
+                        "/value",
+                        "wrong_type",
+                        "An answer is {\"value\": …} or {\"na\": true}.",
+                        "Câu trả lời có dạng {\"value\": …} hoặc {\"na\": true}.",
+                    )
+                })?;
+            let current = crate::inspections::store::answers_of(
+                &crate::inspections::store::answer_rows(conn, &row.id)?,
+            );
+            if current.get(&c.field) != Some(&answer) {
+                let changed = [(c.field.clone(), answer)].into_iter().collect();
+                inspections::save_answers_stamped(
+                    conn, actor, scope, &row.id, &changed, None, &stamp,
+                )?;
+            }
+        }
+        "inspection" => {
+            let text = chosen.as_str().map(str::to_owned);
+            inspections::set_findings_field(conn, actor, scope, &row.id, &c.field, text, &stamp)?;
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -19,10 +19,10 @@ use std::collections::BTreeSet;
 use diesel::prelude::*;
 
 use super::log;
-use crate::auth::Role;
 use crate::db::schema::{conflicts, scope_entries, users};
 use crate::db::{self, DbConn};
 use crate::domain::DomainError;
+use crate::role::Role;
 use crate::scope::Scope;
 
 /// What one user may see of team-bound work: `None` for roles that see everything.

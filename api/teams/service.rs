@@ -5,10 +5,10 @@ use diesel::prelude::*;
 
 use super::store::{self, TeamRow, TeamView};
 use crate::audit::{self, Actor};
-use crate::auth::Role;
 use crate::db::schema::assignments;
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
+use crate::role::Role;
 use crate::sync::log::{self as changes, Keys};
 use crate::sync::scope_change::Watch;
 use crate::users::store as users;

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::Role;
 use crate::db::schema::users;
 use crate::error::{FieldError, Text};
+use crate::role::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]

@@ -2,9 +2,10 @@
 //! Shared by the HTTP handlers, the CLI and the demo loader.
 
 use crate::audit::{self, Actor};
-use crate::auth::{password, sessions, Role};
+use crate::auth::{password, sessions};
 use crate::db::{self, DbConn, DbError};
 use crate::error::FieldError;
+use crate::role::Role;
 
 use super::model::{NewUserRow, UserRow};
 use super::store;

@@ -72,9 +72,11 @@ impl Device {
 
     /// The device's view: the shadow with its pending edits on top.
     fn view(&self) -> BTreeMap<String, Value> {
+        // A cleared answer keeps its row (and version) on the server, but is no answer.
         let mut v: BTreeMap<String, Value> = self
             .shadow
             .iter()
+            .filter(|(_, (val, _))| !(val["value"].is_null() && val["na"] != true))
             .map(|(k, (val, _))| (k.clone(), val.clone()))
             .collect();
         for m in &self.queue {

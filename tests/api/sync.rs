@@ -218,7 +218,7 @@ async fn one_push_applies_in_order(engine: Engine) {
         ],
         "{r:?}"
     );
-    assert_eq!(r[3]["reason"], "invalid_hlc");
+    assert_eq!(r[3]["reason"], "validation_failed");
     assert_eq!(r[3]["errors"][0]["code"], "hidden_item");
     assert_eq!(r[6]["errors"][0]["code"], "out_of_range", "{:?}", r[6]);
     assert_eq!(r[9]["reason"], "inspection_submitted");

@@ -89,43 +89,18 @@ pub fn apply(
         FieldMerge::Same => {}
         FieldMerge::Take => answers.write(ctx.scope, inspection_id, item_id, &device, &stamp)?,
         FieldMerge::DeviceWins | FieldMerge::ServerWins => {
-            let device_won = decision == FieldMerge::DeviceWins;
-            let open = answers.open(conn, ctx.scope, inspection_id)?;
-            let (row, existing) = (open.row.clone(), open.answer(item_id).cloned());
-            if device_won {
-                answers.write(ctx.scope, inspection_id, item_id, &device, &stamp)?;
-            } else {
-                // The device's value is kept, not applied; still, it must be one the form
-                // allows.
-                check_value(open.template(), item_id, &device)
-                    .map_err(|f| DomainError::Invalid(vec![f]))?;
-            }
-            // The conflict's own change-log and audit entries come after the answers'.
-            answers.flush(conn)?;
-            let e = existing.as_ref();
-            let stamp_s = stamp.to_string();
-            // A conflict's values all have one shape: an answer is `{"value": …, "na": …}`.
-            let base_json = base_value.as_ref().map(base_shape);
-            let c = NewConflict {
-                inspection: &row,
-                entity: "answer",
-                entity_id: &aid,
-                field: item_id,
-                kind: "concurrent",
-                reason: None,
-                base_value: base_json.as_ref(),
-                server_value: Some(&server_json),
-                device_value: Some(&device_json),
-                server_author: e.map(|e| e.updated_by.as_str()),
-                server_device: e.and_then(|e| e.updated_device.as_deref()),
-                server_hlc: e.and_then(|e| e.hlc.as_deref()),
-                device_hlc: Some(&stamp_s),
-                winner: if device_won { "device" } else { "server" },
-                mutation_id: ctx.mid,
+            let edit = Edit {
+                inspection_id,
+                item_id,
+                device: &device,
+                stamp: &stamp,
+                base_value: base_value.as_ref(),
+                device_won: decision == FieldMerge::DeviceWins,
             };
-            r.conflict_ids.push(conflicts::create(conn, ctx.actor, &c)?);
+            let id = concurrent(conn, ctx, answers, &edit, &server_json, &device_json)?;
+            r.conflict_ids.push(id);
             r.status = Status::Conflict;
-            r.device_won = Some(device_won);
+            r.device_won = Some(edit.device_won);
         }
     }
     r.current = answers
@@ -133,4 +108,66 @@ pub fn apply(
         .answer(item_id)
         .map(super::super::pull::answer_view);
     Ok(r)
+}
+
+/// One device edit that met another edit of the same answer.
+struct Edit<'a> {
+    inspection_id: &'a str,
+    item_id: &'a str,
+    device: &'a Answer,
+    stamp: &'a Hlc,
+    base_value: Option<&'a serde_json::Value>,
+    device_won: bool,
+}
+
+/// The later clock's value becomes (or stays) current; the other is kept in a conflict
+/// record for the lead. Returns the record's id.
+fn concurrent(
+    conn: &mut DbConn,
+    ctx: &Ctx<'_>,
+    answers: &mut AnswerBatch,
+    edit: &Edit<'_>,
+    server_json: &serde_json::Value,
+    device_json: &serde_json::Value,
+) -> Result<String, DomainError> {
+    let open = answers.open(conn, ctx.scope, edit.inspection_id)?;
+    let (row, existing) = (open.row.clone(), open.answer(edit.item_id).cloned());
+    if edit.device_won {
+        answers.write(
+            ctx.scope,
+            edit.inspection_id,
+            edit.item_id,
+            edit.device,
+            edit.stamp,
+        )?;
+    } else {
+        // The device's value is kept, not applied; still, it must be one the form allows.
+        check_value(open.template(), edit.item_id, edit.device)
+            .map_err(|f| DomainError::Invalid(vec![f]))?;
+    }
+    // The conflict's own change-log and audit entries come after the answers'.
+    answers.flush(conn)?;
+    let e = existing.as_ref();
+    let stamp_s = edit.stamp.to_string();
+    // A conflict's values all have one shape: an answer is `{"value": …, "na": …}`.
+    let base_json = edit.base_value.map(base_shape);
+    let aid = inspections::answer_id(edit.inspection_id, edit.item_id);
+    let c = NewConflict {
+        inspection: &row,
+        entity: "answer",
+        entity_id: &aid,
+        field: edit.item_id,
+        kind: "concurrent",
+        reason: None,
+        base_value: base_json.as_ref(),
+        server_value: Some(server_json),
+        device_value: Some(device_json),
+        server_author: e.map(|e| e.updated_by.as_str()),
+        server_device: e.and_then(|e| e.updated_device.as_deref()),
+        server_hlc: e.and_then(|e| e.hlc.as_deref()),
+        device_hlc: Some(&stamp_s),
+        winner: if edit.device_won { "device" } else { "server" },
+        mutation_id: ctx.mid,
+    };
+    conflicts::create(conn, ctx.actor, &c)
 }

@@ -4,9 +4,10 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::domain::{parse_id, DomainError};
 use crate::error::ApiError;
+use crate::role::Role;
 use crate::state::AppState;
 use crate::teams::service::{self, TeamInput};
 use crate::teams::store::{self, TeamView};

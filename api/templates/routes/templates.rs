@@ -6,9 +6,10 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::domain::{parse_id, DomainError};
 use crate::error::{ApiError, Problem};
+use crate::role::Role;
 use crate::state::AppState;
 use crate::templates::service;
 use crate::templates::store::{self, VersionRow, VersionSummary};

@@ -2,9 +2,10 @@ use actix_web::{get, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::paging::PageParams;
+use crate::role::Role;
 use crate::state::AppState;
 use crate::users::{store, UserError, UserView};
 
