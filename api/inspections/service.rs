@@ -224,10 +224,14 @@ pub fn create(
 ) -> Result<(InspectionRow, bool), DomainError> {
     if let Some(existing) = store::find(conn, id)? {
         let round_status = store::round_status(conn, &existing.round_id)?;
+        // Only one who could have made it gets it back: a retry by its maker's team.
         if existing.round_id == round_id
             && existing.unit_id == unit_id
             && scope.sees(&existing.team_id, &round_status)
         {
+            scope
+                .standing(&existing.team_id)
+                .ok_or(DomainError::Forbidden)?;
             return Ok((existing, false));
         }
         return Err(DomainError::conflict(

@@ -63,6 +63,10 @@ pub fn apply(
         na: *na,
     };
     let open = answers.open(conn, ctx.scope, inspection_id)?;
+    // Who may write, and whether the inspection may change, before any merge: a refused
+    // writer never gets as far as a conflict record.
+    inspections::writer(ctx.scope, &open.row, &open.round_status)?;
+    inspections::editable(&open.row)?;
     let server_version = open.answer(item_id).map_or(0, |e| e.version);
     let base = base_version.unwrap_or(0);
     if base > server_version {

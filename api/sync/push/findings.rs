@@ -26,7 +26,9 @@ pub fn apply(
     else {
         return Err(DomainError::NotFound);
     };
-    let (row, _) = inspections::visible_for_write(conn, ctx.scope, id)?;
+    let (row, round_status) = inspections::visible_for_write(conn, ctx.scope, id)?;
+    inspections::writer(ctx.scope, &row, &round_status)?;
+    inspections::editable(&row)?;
     if *base_version > row.version {
         return Err(super::answer::unknown_base_version(row.version));
     }
