@@ -14,6 +14,7 @@ mod crash;
 mod errors;
 mod evidence;
 mod inspections;
+mod matrix;
 mod node;
 mod operations;
 mod reports;
