@@ -81,12 +81,14 @@ fn latest_changes(
     mut cursor: i64,
 ) -> Result<(BTreeMap<(String, String), Change>, i64), DomainError> {
     let mut latest = BTreeMap::new();
+    let mut at = engine::Cursor::at(cursor);
     loop {
-        let page = engine::pull(conn, scope, cursor, engine::MAX_LIMIT)?;
+        let page = engine::pull_at(conn, scope, at, engine::MAX_LIMIT)?;
         for c in page.changes {
             latest.insert((c.entity.clone(), c.id.clone()), c);
         }
-        cursor = page.next_cursor.parse().unwrap_or(cursor);
+        at = engine::Cursor::parse(&page.next_cursor).unwrap_or(at);
+        cursor = at.at;
         if !page.has_more {
             return Ok((latest, cursor));
         }

@@ -217,6 +217,15 @@ pub(super) fn keep_conflict(
     if server == device {
         return Ok(());
     }
+    // Only a writer of an inspection that may still change leaves a conflict that way: a
+    // viewer's or outsider's push keeps nothing, and an edit the workflow refuses is kept by
+    // the engine as a `rejected` record, which does not block approval.
+    let round_status = istore::round_status(conn, &row.round_id)?;
+    if inspections::writer(who.scope, row, &round_status).is_err()
+        || inspections::editable(row).is_err()
+    {
+        return Ok(());
+    }
     let device_s = device.to_string();
     let already: i64 = conflict_table::table
         .filter(conflict_table::inspection_id.eq(&row.id))
