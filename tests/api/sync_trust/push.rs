@@ -1,220 +1,25 @@
-//! Sync you can trust (issue 14), one test per rule, on both engines: scope entries re-send
-//! the working set, no answer carries another team's rows, reused mutation ids are refused,
-//! clearing is versioned, only writers leave conflict rows, a cursor ahead is an error, clocks
-//! and bodies are read strictly, NUL is refused alike, identical pushes in flight agree.
+//! Pushes you can trust: no foreign rows in answers, reused ids refused, versioned clears,
+//! conflict rows only from writers, strict clocks and bodies, NUL refused, identical pushes
+//! in flight applied once.
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::*;
 use crate::both_engines;
 use crate::helpers::{assert_problem, Engine, TestApp};
 use crate::world::World;
 
 both_engines!(
-    entering_scope_resends_the_working_set,
-    a_moved_unit_leaves_the_old_team_entirely,
     push_answers_never_carry_another_teams_rows,
     a_reused_mutation_id_is_refused,
     clearing_an_answer_is_a_versioned_change,
     only_writers_leave_conflict_rows,
-    a_cursor_ahead_of_the_server_is_refused,
     device_clocks_are_strict_and_bound_to_the_device,
     push_bodies_are_strict,
     nul_characters_are_refused_alike,
     identical_pushes_in_flight_agree,
 );
-
-fn hlc() -> String {
-    format!("{:013}:0000:dev", chrono::Utc::now().timestamp_millis())
-}
-
-fn mid() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-async fn push_raw(app: &TestApp, token: &str, mutations: Value) -> reqwest::Response {
-    app.authed(Method::POST, "/api/v1/sync/push", token)
-        .json(&json!({"schema_version": 1, "mutations": mutations}))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn push(app: &TestApp, token: &str, mutations: Value) -> Vec<Value> {
-    let res = push_raw(app, token, mutations).await;
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    body["results"].as_array().unwrap().clone()
-}
-
-/// Every change after `cursor` (all pages), and the last cursor.
-async fn pull_all(app: &TestApp, token: &str, cursor: Option<String>) -> (Vec<Value>, String) {
-    let mut cursor = cursor;
-    let mut all = Vec::new();
-    loop {
-        let mut path = "/api/v1/sync/pull?schema_version=1&limit=3".to_owned();
-        if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
-        }
-        let page: Value = app.get_json(&path, token).await;
-        all.extend(page["changes"].as_array().unwrap().iter().cloned());
-        cursor = Some(page["next_cursor"].as_str().unwrap().to_owned());
-        if page["has_more"] != true {
-            return (all, cursor.unwrap());
-        }
-    }
-}
-
-async fn inspection_with_answer(app: &TestApp, token: &str, w: &World, unit: &str) -> String {
-    let id = mid();
-    let r = push(app, token, json!([
-        {"mutation_id": mid(), "type": "inspection.create", "id": id, "round_id": w.round, "unit_id": unit},
-        {"mutation_id": mid(), "type": "answer.set", "inspection_id": id, "item_id": "b", "value": "full", "hlc": hlc()}
-    ])).await;
-    assert_eq!(r[1]["status"], "applied", "{r:?}");
-    id
-}
-
-fn live(changes: &[Value], entity: &str, id: &str) -> bool {
-    changes
-        .iter()
-        .any(|c| c["entity"] == entity && c["id"] == id && c["deleted"] == false)
-}
-
-fn gone(changes: &[Value], entity: &str, id: &str) -> bool {
-    changes
-        .iter()
-        .any(|c| c["entity"] == entity && c["id"] == id && c["deleted"] == true)
-}
-
-async fn set_members(app: &TestApp, w: &World, team: &str, lead: &str, members: Value) {
-    let res = app
-        .authed(Method::PATCH, &format!("/api/v1/teams/{team}"), &w.admin)
-        .json(&json!({"name": "Đoàn", "lead_id": lead, "member_ids": members}))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
-}
-
-async fn round_status(app: &TestApp, w: &World, status: &str) {
-    let res = app
-        .authed(
-            Method::PATCH,
-            &format!("/api/v1/rounds/{}", w.round),
-            &w.admin,
-        )
-        .json(&json!({"status": status}))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
-}
-
-async fn entering_scope_resends_the_working_set(engine: Engine) {
-    let Some(app) = TestApp::spawn(engine).await else {
-        return;
-    };
-    let w = World::build(&app).await;
-    let insp = inspection_with_answer(&app, &w.insp2, &w, &w.unit_b).await;
-    let lead2: Value = app
-        .get_json(&format!("/api/v1/teams/{}", w.team2), &w.admin)
-        .await;
-    let lead2_id = lead2["lead_id"].as_str().unwrap().to_owned();
-    let insp1_id = member_of(&app, &w, &w.team1).await;
-    let (_, c1) = pull_all(&app, &w.insp1, None).await;
-    // insp1 joins team 2: the whole of team 2's work arrives, not just the team row.
-    let insp2_id = member_of(&app, &w, &w.team2).await;
-    set_members(&app, &w, &w.team2, &lead2_id, json!([insp2_id, insp1_id])).await;
-    let (changes, c2) = pull_all(&app, &w.insp1, Some(c1)).await;
-    for (e, id) in [
-        ("team", w.team2.as_str()),
-        ("inspection", insp.as_str()),
-        ("answer", &format!("{insp}/b")),
-    ] {
-        assert!(live(&changes, e, id), "{e} {id} re-sent: {changes:?}");
-    }
-    // Removed, then added again: a tombstone, then the rows again; the last word is live.
-    set_members(&app, &w, &w.team2, &lead2_id, json!([insp2_id])).await;
-    set_members(&app, &w, &w.team2, &lead2_id, json!([insp2_id, insp1_id])).await;
-    let (changes, c3) = pull_all(&app, &w.insp1, Some(c2)).await;
-    let last = changes
-        .iter()
-        .rev()
-        .find(|c| c["id"] == format!("{insp}/b"))
-        .unwrap();
-    assert_eq!(last["deleted"], false, "{changes:?}");
-    // A round closed and reopened comes back whole to an inspector.
-    round_status(&app, &w, "closed").await;
-    round_status(&app, &w, "open").await;
-    let (changes, _) = pull_all(&app, &w.insp2, None).await;
-    assert!(
-        changes.iter().all(|c| c["deleted"] == false),
-        "a fresh pull holds no tombstone"
-    );
-    let (changes, _) = pull_all(&app, &w.insp1, Some(c3)).await;
-    let last = changes
-        .iter()
-        .rev()
-        .find(|c| c["id"] == format!("{insp}/b"))
-        .unwrap();
-    assert_eq!(
-        last["deleted"], false,
-        "reopened round re-sent: {changes:?}"
-    );
-}
-
-/// A member (not the lead) of a team.
-async fn member_of(app: &TestApp, w: &World, team: &str) -> String {
-    let t: Value = app
-        .get_json(&format!("/api/v1/teams/{team}"), &w.admin)
-        .await;
-    t["member_ids"][0].as_str().unwrap().to_owned()
-}
-
-async fn a_moved_unit_leaves_the_old_team_entirely(engine: Engine) {
-    let Some(app) = TestApp::spawn(engine).await else {
-        return;
-    };
-    let w = World::build(&app).await;
-    let insp = inspection_with_answer(&app, &w.insp1, &w, &w.unit_a).await;
-    let (_, c1) = pull_all(&app, &w.insp1, None).await;
-    let (_, c2) = pull_all(&app, &w.insp2, None).await;
-    let res = app
-        .authed(
-            Method::PUT,
-            &format!("/api/v1/rounds/{}/assignments", w.round),
-            &w.admin,
-        )
-        .json(&json!({"assignments": [{"unit_id": w.unit_a, "team_id": w.team2}]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let (old, c1) = pull_all(&app, &w.insp1, Some(c1)).await;
-    for (e, id) in [
-        ("inspection", insp.clone()),
-        ("answer", format!("{insp}/b")),
-    ] {
-        assert!(gone(&old, e, &id), "{e} tombstoned for team 1: {old:?}");
-    }
-    assert!(
-        old.iter().all(|c| c["deleted"] == true),
-        "nothing of it stays: {old:?}"
-    );
-    let (new, _) = pull_all(&app, &w.insp2, Some(c2)).await;
-    assert!(
-        live(&new, "answer", &format!("{insp}/b")),
-        "team 2 gets its answers: {new:?}"
-    );
-    // Team 2 edits it; team 1 hears nothing more of it.
-    push(&app, &w.insp2, json!([{"mutation_id": mid(), "type": "answer.set", "inspection_id": insp, "item_id": "d", "value": 4, "hlc": hlc()}])).await;
-    let (later, _) = pull_all(&app, &w.insp1, Some(c1)).await;
-    assert!(later.is_empty(), "{later:?}");
-    let conflicts: Vec<Value> = app.get_json("/api/v1/conflicts", &w.lead1).await;
-    assert!(conflicts.is_empty());
-}
 
 async fn push_answers_never_carry_another_teams_rows(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
@@ -333,34 +138,6 @@ async fn only_writers_leave_conflict_rows(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-}
-
-async fn a_cursor_ahead_of_the_server_is_refused(engine: Engine) {
-    let Some(app) = TestApp::spawn(engine).await else {
-        return;
-    };
-    let w = World::build(&app).await;
-    let res = app
-        .authed(
-            Method::GET,
-            "/api/v1/sync/pull?schema_version=1&cursor=999999",
-            &w.insp1,
-        )
-        .send()
-        .await
-        .unwrap();
-    let body = assert_problem(res, 400, "cursor_ahead").await;
-    assert!(body["detail"].as_str().unwrap().contains("cursor"));
-    let res = app
-        .authed(
-            Method::GET,
-            "/api/v1/sync/watermelon?schema_version=1&last_pulled_at=999999",
-            &w.insp1,
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_problem(res, 400, "cursor_ahead").await;
 }
 
 async fn device_clocks_are_strict_and_bound_to_the_device(engine: Engine) {
