@@ -27,5 +27,6 @@ pub mod sync;
 pub mod teams;
 pub mod telemetry;
 pub mod templates;
+pub mod time;
 pub mod units;
 pub mod users;

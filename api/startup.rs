@@ -76,6 +76,7 @@ impl Application {
             source,
         })?;
         let json_limit = settings.json_body_limit;
+        let header_timeout = settings.header_timeout_secs.max(1);
         let workers = if settings.workers == 0 {
             num_workers()
         } else {
@@ -111,8 +112,12 @@ impl Application {
                 .into_app()
                 .default_service(web::to(routes::no_route))
                 .wrap(from_fn(crate::middleware::refuse_nul))
-                .wrap(Compress::default())
+                .wrap(from_fn(crate::middleware::body_deadline))
                 .wrap(from_fn(observe))
+                .wrap(from_fn(crate::middleware::security_headers))
+                // Outermost, so it compresses what `observe` rendered last (error bodies
+                // included), and the body and its `Content-Encoding` always agree.
+                .wrap(Compress::default())
         })
         .listen(listener)
         .map_err(|source| StartupError::Bind {
@@ -121,7 +126,7 @@ impl Application {
         })?
         .workers(workers)
         .shutdown_timeout(shutdown)
-        .client_request_timeout(Duration::from_secs(30))
+        .client_request_timeout(Duration::from_secs(header_timeout))
         .run();
         Ok(Application { addr, server })
     }

@@ -39,6 +39,11 @@ pub struct Settings {
     pub workers: usize,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_timeout_secs: u64,
+    /// Seconds a client has to send a request's headers (`KIEMTRA_HEADER_TIMEOUT_SECS`).
+    pub header_timeout_secs: u64,
+    /// Seconds a request body may go without a byte arriving before it is answered 408
+    /// (`KIEMTRA_BODY_IDLE_TIMEOUT_SECS`). A slow upload that keeps moving is never cut.
+    pub body_idle_timeout_secs: u64,
     /// `text` or `json` log lines.
     pub log_format: String,
     pub login: LoginThrottle,
@@ -141,6 +146,8 @@ impl Default for Settings {
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_days: 30,
             json_body_limit: 2 * 1024 * 1024,
+            header_timeout_secs: 30,
+            body_idle_timeout_secs: 30,
             db_pool_size: 8,
             workers: 0,
             shutdown_timeout_secs: 30,

@@ -97,6 +97,9 @@ pub enum ApiError {
     /// A sync cursor beyond the server's change log.
     #[error("cursor ahead")]
     CursorAhead { server: i64 },
+    /// The request body stopped moving for longer than allowed.
+    #[error("request body timed out")]
+    RequestTimeout,
 }
 
 impl ApiError {
@@ -122,6 +125,7 @@ impl ApiError {
             Upload { status, .. } => *status,
             Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -154,6 +158,7 @@ impl ApiError {
             Unavailable(_) => "service_unavailable",
             Internal(_) => "internal_error",
             CursorAhead { .. } => "cursor_ahead",
+            RequestTimeout => "request_timeout",
         }
     }
 
@@ -202,6 +207,7 @@ impl ApiError {
                 "Sync cursor ahead of the server",
                 "Vị trí đồng bộ vượt quá máy chủ",
             ),
+            RequestTimeout => Text::new("Request timed out", "Hết thời gian chờ dữ liệu"),
         }
     }
 
@@ -300,6 +306,10 @@ impl ApiError {
             CursorAhead { server } => Text::new(
                 format!("This cursor is beyond the server's change log (now at {server}): the device or the server was restored from a backup. Drop the stored cursor and pull from scratch (no cursor); keep unsent local changes and push them again."),
                 format!("Vị trí đồng bộ này vượt quá nhật ký thay đổi của máy chủ (hiện ở {server}): thiết bị hoặc máy chủ đã được khôi phục từ bản sao lưu. Hãy xóa vị trí đã lưu và tải lại toàn bộ (không gửi cursor); giữ các thay đổi chưa gửi và gửi lại."),
+            ),
+            RequestTimeout => Text::new(
+                "The request body stopped arriving; nothing was saved. Send the request again (a resumable upload continues from the offset HEAD reports).",
+                "Dữ liệu gửi lên bị ngừng giữa chừng; chưa có gì được lưu. Hãy gửi lại yêu cầu (tải lên có thể tiếp tục từ vị trí HEAD báo).",
             ),
         }
     }

@@ -35,11 +35,15 @@ pub struct InspectionRow {
     /// Why the lead returned it, while `returned`.
     pub return_reason: Option<String>,
     pub created_by: String,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub submitted_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub approved_at: Option<NaiveDateTime>,
     pub approved_by: Option<String>,
     pub version: i64,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: NaiveDateTime,
     /// Per findings field: the inspection version and HLC of its last change (for merge).
     #[serde(skip)]
@@ -78,7 +82,9 @@ pub struct RecommendationRow {
     pub follow_up: String,
     pub version: i64,
     pub created_by: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -92,6 +98,7 @@ pub struct CommentRow {
     pub author_id: String,
     pub body: String,
     pub version: i64,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -104,6 +111,7 @@ pub struct EventRow {
     pub to_status: String,
     pub actor_id: String,
     pub reason: Option<String>,
+    #[serde(serialize_with = "crate::time::utc")]
     pub at: NaiveDateTime,
 }
 

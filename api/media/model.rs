@@ -20,6 +20,7 @@ pub struct EvidenceRow {
     pub device_id: Option<String>,
     pub caption: Option<String>,
     /// When the device says the photo was taken.
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub claimed_taken_at: Option<NaiveDateTime>,
     pub claimed_latitude: Option<f64>,
     pub claimed_longitude: Option<f64>,
@@ -38,9 +39,12 @@ pub struct EvidenceRow {
     pub exif_longitude: Option<f64>,
     /// EXIF orientation 1–8.
     pub orientation: Option<i32>,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub uploaded_at: Option<NaiveDateTime>,
     pub version: i64,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 

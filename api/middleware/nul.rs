@@ -69,7 +69,10 @@ pub async fn refuse_nul(
     let mut buf = BytesMut::new();
     let mut whole = true;
     while let Some(chunk) = payload.next().await {
-        let chunk: Bytes = chunk?;
+        let chunk: Bytes = match chunk {
+            Ok(c) => c,
+            Err(e) => return refuse(req, super::payload_error(&e)),
+        };
         buf.extend_from_slice(&chunk);
         if buf.len() > SCAN_LIMIT {
             whole = false;

@@ -141,9 +141,10 @@ pub async fn observe(
         let mut rendered = err.render(lang, Some(&rid), &path);
         // Protocol headers the handler set on its error (tus's `Tus-Resumable`,
         // `Upload-Offset`; caching rules) survive the re-rendering; only the body changes.
+        // Headers that describe the old body (its type, length, encoding) do not.
+        use actix_web::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
         for (name, value) in res.headers() {
-            if name != actix_web::http::header::CONTENT_TYPE
-                && name != actix_web::http::header::CONTENT_LENGTH
+            if ![CONTENT_TYPE, CONTENT_LENGTH, CONTENT_ENCODING].contains(name)
                 && !rendered.headers().contains_key(name)
             {
                 rendered.headers_mut().insert(name.clone(), value.clone());

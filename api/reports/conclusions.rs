@@ -30,7 +30,9 @@ pub struct ConclusionRow {
     pub body: String,
     pub version: i64,
     pub updated_by: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: chrono::NaiveDateTime,
 }
 
@@ -50,7 +52,9 @@ pub struct ReportRecommendationRow {
     pub due_on: Option<NaiveDate>,
     pub version: i64,
     pub created_by: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: chrono::NaiveDateTime,
 }
 

@@ -138,6 +138,7 @@ pub struct UnitResult {
     pub score: Option<f64>,
     pub band: Option<String>,
     pub band_label: Option<String>,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub approved_at: Option<NaiveDateTime>,
 }
 
@@ -211,6 +212,7 @@ pub struct ConclusionLine {
     /// Kết luận of the team's lead.
     pub body: String,
     pub version: i64,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 

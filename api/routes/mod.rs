@@ -112,6 +112,7 @@ pub fn extractor_config(cfg: &mut web::ServiceConfig, json_limit: usize) {
                     JsonPayloadError::OverflowKnownLength { .. }
                     | JsonPayloadError::Overflow { .. } => ApiError::PayloadTooLarge,
                     JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+                    JsonPayloadError::Payload(p) => crate::middleware::payload_error(p),
                     JsonPayloadError::Deserialize(e) => ApiError::MalformedJson(e.to_string()),
                     other => ApiError::MalformedJson(other.to_string()),
                 };

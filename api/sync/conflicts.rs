@@ -54,8 +54,10 @@ pub struct ConflictRow {
     pub resolution: Option<String>,
     pub resolved_value: Option<String>,
     pub resolved_by: Option<String>,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub resolved_at: Option<NaiveDateTime>,
     pub version: i64,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -32,7 +32,8 @@ pub struct CreateInspection {
 
 #[derive(Serialize, ToSchema)]
 pub struct AnswerView {
-    #[schema(value_type = Object)]
+    /// The answer: a string, number, boolean, list or `null`, as the item's type says.
+    #[schema(value_type = serde_json::Value)]
     pub value: Value,
     /// Marked not applicable.
     pub na: bool,

@@ -141,6 +141,49 @@ pub fn exits(
         .collect())
 }
 
+/// The rows a team or round tombstone takes with it, each a tombstone at the exit's
+/// position: every row keyed to that team (or to that round, in one of the caller's teams)
+/// whose head is at or below it. A device cannot always find them itself: a pull cut between
+/// an inspection's answers and the inspection leaves it holding answers whose inspection it
+/// never received. Other tombstones (a single row) stand alone.
+pub fn expand_exit(
+    conn: &mut DbConn,
+    visible: Option<&Visible>,
+    exit: &Event,
+) -> Result<Vec<Event>, DomainError> {
+    let mut q = change_heads::table
+        .filter(change_heads::seq.le(exit.seq))
+        .filter(change_heads::deleted.eq(false))
+        .into_boxed();
+    match exit.entity.as_str() {
+        "team" => q = q.filter(change_heads::team_id.eq(exit.id.clone())),
+        "round" => {
+            q = q.filter(change_heads::round_id.eq(exit.id.clone()));
+            if let Some(v) = visible {
+                q = q.filter(
+                    change_heads::team_id
+                        .is_null()
+                        .or(change_heads::team_id.eq_any(v.teams.clone())),
+                );
+            }
+        }
+        _ => return Ok(Vec::new()),
+    }
+    let rows: Vec<(String, String)> = q
+        .order(change_heads::seq.asc())
+        .select((change_heads::entity, change_heads::entity_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(entity, id)| Event {
+            seq: exit.seq,
+            entity,
+            id,
+            tombstone: Some("out_of_scope"),
+        })
+        .collect())
+}
+
 /// A part of the working set that entered the caller's scope at `seq`.
 #[derive(Debug, Clone)]
 pub struct Entry {

@@ -181,13 +181,11 @@ fn select(
     // its pages reach past where it began.
     let after = cursor.at.max(cursor.floor);
     if after < snapshot {
-        all.extend(events::exits(
-            conn,
-            &scope.user_id,
-            after,
-            snapshot,
-            limit + 1,
-        )?);
+        let exits = events::exits(conn, &scope.user_id, after, snapshot, limit + 1)?;
+        for exit in &exits {
+            all.extend(events::expand_exit(conn, visible, exit)?);
+        }
+        all.extend(exits);
         for entry in events::entries(conn, &scope.user_id, after, snapshot)? {
             all.extend(events::expand(conn, visible, &entry)?);
         }
