@@ -7,13 +7,14 @@
 //! - every acknowledged mutation, sent again, gets the same answer (nothing acknowledged is
 //!   lost or applied twice).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{Engine, TestApp};
+use crate::history;
 use crate::world::World;
 
 #[derive(Debug, Clone)]
@@ -286,45 +287,8 @@ async fn run_case(
     }
 
     // Nothing dropped: each sent value was current once (audit history) or is in a conflict.
-    let log: Vec<Value> = app
-        .get_json(
-            &format!("/api/v1/audit?entity=inspection&entity_id={inspection}&limit=1000"),
-            &w.admin,
-        )
-        .await;
-    let mut history: HashMap<String, Vec<Value>> = HashMap::new();
-    for e in log.iter().filter(|e| e["action"] == "answer") {
-        for (item, a) in e["after"].as_object().unwrap() {
-            history.entry(item.clone()).or_default().push(json!({"value": a.get("value").cloned().unwrap_or(Value::Null), "na": a.get("na").cloned().unwrap_or(json!(false))}));
-        }
-    }
-    let conflicts: Vec<Value> = app
-        .get_json(
-            &format!("/api/v1/conflicts?inspection_id={inspection}"),
-            &w.admin,
-        )
-        .await;
-    let kept = |item: &str, v: &Value| {
-        conflicts.iter().any(|c| {
-            c["field"] == item
-                && [&c["device_value"], &c["server_value"]].iter().any(|s| {
-                    s.as_str()
-                        .and_then(|s| serde_json::from_str::<Value>(s).ok())
-                        .is_some_and(|x| x["value"] == v["value"])
-                })
-        })
-    };
-    for (item, v) in &sim.sent {
-        let was_current = history
-            .get(item)
-            .is_some_and(|h| h.iter().any(|x| x["value"] == v["value"]));
-        prop_assert!(
-            was_current || kept(item, v),
-            "value {} of {} was lost",
-            v,
-            item
-        );
-    }
+    let lost = history::lost_values(app, &w.admin, &inspection, &sim.sent).await;
+    prop_assert!(lost.is_empty(), "values lost (item, value): {:?}", lost);
 
     // Acknowledged mutations: sending them again gets the same answer.
     for (d, m, r) in sim.acked.iter().take(20) {

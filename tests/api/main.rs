@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod history;
 mod pg;
 mod photos;
 mod s3;
@@ -19,6 +20,7 @@ mod matrix;
 mod node;
 mod operations;
 mod reports;
+mod scope_convergence;
 mod sync;
 mod sync_trust;
 mod templates;
