@@ -34,7 +34,10 @@ pub fn payload_error(e: &PayloadError) -> ApiError {
 }
 
 /// The payload, ending with a timeout error once `idle` passes without a chunk.
-fn idle_limited<S>(payload: S, idle: Duration) -> impl Stream<Item = Result<bytes::Bytes, PayloadError>>
+fn idle_limited<S>(
+    payload: S,
+    idle: Duration,
+) -> impl Stream<Item = Result<bytes::Bytes, PayloadError>>
 where
     S: Stream<Item = Result<bytes::Bytes, PayloadError>> + Unpin,
 {
@@ -46,6 +49,8 @@ where
             Err(_) => Some((Err(timed_out()), None)),
         }
     })
+    // A payload may be polled again after it ended; an unfused unfold panics then.
+    .fuse()
 }
 
 pub async fn body_deadline(
@@ -73,12 +78,19 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(30)).await;
             Ok::<_, PayloadError>(bytes::Bytes::from(vec![i; 1]))
         });
-        let got: Vec<_> = idle_limited(Box::pin(slow), Duration::from_millis(200)).collect().await;
+        let got: Vec<_> = idle_limited(Box::pin(slow), Duration::from_millis(200))
+            .collect()
+            .await;
         assert_eq!(got.len(), 3);
         assert!(got.iter().all(Result::is_ok));
         let stuck = futures_util::stream::pending::<Result<bytes::Bytes, PayloadError>>();
-        let got: Vec<_> = idle_limited(stuck, Duration::from_millis(50)).collect().await;
+        let got: Vec<_> = idle_limited(stuck, Duration::from_millis(50))
+            .collect()
+            .await;
         assert_eq!(got.len(), 1);
-        assert!(matches!(payload_error(got[0].as_ref().unwrap_err()), ApiError::RequestTimeout));
+        assert!(matches!(
+            payload_error(got[0].as_ref().unwrap_err()),
+            ApiError::RequestTimeout
+        ));
     }
 }

@@ -6,8 +6,8 @@ mod metrics;
 mod nul;
 mod observe;
 
-pub use metrics::Metrics;
 pub use deadline::{body_deadline, payload_error};
 pub use headers::security_headers;
+pub use metrics::Metrics;
 pub use nul::refuse_nul;
 pub use observe::{observe, RequestId};

@@ -707,7 +707,7 @@ async fn watermelon_devices_create_and_remove_evidence(engine: Engine) {
     let e: Value = app
         .get_json(&format!("/api/v1/evidence/{ev}"), &w.lead1)
         .await;
-    assert_eq!(e["claimed_taken_at"], "2026-05-03T03:09:37");
+    assert_eq!(e["claimed_taken_at"], "2026-05-03T03:09:37Z");
     assert_eq!(e["upload_state"], "pending");
     // Another device pulls it as a WatermelonDB record.
     let pull: Value = app

@@ -13,6 +13,7 @@ mod cli;
 mod client_errors;
 mod convergence;
 mod crash;
+mod edges;
 mod errors;
 mod evidence;
 mod inspections;
