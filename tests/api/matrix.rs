@@ -74,6 +74,10 @@ const SYNC_WRITES: [&str; 2] = ["POST /api/v1/sync/push", "POST /api/v1/sync/wat
 /// gets 404 (docs/evidence.md).
 const CREATOR_ONLY: [&str; 1] = ["HEAD /api/v1/uploads/{id}"];
 
+/// Behind a token of its own, not a user's (docs/operations.md): no caller may open it, and
+/// with no metrics token configured it does not exist (404).
+const OWN_TOKEN: [&str; 1] = ["GET /metrics"];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Caller {
     Lead1,
@@ -1365,6 +1369,8 @@ fn status_rule(caller: Caller, probe: &Probe, out: &Outcome) -> Option<String> {
     let op = probe.op.as_str();
     let allowed_write = SESSION_WRITES.contains(&op) || SYNC_WRITES.contains(&op);
     let why = match caller {
+        _ if OWN_TOKEN.contains(&op) && out.ok() => "opened without its own token",
+        _ if OWN_TOKEN.contains(&op) => return None,
         Caller::Anonymous if probe.secured && s != 401 => "must be 401 without a token",
         Caller::Anonymous => return None,
         Caller::Admin if probe.is_read() && !out.ok() && !CREATOR_ONLY.contains(&op) => {
