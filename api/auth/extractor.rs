@@ -49,7 +49,7 @@ impl CurrentUser {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+pub(crate) fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)

@@ -1,6 +1,9 @@
-//! Authentication and authorization: passwords, tokens, devices, the failed-login throttle,
+//! Authentication and authorization: passwords, tokens, devices, the failed-login throttle
+//! (by client address and by username and address, never locking an account),
 //! and the `CurrentUser` extractor that every protected handler takes.
 
+pub mod attempts;
+pub mod client;
 mod extractor;
 mod jwt;
 pub mod password;
@@ -10,6 +13,7 @@ pub mod service;
 pub mod sessions;
 pub mod throttle;
 
+pub(crate) use extractor::bearer;
 pub use extractor::CurrentUser;
 pub use jwt::{Claims, JwtKeys, TokenError};
 // The role lives below both auth and users (users' model needs it, auth reads users).
@@ -22,7 +26,7 @@ impl From<AuthError> for crate::error::ApiError {
         match e {
             AuthError::InvalidCredentials => ApiError::InvalidCredentials,
             AuthError::Disabled => ApiError::AccountDisabled,
-            AuthError::Locked { retry_after_secs } => {
+            AuthError::Throttled { retry_after_secs } => {
                 ApiError::TooManyAttempts { retry_after_secs }
             }
             AuthError::RefreshInvalid => ApiError::RefreshTokenInvalid,

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use actix_web::web;
 
-use super::throttle::{self, Gate};
-use super::{password, refresh, sessions, JwtKeys, Role};
-use crate::config::Settings;
+use super::throttle::{self, Decision, Keys};
+use super::{attempts, password, refresh, sessions, JwtKeys, Role};
+use crate::config::{LoginThrottle, Settings};
 use crate::db::{self, Db, DbError};
 use crate::users::{store as users, UserRow};
 
@@ -17,8 +17,8 @@ pub enum AuthError {
     InvalidCredentials,
     #[error("account disabled")]
     Disabled,
-    #[error("locked for {retry_after_secs}s")]
-    Locked { retry_after_secs: u64 },
+    #[error("too many failed logins; retry in {retry_after_secs}s")]
+    Throttled { retry_after_secs: u64 },
     #[error("refresh token invalid")]
     RefreshInvalid,
     #[error("refresh token reused")]
@@ -56,6 +56,74 @@ pub struct LoginInput {
     pub password: String,
     pub device_key: Option<String>,
     pub device_name: Option<String>,
+    /// The client's address as the throttle counts it (`client::throttle_address`).
+    pub address: String,
+}
+
+/// One in this many attempts also sweeps forgotten throttle rows.
+const SWEEP_ONE_IN: u32 = 64;
+
+/// Throttle check, charged as a failure until the password proves right; returns how long to
+/// hold the attempt before checking its password.
+async fn admit(db: &Db, policy: &LoginThrottle, keys: &Keys) -> Result<u64, AuthError> {
+    let (p, k) = (policy.clone(), keys.clone());
+    let decision = db
+        .write(move |c| {
+            attempts::lock(c, &k)?;
+            let decision = throttle::decide(&p, &attempts::load(c, &k)?, db::now());
+            if let Decision::Admit { charged, .. } = &decision {
+                attempts::save(c, &k, charged)?;
+            }
+            Ok::<_, AuthError>(decision)
+        })
+        .await?;
+    if rand::random::<u32>().is_multiple_of(SWEEP_ONE_IN) {
+        let p = policy.clone();
+        let swept = db
+            .write(move |c| {
+                let now = db::now();
+                attempts::sweep(c, throttle::forgotten_before(&p, now), now)
+                    .map_err(AuthError::from)
+            })
+            .await;
+        if let Err(e) = swept {
+            tracing::warn!(error = %e, "sweeping the login throttle failed");
+        }
+    }
+    match decision {
+        Decision::Refuse { retry_after_secs } => {
+            // The address only: a username field sometimes holds a password.
+            tracing::info!(key = %keys.address, retry_after_secs, "login refused by the throttle");
+            Err(AuthError::Throttled { retry_after_secs })
+        }
+        Decision::Admit { hold_ms, .. } => Ok(hold_ms),
+    }
+}
+
+/// The user, if the password is theirs. Unknown usernames cost the same Argon2 work.
+async fn verify(db: &Db, username: &str, password: String) -> Result<Option<UserRow>, AuthError> {
+    let k = username.to_owned();
+    let user = db
+        .read(move |c| users::find_by_username(c, &k).map_err(AuthError::from))
+        .await?;
+    let found = web::block(move || match user {
+        Some(u) => password::verify(&u.password_hash, &password).then_some(u),
+        None => {
+            password::verify_dummy(&password);
+            None
+        }
+    })
+    .await?;
+    Ok(found)
+}
+
+/// Takes back the failure `admit` charged: the password was right.
+fn refund(c: &mut db::DbConn, policy: &LoginThrottle, keys: &Keys) -> Result<(), AuthError> {
+    attempts::lock(c, keys)?;
+    let now = db::now();
+    let refunded = throttle::refund(policy, &attempts::load(c, keys)?, now);
+    attempts::save(c, keys, &refunded)?;
+    Ok(())
 }
 
 pub async fn login(
@@ -64,54 +132,20 @@ pub async fn login(
     settings: &Settings,
     input: LoginInput,
 ) -> Result<Session, AuthError> {
-    let key = crate::users::model::normalize_username(&input.username);
-    let policy = settings.login.clone();
-
-    let k = key.clone();
-    let failures = db
-        .read(move |c| sessions::load_failures(c, &k).map_err(AuthError::from))
-        .await?;
-    match throttle::gate(&policy, failures.as_ref(), db::now()) {
-        Gate::Locked { retry_after_secs } => return Err(AuthError::Locked { retry_after_secs }),
-        Gate::Proceed { delay_ms } if delay_ms > 0 => {
-            actix_web::rt::time::sleep(Duration::from_millis(delay_ms)).await;
-        }
-        Gate::Proceed { .. } => {}
+    let username = crate::users::model::normalize_username(&input.username);
+    let throttle_keys = Keys::new(&username, &input.address);
+    let hold_ms = admit(db, &settings.login, &throttle_keys).await?;
+    if hold_ms > 0 {
+        actix_web::rt::time::sleep(Duration::from_millis(hold_ms)).await;
     }
-
-    let k = key.clone();
-    let user = db
-        .read(move |c| users::find_by_username(c, &k).map_err(AuthError::from))
-        .await?;
-    let pw = input.password;
-    let (user, ok) = web::block(move || match user {
-        Some(u) => {
-            let ok = password::verify(&u.password_hash, &pw);
-            (Some(u), ok)
-        }
-        None => {
-            password::verify_dummy(&pw);
-            (None, false)
-        }
-    })
-    .await?;
-
-    let Some(user) = user.filter(|_| ok) else {
-        let k = key.clone();
-        db.write(move |c| {
-            let now = db::now();
-            let before = sessions::load_failures(c, &k)?;
-            sessions::save_failures(
-                c,
-                &k,
-                &throttle::after_failure(&policy, before.as_ref(), now),
-            )?;
-            Ok::<_, AuthError>(())
-        })
-        .await?;
-        return Err(AuthError::InvalidCredentials);
-    };
+    // A wrong password leaves its charge in place: nothing more to write.
+    let user = verify(db, &username, input.password)
+        .await?
+        .ok_or(AuthError::InvalidCredentials)?;
+    let policy = settings.login.clone();
     if user.disabled {
+        db.write(move |c| refund(c, &policy, &throttle_keys))
+            .await?;
         return Err(AuthError::Disabled);
     }
 
@@ -129,8 +163,8 @@ pub async fn login(
     );
     let device_id = db
         .write(move |c| {
+            refund(c, &policy, &throttle_keys)?;
             let now = db::now();
-            sessions::clear_failures(c, &key)?;
             let device_id = sessions::start_device_session(c, &user_id, &dk, name.as_deref(), now)?;
             sessions::insert_refresh(c, &device_id, &hash, now, now + refresh_ttl)?;
             Ok::<_, AuthError>(device_id)

@@ -6,8 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::throttle::Failures;
-use crate::db::schema::{devices, login_attempts, refresh_tokens};
+use crate::db::schema::{devices, refresh_tokens};
 use crate::db::{self, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -204,51 +203,6 @@ pub fn list_devices(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<DeviceR
 pub fn touch_device(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(devices::table.find(id))
         .set(devices::last_seen_at.eq(now))
-        .execute(conn)
-        .map(|_| ())
-}
-
-pub fn load_failures(conn: &mut DbConn, key: &str) -> QueryResult<Option<Failures>> {
-    let row: Option<(i32, NaiveDateTime, Option<NaiveDateTime>)> = login_attempts::table
-        .find(key)
-        .select((
-            login_attempts::failures,
-            login_attempts::last_failure_at,
-            login_attempts::locked_until,
-        ))
-        .get_result(conn)
-        .optional()?;
-    Ok(row.map(|(count, last_failure_at, locked_until)| Failures {
-        count: u32::try_from(count).unwrap_or(0),
-        last_failure_at,
-        locked_until,
-    }))
-}
-
-pub fn save_failures(conn: &mut DbConn, key: &str, f: &Failures) -> QueryResult<()> {
-    let count = i32::try_from(f.count).unwrap_or(i32::MAX);
-    let updated = diesel::update(login_attempts::table.find(key))
-        .set((
-            login_attempts::failures.eq(count),
-            login_attempts::last_failure_at.eq(f.last_failure_at),
-            login_attempts::locked_until.eq(f.locked_until),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(login_attempts::table)
-            .values((
-                login_attempts::username_key.eq(key),
-                login_attempts::failures.eq(count),
-                login_attempts::last_failure_at.eq(f.last_failure_at),
-                login_attempts::locked_until.eq(f.locked_until),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
-pub fn clear_failures(conn: &mut DbConn, key: &str) -> QueryResult<()> {
-    diesel::delete(login_attempts::table.find(key))
         .execute(conn)
         .map(|_| ())
 }

@@ -1,7 +1,13 @@
-//! The failed-login policy as plain functions: given what is known about a username's recent
-//! failures, decide whether the next attempt waits, is refused, or goes ahead.
+//! The failed-login policy as plain functions: given what is stored under an attempt's keys,
+//! refuse it (back-off), or admit it (perhaps after a hold) and say what to store.
 //!
-//! The same applies to usernames that do not exist, so the answers reveal nothing.
+//! An attempt is counted under three keys: its (username, address) pair, its address over all
+//! usernames, and its username over all addresses. The first two back off exponentially; the
+//! third never refuses anyone (see `config::LoginThrottle`). An admitted attempt is charged as
+//! a failure *before* its password is checked, and refunded if the password is right: so a
+//! burst of parallel guesses cannot all slip through before the first one is counted.
+//!
+//! Usernames that do not exist are treated the same, so the answers reveal nothing.
 
 use chrono::{NaiveDateTime, TimeDelta};
 
@@ -11,159 +17,169 @@ use crate::config::LoginThrottle;
 pub struct Failures {
     pub count: u32,
     pub last_failure_at: NaiveDateTime,
-    pub locked_until: Option<NaiveDateTime>,
+    /// No attempt under this key is taken before this moment.
+    pub retry_at: Option<NaiveDateTime>,
+}
+
+/// The keys one attempt is counted under, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keys {
+    pub pair: String,
+    pub address: String,
+    pub username: String,
+}
+
+impl Keys {
+    /// `username` normalized; `address` as `client::throttle_address` spells it.
+    pub fn new(username: &str, address: &str) -> Keys {
+        Keys {
+            pair: format!("p:{address}|{username}"),
+            address: format!("a:{address}"),
+            username: format!("u:{username}"),
+        }
+    }
+
+    pub fn all(&self) -> [&str; 3] {
+        [&self.pair, &self.address, &self.username]
+    }
+}
+
+/// What is stored under each key; `None` is nothing (or, to store, a deletion).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub pair: Option<Failures>,
+    pub address: Option<Failures>,
+    pub username: Option<Failures>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Gate {
-    /// Go ahead after waiting this long (zero for the first few failures).
-    Proceed { delay_ms: u64 },
-    /// Refused; try again after this many seconds.
-    Locked { retry_after_secs: u64 },
+pub enum Decision {
+    /// Refused without looking at the password; try again after this many seconds.
+    Refuse { retry_after_secs: u64 },
+    /// Check the password after holding this long (zero almost always). `charged` is what to
+    /// store now: this attempt counted as a failure until its password proves right.
+    Admit { hold_ms: u64, charged: Counts },
 }
 
-/// Forget failures older than the window; a lock that has passed is forgotten with them.
-fn live(policy: &LoginThrottle, f: Option<&Failures>, now: NaiveDateTime) -> Option<Failures> {
+/// Ten years: longer settings are clamped, so no date arithmetic can overflow.
+const LONGEST_MS: u64 = 10 * 366 * 24 * 3600 * 1000;
+
+fn millis(ms: u64) -> TimeDelta {
+    TimeDelta::milliseconds(i64::try_from(ms.min(LONGEST_MS)).unwrap_or(0))
+}
+
+fn seconds(s: u64) -> TimeDelta {
+    millis(s.saturating_mul(1000))
+}
+
+/// `step`, doubled `n` times, no more than `cap`.
+fn doubled(step: u64, n: u32, cap: u64) -> u64 {
+    step.saturating_mul(1u64 << n.min(40)).min(cap)
+}
+
+/// The failures still remembered at `now`: within the window, or still backing off.
+fn live(p: &LoginThrottle, f: Option<&Failures>, now: NaiveDateTime) -> Option<Failures> {
     let f = f?;
-    if let Some(until) = f.locked_until {
-        if until > now {
-            return Some(f.clone());
-        }
+    let waiting = f.retry_at.is_some_and(|t| t > now);
+    let recent = now - f.last_failure_at <= seconds(p.window_secs);
+    (waiting || recent).then(|| f.clone())
+}
+
+/// Rows whose last failure is older than this are forgotten (once their back-off is over).
+pub fn forgotten_before(p: &LoginThrottle, now: NaiveDateTime) -> NaiveDateTime {
+    now - seconds(p.window_secs)
+}
+
+/// The back-off after a key's `count`-th failure, when `free` are allowed at full speed.
+fn backoff(p: &LoginThrottle, count: u32, free: u32) -> Option<TimeDelta> {
+    if count < free {
         return None;
     }
-    let window = TimeDelta::seconds(i64::try_from(policy.window_secs).unwrap_or(i64::MAX / 4));
-    (now - f.last_failure_at <= window).then(|| f.clone())
+    let ms = doubled(
+        p.delay_step_ms,
+        count - free,
+        p.lock_secs.saturating_mul(1000),
+    );
+    (ms > 0).then(|| millis(ms))
 }
 
-pub fn gate(policy: &LoginThrottle, f: Option<&Failures>, now: NaiveDateTime) -> Gate {
-    let Some(f) = live(policy, f, now) else {
-        return Gate::Proceed { delay_ms: 0 };
-    };
-    if let Some(until) = f.locked_until {
-        let ms = (until - now).num_milliseconds().max(0);
-        let secs = (ms + 999) / 1000;
-        return Gate::Locked {
-            retry_after_secs: u64::try_from(secs).unwrap_or(1).max(1),
+fn charge(p: &LoginThrottle, f: Option<Failures>, free: u32, now: NaiveDateTime) -> Failures {
+    let count = f.map_or(0, |f| f.count).saturating_add(1);
+    Failures {
+        count,
+        last_failure_at: now,
+        retry_at: backoff(p, count, free).map(|d| now + d),
+    }
+}
+
+fn retry_after_secs(wait: TimeDelta) -> u64 {
+    let ms = u64::try_from(wait.num_milliseconds()).unwrap_or(0);
+    ms.div_ceil(1000).max(1)
+}
+
+pub fn decide(p: &LoginThrottle, seen: &Counts, now: NaiveDateTime) -> Decision {
+    let pair = live(p, seen.pair.as_ref(), now);
+    let address = live(p, seen.address.as_ref(), now);
+    let username = live(p, seen.username.as_ref(), now);
+    let until = [&pair, &address]
+        .into_iter()
+        .filter_map(|f| f.as_ref()?.retry_at)
+        .filter(|t| *t > now)
+        .max();
+    if let Some(until) = until {
+        return Decision::Refuse {
+            retry_after_secs: retry_after_secs(until - now),
         };
     }
-    let over = f
-        .count
-        .saturating_sub(policy.free_attempts.saturating_sub(1));
-    let delay = policy
-        .delay_step_ms
-        .saturating_mul(u64::from(over))
-        .min(policy.max_delay_ms);
-    Gate::Proceed {
-        delay_ms: if f.count >= policy.free_attempts {
-            delay
-        } else {
-            0
+    let on_username = username.as_ref().map_or(0, |f| f.count);
+    let under_attack = on_username >= p.lock_after;
+    // Only an address that has failed before is held; one with a clean record never is.
+    let hold_ms = if under_attack && address.is_some() {
+        doubled(p.delay_step_ms, on_username - p.lock_after, p.max_delay_ms)
+    } else {
+        0
+    };
+    let pair_free = if under_attack { 1 } else { p.free_attempts };
+    Decision::Admit {
+        hold_ms,
+        charged: Counts {
+            pair: Some(charge(p, pair, pair_free, now)),
+            address: Some(charge(p, address, p.lock_after, now)),
+            username: Some(charge(p, username, u32::MAX, now)),
         },
     }
 }
 
-/// The state after one more failure at `now`.
-pub fn after_failure(policy: &LoginThrottle, f: Option<&Failures>, now: NaiveDateTime) -> Failures {
-    let count = live(policy, f, now).map_or(0, |f| f.count) + 1;
-    let locked_until = (count >= policy.lock_after)
-        .then(|| now + TimeDelta::seconds(i64::try_from(policy.lock_secs).unwrap_or(i64::MAX / 4)));
-    Failures {
+/// One charge taken back: the password was right.
+fn undo(
+    p: &LoginThrottle,
+    f: Option<&Failures>,
+    free: u32,
+    now: NaiveDateTime,
+) -> Option<Failures> {
+    let f = live(p, f, now)?;
+    let count = f.count.checked_sub(1).filter(|c| *c > 0)?;
+    let retry_at = backoff(p, count, free)
+        .map(|d| f.last_failure_at + d)
+        .filter(|t| *t > now);
+    Some(Failures {
         count,
-        last_failure_at: now,
-        locked_until,
+        last_failure_at: f.last_failure_at,
+        retry_at,
+    })
+}
+
+/// What to store after a right password: the pair is forgotten (this address knows the
+/// password); the address and the username only lose this attempt's charge, so a success
+/// cannot wipe out the record of an attack.
+pub fn refund(p: &LoginThrottle, seen: &Counts, now: NaiveDateTime) -> Counts {
+    Counts {
+        pair: None,
+        address: undo(p, seen.address.as_ref(), p.lock_after, now),
+        username: undo(p, seen.username.as_ref(), u32::MAX, now),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn t(secs: i64) -> NaiveDateTime {
-        chrono::DateTime::from_timestamp(1_790_000_000 + secs, 0)
-            .unwrap()
-            .naive_utc()
-    }
-
-    fn policy() -> LoginThrottle {
-        LoginThrottle {
-            free_attempts: 3,
-            delay_step_ms: 500,
-            max_delay_ms: 2_000,
-            lock_after: 6,
-            lock_secs: 900,
-            window_secs: 600,
-        }
-    }
-
-    #[test]
-    fn first_failures_are_free_then_slowed_then_locked() {
-        let p = policy();
-        let mut state: Option<Failures> = None;
-        let mut gates = Vec::new();
-        for i in 0..7 {
-            gates.push(gate(&p, state.as_ref(), t(i)));
-            state = Some(after_failure(&p, state.as_ref(), t(i)));
-        }
-        assert_eq!(
-            gates,
-            vec![
-                Gate::Proceed { delay_ms: 0 },
-                Gate::Proceed { delay_ms: 0 },
-                Gate::Proceed { delay_ms: 0 },
-                Gate::Proceed { delay_ms: 500 },
-                Gate::Proceed { delay_ms: 1000 },
-                Gate::Proceed { delay_ms: 1500 },
-                Gate::Locked {
-                    retry_after_secs: 900 - 1
-                },
-            ]
-        );
-    }
-
-    #[test]
-    fn lock_expires_and_counting_restarts() {
-        let p = policy();
-        let locked = Failures {
-            count: 6,
-            last_failure_at: t(0),
-            locked_until: Some(t(900)),
-        };
-        assert_eq!(
-            gate(&p, Some(&locked), t(899)),
-            Gate::Locked {
-                retry_after_secs: 1
-            }
-        );
-        assert_eq!(
-            gate(&p, Some(&locked), t(900)),
-            Gate::Proceed { delay_ms: 0 }
-        );
-        assert_eq!(after_failure(&p, Some(&locked), t(901)).count, 1);
-    }
-
-    #[test]
-    fn old_failures_are_forgotten() {
-        let p = policy();
-        let f = Failures {
-            count: 5,
-            last_failure_at: t(0),
-            locked_until: None,
-        };
-        assert_eq!(gate(&p, Some(&f), t(601)), Gate::Proceed { delay_ms: 0 });
-        assert_eq!(after_failure(&p, Some(&f), t(601)).count, 1);
-    }
-
-    #[test]
-    fn delay_is_capped() {
-        let p = LoginThrottle {
-            lock_after: 100,
-            ..policy()
-        };
-        let f = Failures {
-            count: 50,
-            last_failure_at: t(0),
-            locked_until: None,
-        };
-        assert_eq!(gate(&p, Some(&f), t(1)), Gate::Proceed { delay_ms: 2_000 });
-    }
-}
+#[path = "throttle_tests.rs"]
+mod tests;

@@ -1,8 +1,12 @@
 //! Settings: defaults, then an optional TOML file, then `KIEMTRA_*` environment variables,
 //! then command-line flags. Nothing secret is ever printed: secrets are [`Secret`].
 
+mod login;
+mod proxies;
 mod secret;
 
+pub use login::LoginThrottle;
+pub use proxies::{canonical, Cidr, TrustedProxies};
 pub use secret::Secret;
 
 use std::path::{Path, PathBuf};
@@ -46,7 +50,15 @@ pub struct Settings {
     pub body_idle_timeout_secs: u64,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// The failed-login throttle (`KIEMTRA_LOGIN__…`); see [`LoginThrottle`].
     pub login: LoginThrottle,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: addresses or CIDR blocks
+    /// (`KIEMTRA_TRUSTED_PROXIES=10.0.0.5,10.1.0.0/16`). Empty (the default): the client is
+    /// the socket's peer and `X-Forwarded-For` is ignored.
+    pub trusted_proxies: TrustedProxies,
+    /// Bearer token `/metrics` asks for (`KIEMTRA_METRICS_TOKEN`, at least 16 characters).
+    /// Unset (the default): `/metrics` answers 404.
+    pub metrics_token: Option<Secret>,
     /// Where evidence originals and thumbnails live: absent for `<data_dir>/blobs`, or
     /// `s3://bucket[/prefix]` for an S3-compatible store shared by several API processes
     /// (`KIEMTRA_BLOB_URL`; endpoint and credentials from the usual `AWS_*` variables).
@@ -105,37 +117,6 @@ impl Default for MediaSettings {
     }
 }
 
-/// How repeated failed logins for one username are slowed down, then refused.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct LoginThrottle {
-    /// Failures allowed at full speed.
-    pub free_attempts: u32,
-    /// Added delay per failure beyond the free ones, milliseconds.
-    pub delay_step_ms: u64,
-    /// Cap on that delay, milliseconds.
-    pub max_delay_ms: u64,
-    /// Failures after which the username is locked.
-    pub lock_after: u32,
-    /// How long a lock lasts, seconds.
-    pub lock_secs: u64,
-    /// Failures older than this are forgotten, seconds.
-    pub window_secs: u64,
-}
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle {
-            free_attempts: 3,
-            delay_step_ms: 500,
-            max_delay_ms: 3_000,
-            lock_after: 10,
-            lock_secs: 15 * 60,
-            window_secs: 15 * 60,
-        }
-    }
-}
-
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -153,6 +134,8 @@ impl Default for Settings {
             shutdown_timeout_secs: 30,
             log_format: "text".into(),
             login: LoginThrottle::default(),
+            trusted_proxies: TrustedProxies::default(),
+            metrics_token: None,
             blob_url: None,
             s3: S3Settings::default(),
             media: MediaSettings::default(),
@@ -218,6 +201,17 @@ impl Settings {
                     "blob_url must be s3://bucket[/prefix] (or unset for local files), not `{url}`"
                 )));
             }
+        }
+        self.login.check().map_err(ConfigError::Invalid)?;
+        if self
+            .metrics_token
+            .as_ref()
+            .is_some_and(|t| t.expose().chars().count() < 16)
+        {
+            return Err(ConfigError::Invalid(
+                "metrics_token must be at least 16 characters (or unset, which hides /metrics)"
+                    .into(),
+            ));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::Invalid(
@@ -321,10 +315,12 @@ mod tests {
         let s = Settings {
             jwt_secret: Some(Secret::new("super-secret-value-that-is-long-enough")),
             database_url: Some(Secret::new("postgres://u:pw@h/d")),
+            metrics_token: Some(Secret::new("scrape-token-0123456789")),
             ..Settings::default()
         };
         let dbg = format!("{s:?}");
         assert!(!dbg.contains("super-secret"));
+        assert!(!dbg.contains("scrape-token"));
         assert!(!dbg.contains("pw@"));
     }
 

@@ -40,11 +40,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_attempts (username_key) {
-        username_key -> Text,
+    login_attempts (throttle_key) {
+        throttle_key -> Text,
         failures -> Integer,
         last_failure_at -> Timestamp,
-        locked_until -> Nullable<Timestamp>,
+        retry_at -> Nullable<Timestamp>,
     }
 }
 

@@ -284,8 +284,8 @@ impl ApiError {
                 "Vai trò của bạn không được phép thực hiện thao tác này.",
             ),
             TooManyAttempts { retry_after_secs } => Text::new(
-                format!("Too many failed logins for this username; try again in {retry_after_secs} seconds."),
-                format!("Đăng nhập sai quá nhiều lần với tên này; hãy thử lại sau {retry_after_secs} giây."),
+                format!("Too many failed logins from this address; wait {retry_after_secs} seconds before trying again."),
+                format!("Đăng nhập sai quá nhiều lần từ địa chỉ này; hãy chờ {retry_after_secs} giây rồi thử lại."),
             ),
             Conflict { message, .. } | Upload { message, .. } => message.clone(),
             UpgradeRequired { supported } => {

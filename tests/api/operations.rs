@@ -48,7 +48,12 @@ async fn health_and_readiness(engine: Engine) {
 }
 
 async fn metrics_count_requests_by_route(engine: Engine) {
-    let Some(app) = TestApp::spawn(engine).await else {
+    let token = "metrics-token-0123456789";
+    let Some(app) = TestApp::spawn_with(engine, |s| {
+        s.metrics_token = Some(kiemtra::config::Secret::new(token));
+    })
+    .await
+    else {
         return;
     };
     for _ in 0..3 {
@@ -58,7 +63,11 @@ async fn metrics_count_requests_by_route(engine: Engine) {
         .send()
         .await
         .unwrap();
-    let res = app.req(Method::GET, "/metrics").send().await.unwrap();
+    let res = app
+        .authed(Method::GET, "/metrics", token)
+        .send()
+        .await
+        .unwrap();
     assert!(res.headers()["content-type"]
         .to_str()
         .unwrap()

@@ -1,8 +1,9 @@
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::TokenResponse;
+use crate::auth::client;
 use crate::auth::service::{self, LoginInput};
 use crate::error::{ApiError, FieldError, Problem, Text};
 use crate::state::AppState;
@@ -54,8 +55,11 @@ impl LoginRequest {
 
 /// Sign in; returns an access token and a refresh token bound to this device.
 ///
-/// Repeated failures for one username are slowed down and then refused for a while (429 with
-/// `Retry-After`), whether or not the username exists.
+/// Failed logins are throttled by client address and by (username, address), never by
+/// username alone: an address that keeps failing must wait, with a back-off that doubles at
+/// each failure (429 `too_many_attempts` with `Retry-After`), while the same user signing in
+/// from another address is not held back. No account is ever locked. Unknown usernames are
+/// treated exactly like real ones.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -63,16 +67,18 @@ impl LoginRequest {
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Account disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed logins", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed logins from this address (on this username, or on any): wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     body.check()?;
     let b = body.into_inner();
+    let ip = client::request_ip(&req, &state.settings.trusted_proxies);
     let session = service::login(
         &state.db,
         &state.jwt,
@@ -82,6 +88,7 @@ pub async fn login(
             password: b.password,
             device_key: b.device_id,
             device_name: b.device_name,
+            address: client::throttle_address(ip),
         },
     )
     .await?;

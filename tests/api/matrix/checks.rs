@@ -9,7 +9,7 @@ use super::plan::Probe;
 use super::run::Outcome;
 use super::table::Report;
 use super::world::{Fixture, Secret};
-use super::{Caller, Reach, CREATOR_ONLY, IN_ZIP, KINDS, SESSION_WRITES, SYNC_WRITES};
+use super::{Caller, Reach, CREATOR_ONLY, IN_ZIP, KINDS, OWN_TOKEN, SESSION_WRITES, SYNC_WRITES};
 use crate::helpers::TestApp;
 
 impl Outcome {
@@ -132,6 +132,8 @@ pub(super) fn status_rule(caller: Caller, probe: &Probe, out: &Outcome) -> Optio
     let op = probe.op.as_str();
     let allowed_write = SESSION_WRITES.contains(&op) || SYNC_WRITES.contains(&op);
     let why = match caller {
+        _ if OWN_TOKEN.contains(&op) && out.ok() => "opened without its own token",
+        _ if OWN_TOKEN.contains(&op) => return None,
         Caller::Anonymous if probe.secured && s != 401 => "must be 401 without a token",
         Caller::Anonymous => return None,
         Caller::Admin if probe.is_read() && !out.ok() && !CREATOR_ONLY.contains(&op) => {

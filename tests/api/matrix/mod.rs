@@ -88,6 +88,10 @@ const SYNC_WRITES: [&str; 2] = ["POST /api/v1/sync/push", "POST /api/v1/sync/wat
 /// gets 404 (docs/evidence.md).
 const CREATOR_ONLY: [&str; 1] = ["HEAD /api/v1/uploads/{id}"];
 
+/// Behind a token of its own, not a user's (docs/operations.md): no caller may open it, and
+/// with no metrics token configured it does not exist (404).
+const OWN_TOKEN: [&str; 1] = ["GET /metrics"];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Caller {
     Lead1,
