@@ -5,7 +5,9 @@ mod helpers;
 mod history;
 mod pg;
 mod photos;
+mod python;
 mod s3;
+mod schemathesis;
 
 mod audit;
 mod auth;

@@ -542,60 +542,11 @@ fn readers_dir() -> PathBuf {
         .join("readers")
 }
 
-/// A virtualenv with the pinned readers, made once (under the target folder) and remade when
-/// the requirements change. No python3: a loud skip, and a failure in CI.
+/// A virtualenv with the pinned readers (see `python`).
 fn python() -> Option<PathBuf> {
     static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
     PYTHON
-        .get_or_init(|| {
-            let have = Command::new("python3")
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if !have {
-                if std::env::var_os("CI").is_some() {
-                    panic!("python3 is required for the report readers (install python3-venv)");
-                }
-                eprintln!("\n!!!!!!!! REPORT READER TESTS SKIPPED: no python3 on PATH\n");
-                return None;
-            }
-            let reqs = std::fs::read_to_string(readers_dir().join("requirements.txt")).unwrap();
-            let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("readers-venv");
-            let bin = venv.join("bin").join("python");
-            let stamp = venv.join("requirements.txt");
-            if std::fs::read_to_string(&stamp).ok().as_deref() != Some(reqs.as_str()) {
-                let _ = std::fs::remove_dir_all(&venv);
-                let out = Command::new("python3")
-                    .args(["-m", "venv"])
-                    .arg(&venv)
-                    .output()
-                    .unwrap();
-                assert!(
-                    out.status.success(),
-                    "python3 -m venv failed (install python3-venv): {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                let out = Command::new(&bin)
-                    .args([
-                        "-m",
-                        "pip",
-                        "install",
-                        "--quiet",
-                        "--disable-pip-version-check",
-                        "-r",
-                    ])
-                    .arg(readers_dir().join("requirements.txt"))
-                    .output()
-                    .unwrap();
-                assert!(
-                    out.status.success(),
-                    "pip install failed: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                std::fs::write(&stamp, &reqs).unwrap();
-            }
-            Some(bin)
-        })
+        .get_or_init(|| crate::python::venv("readers", &readers_dir().join("requirements.txt")))
         .clone()
 }
 

@@ -1,0 +1,89 @@
+//! Schemathesis (pinned in tests/schemathesis/requirements.txt) generates requests from
+//! `/api/v1/openapi.json` for every operation, signed in as each role, against the real
+//! server on each engine. It must find no server error and no response that breaks the
+//! documented schema. The budget is bounded (a few examples per operation and phase), so the
+//! whole run stays near three minutes on two cores.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::both_engines;
+use crate::helpers::{Engine, TestApp};
+use crate::world::World;
+
+both_engines!(schemathesis_finds_no_server_error_or_schema_violation);
+
+/// Examples per operation and phase; `KIEMTRA_SCHEMATHESIS_EXAMPLES` raises it for a deeper run.
+fn examples() -> String {
+    std::env::var("KIEMTRA_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "4".into())
+}
+
+fn schemathesis(python: &std::path::Path, base: &str, token: &str) -> std::process::Output {
+    let exe = python.with_file_name("schemathesis");
+    Command::new(exe)
+        .arg("run")
+        .arg(format!("{base}/api/v1/openapi.json"))
+        .args(["--checks", "not_a_server_error,response_schema_conformance"])
+        .args(["--phases", "examples,coverage,fuzzing"])
+        .args([
+            "-n",
+            &examples(),
+            "--seed",
+            "20261202",
+            "-w",
+            "2",
+            "--no-color",
+        ])
+        .args(["--request-timeout", "30"])
+        // tus's PATCH body is `application/offset+octet-stream`, which schemathesis cannot
+        // generate; the tus tests and tus-js-client cover it.
+        .args(["--exclude-path-regex", "^/api/v1/uploads/"])
+        .args(["-H", &format!("Authorization: Bearer {token}")])
+        .args(["-H", "X-Kiemtra-Schema-Version: 1"])
+        .output()
+        .unwrap()
+}
+
+async fn schemathesis_finds_no_server_error_or_schema_violation(engine: Engine) {
+    let reqs =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis/requirements.txt");
+    let Some(python) =
+        tokio::task::spawn_blocking(move || crate::python::venv("schemathesis", &reqs))
+            .await
+            .unwrap()
+    else {
+        return;
+    };
+    let Some(app) = TestApp::spawn_with(engine, |s| {
+        // Generated logins must not slow the run down behind the throttle.
+        s.login.free_attempts = 1000;
+        s.login.lock_after = 100_000;
+    })
+    .await
+    else {
+        return;
+    };
+    let w = World::build(&app).await;
+    for (role, token) in [
+        ("admin", &w.admin),
+        ("lead", &w.lead1),
+        ("inspector", &w.insp1),
+        ("viewer", &w.viewer),
+    ] {
+        let (py, base, token) = (python.clone(), app.base.clone(), token.clone());
+        let out = tokio::task::spawn_blocking(move || schemathesis(&py, &base, &token))
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let summary: Vec<&str> = text.lines().rev().take(30).collect();
+        assert!(
+            out.status.success(),
+            "schemathesis as {role} on {engine:?} found problems:\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!(
+            "schemathesis as {role} on {engine:?}: {}",
+            summary.first().unwrap_or(&"")
+        );
+    }
+}
