@@ -129,28 +129,7 @@ pub async fn observe(
 
     let status = res.status();
     if status.is_client_error() || status.is_server_error() {
-        let err = res
-            .response()
-            .error()
-            .and_then(|e| e.as_error::<ApiError>())
-            .cloned()
-            .unwrap_or_else(|| error::from_status(status));
-        if status.is_server_error() {
-            tracing::error!(error = %err, "server error");
-        }
-        let mut rendered = err.render(lang, Some(&rid), &path);
-        // Protocol headers the handler set on its error (tus's `Tus-Resumable`,
-        // `Upload-Offset`; caching rules) survive the re-rendering; only the body changes.
-        // Headers that describe the old body (its type, length, encoding) do not.
-        use actix_web::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
-        for (name, value) in res.headers() {
-            if ![CONTENT_TYPE, CONTENT_LENGTH, CONTENT_ENCODING].contains(name)
-                && !rendered.headers().contains_key(name)
-            {
-                rendered.headers_mut().insert(name.clone(), value.clone());
-            }
-        }
-        res = res.into_response(rendered);
+        res = rerender(res, lang, &rid, &path);
     }
     if let Ok(v) = HeaderValue::from_str(&rid) {
         res.headers_mut().insert(REQUEST_ID, v);
@@ -171,6 +150,39 @@ pub async fn observe(
     }
     tracing::info!(status = res.status().as_u16(), route = %route, ms = elapsed.as_secs_f64() * 1000.0, "done");
     Ok(res)
+}
+
+/// An error response rendered again as problem+json in the client's language, whatever
+/// produced it (a handler, an extractor, actix's router).
+fn rerender(
+    res: ServiceResponse<BoxBody>,
+    lang: Lang,
+    rid: &str,
+    path: &str,
+) -> ServiceResponse<BoxBody> {
+    let status = res.status();
+    let err = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .cloned()
+        .unwrap_or_else(|| error::from_status(status));
+    if status.is_server_error() {
+        tracing::error!(error = %err, "server error");
+    }
+    let mut rendered = err.render(lang, Some(rid), path);
+    // Protocol headers the handler set on its error (tus's `Tus-Resumable`,
+    // `Upload-Offset`; caching rules) survive the re-rendering; only the body changes.
+    // Headers that describe the old body (its type, length, encoding) do not.
+    use actix_web::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
+    for (name, value) in res.headers() {
+        if ![CONTENT_TYPE, CONTENT_LENGTH, CONTENT_ENCODING].contains(name)
+            && !rendered.headers().contains_key(name)
+        {
+            rendered.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    res.into_response(rendered)
 }
 
 fn fail(
