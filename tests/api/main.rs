@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod hostile;
 mod pg;
 mod photos;
 mod s3;
@@ -10,6 +11,7 @@ mod audit;
 mod auth;
 mod cli;
 mod convergence;
+mod corpus;
 mod crash;
 mod errors;
 mod evidence;
@@ -22,6 +24,7 @@ mod sync;
 mod sync_trust;
 mod templates;
 mod units;
+mod upload_crash;
 mod uploads;
 mod users;
 mod watermelon;
