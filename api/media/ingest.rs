@@ -59,12 +59,7 @@ pub async fn accept(
         Some(_) => return Err(MediaError::ContentDiffers),
         None => {}
     }
-    let limits = media.limits;
-    let path: PathBuf = spooled.path.to_path_buf();
-    let facts = media
-        .pool
-        .run(move || inspect::inspect(&path, &limits))
-        .await?;
+    let facts = verify(media, spooled.path.to_path_buf()).await?;
     media
         .store
         .put_file(&original_key(&sha), &spooled.path)
@@ -94,6 +89,20 @@ pub async fn accept(
     Ok(Outcome { evidence, attached })
 }
 
+/// Verifies an image on the pool: its header first (cheap, refusing bombs before any
+/// decoding), then the whole file once its decoding memory fits in the budget.
+async fn verify(media: &Media, path: PathBuf) -> Result<inspect::ImageFacts, MediaError> {
+    let limits = media.limits;
+    let p = path.clone();
+    let probe = media.pool.run(move || inspect::probe(&p, &limits)).await?;
+    media
+        .pool
+        .run_weighted(probe.verify_cost, move || {
+            inspect::verify(&path, &probe, &limits)
+        })
+        .await
+}
+
 /// Makes the thumbnails in the background; a full queue skips them (made on demand later).
 pub fn queue_thumbnails(media: &Media, sha: &str, format: Format, orientation: u8) {
     let (m, sha) = (media.clone(), sha.to_owned());
@@ -117,9 +126,13 @@ pub async fn make_thumbnails(
     let key = original_key(sha);
     let (path, _temp) = local_copy(media, &key).await?;
     let limits = media.limits;
+    let p = path.clone();
+    let probe = media.pool.run(move || inspect::probe(&p, &limits)).await?;
     let rendered = media
         .pool
-        .run(move || thumbs::render(&path, format, orientation, &thumbs::SIZES, &limits))
+        .run_weighted(probe.thumbnail_cost, move || {
+            thumbs::render(&path, format, orientation, &thumbs::SIZES, &limits)
+        })
         .await?;
     for (size, bytes) in rendered {
         media

@@ -1,16 +1,19 @@
-//! Is it a photo? Decided by decoding, never by the name or the declared media type:
-//! the format from the leading bytes, the dimensions from the header (so a decompression
-//! bomb is refused before a pixel is decoded), then every byte of image data decoded under
-//! the pixel and allocation limits, which also catches truncated files.
+//! Is it a photo? Decided by decoding, never by the name or the declared media type: the
+//! format from the leading bytes; the dimensions, and the memory decoding will take, from the
+//! header ([`probe`], so a decompression bomb is refused before a pixel is decoded); then the
+//! whole file ([`verify`]): every pixel decoded under the allocation limits, the data agreeing
+//! with the header, nothing but the image in the file. The format details are in
+//! [`formats`](super::formats).
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
-use image::{ImageFormat, ImageReader};
+use image::ImageFormat;
 
 use super::error::MediaError;
 use super::exif::{self, ExifFacts};
+use super::formats;
 use crate::config::MediaSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +50,7 @@ impl Format {
         }
     }
 
-    fn image_format(self) -> ImageFormat {
+    pub fn image_format(self) -> ImageFormat {
         match self {
             Format::Jpeg => ImageFormat::Jpeg,
             Format::Png => ImageFormat::Png,
@@ -90,7 +93,7 @@ impl Limits {
         Ok(())
     }
 
-    fn image_limits(&self) -> image::Limits {
+    pub fn image_limits(&self) -> image::Limits {
         let mut l = image::Limits::default();
         l.max_image_width = Some(self.max_side);
         l.max_image_height = Some(self.max_side);
@@ -106,6 +109,70 @@ pub struct ImageFacts {
     pub width: u32,
     pub height: u32,
     pub exif: ExifFacts,
+}
+
+/// What the header says, read without decoding a pixel: enough to refuse a bomb and to know
+/// how much memory decoding will take.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub format: Format,
+    pub width: u32,
+    pub height: u32,
+    /// Memory verification takes, bytes.
+    pub verify_cost: u64,
+    /// Memory making the thumbnails takes, bytes.
+    pub thumbnail_cost: u64,
+    header: Header,
+}
+
+#[derive(Debug, Clone)]
+enum Header {
+    Jpeg,
+    Png,
+    WebP(formats::webp::Header),
+}
+
+/// Memory the thumbnail work takes beyond the decode of a `w × h` image, bytes: the first
+/// pass of a filtered resize (floating-point RGBA, when the image is less than twice the
+/// largest thumbnail), the largest thumbnail with its converted and turned copies, and the
+/// encoder.
+fn thumbnail_work(w: u64, h: u64) -> u64 {
+    let size = u64::from(super::thumbs::SIZES[1]);
+    let (long, short) = (w.max(h).max(1), w.min(h));
+    let resize = if long > size && long < 2 * size {
+        size * short * 16
+    } else {
+        0
+    };
+    let fitted = long.min(size) * (short * long.min(size)).div_ceil(long);
+    resize + fitted * 16 + (1 << 20)
+}
+
+/// Dimensions, the memory verification and thumbnails take, and what verification needs.
+fn header(path: &Path, format: Format) -> Result<(u32, u32, u64, u64, Header), MediaError> {
+    Ok(match format {
+        Format::Jpeg => {
+            let f = formats::jpeg::probe(path)?;
+            let verify = formats::jpeg::verify_cost(&f).max(formats::jpeg::decode_cost(&f, 1));
+            let scale = thumbnail_scale(f.width, f.height);
+            let (w, h) = (u64::from(f.width), u64::from(f.height));
+            let work = thumbnail_work((w * scale).div_ceil(8), (h * scale).div_ceil(8));
+            let thumbs = formats::jpeg::decode_cost(&f, scale) + work;
+            (f.width, f.height, verify, thumbs, Header::Jpeg)
+        }
+        Format::Png => {
+            let h = formats::png::probe(path)?;
+            let work = thumbnail_work(u64::from(h.width), u64::from(h.height));
+            let thumbs = h.decode_cost() + work;
+            (h.width, h.height, h.verify_cost(), thumbs, Header::Png)
+        }
+        Format::WebP => {
+            let h = formats::webp::probe(path)?;
+            let cost = h.decode_cost();
+            let work = thumbnail_work(u64::from(h.width), u64::from(h.height));
+            (h.width, h.height, cost, cost + work, Header::WebP(h))
+        }
+    })
 }
 
 /// The format by magic bytes.
@@ -129,25 +196,74 @@ fn is_heif(head: &[u8]) -> bool {
         )
 }
 
-/// Verifies the file and reports its facts; refuses anything that is not a whole image
-/// within the limits.
-pub fn inspect(path: &Path, limits: &Limits) -> Result<ImageFacts, MediaError> {
+/// The DCT scale (in eighths) thumbnails decode a JPEG at: the smallest covering 1280 px.
+pub fn thumbnail_scale(width: u32, height: u32) -> u64 {
+    let long = u64::from(width.max(height)).max(1);
+    let want = long.min(u64::from(super::thumbs::SIZES[1]));
+    (1..=8)
+        .find(|n| (long * n).div_ceil(8) >= want)
+        .unwrap_or(8)
+}
+
+/// Reads the format and the header; refuses what is no accepted image, and any image whose
+/// dimensions or decoding memory are beyond the limits, before a pixel is decoded.
+pub fn probe(path: &Path, limits: &Limits) -> Result<Probe, MediaError> {
     let mut head = [0u8; 32];
     let n = read_head(path, &mut head)?;
     if n == 0 {
         return Err(MediaError::Empty);
     }
     let format = sniff(&head[..n])?;
-    let (width, height) = match format {
-        Format::Jpeg => verify_jpeg(path, limits)?,
-        Format::Png | Format::WebP => verify_other(path, format, limits)?,
-    };
-    Ok(ImageFacts {
+    let (width, height, verify_cost, thumbnail_cost, header) = header(path, format)?;
+    limits.check(width, height)?;
+    // Metadata (EXIF, ICC profiles) may be read whole: at most the file's size.
+    let verify_cost = verify_cost + std::fs::metadata(path)?.len();
+    let needs = verify_cost.max(thumbnail_cost);
+    if needs > limits.max_alloc {
+        return Err(MediaError::TooBigToDecode {
+            width: u64::from(width),
+            height: u64::from(height),
+            needs,
+            budget: limits.max_alloc,
+        });
+    }
+    Ok(Probe {
         format,
         width,
         height,
+        verify_cost,
+        thumbnail_cost,
+        header,
+    })
+}
+
+/// Verifies the whole file: every pixel decodes, the data agree with the header, and nothing
+/// but the image is in the file. Stored dimensions are the decoded ones: each format's check
+/// decodes exactly the header's dimensions or fails.
+pub fn verify(path: &Path, probe: &Probe, limits: &Limits) -> Result<ImageFacts, MediaError> {
+    match &probe.header {
+        Header::Jpeg => {
+            let end = formats::jpeg::verify(path)?;
+            formats::extra::after_jpeg(path, end)?;
+            formats::jpeg::decode_eighth(path, limits.max_alloc)?;
+        }
+        Header::Png => formats::png::verify(path)?,
+        Header::WebP(h) => formats::webp::verify(path, h, limits.max_alloc)?,
+    }
+    formats::extra::refuse_archive(path)?;
+    Ok(ImageFacts {
+        format: probe.format,
+        width: probe.width,
+        height: probe.height,
         exif: exif::read(path),
     })
+}
+
+/// [`probe`] then [`verify`], on the calling thread (tools and benchmarks; the server runs the
+/// two on its image pool, verification weighed against the memory budget).
+pub fn inspect(path: &Path, limits: &Limits) -> Result<ImageFacts, MediaError> {
+    let p = probe(path, limits)?;
+    verify(path, &p, limits)
 }
 
 fn read_head(path: &Path, head: &mut [u8]) -> Result<usize, MediaError> {
@@ -163,45 +279,13 @@ fn read_head(path: &Path, head: &mut [u8]) -> Result<usize, MediaError> {
     Ok(n)
 }
 
-/// JPEG: the whole entropy-coded stream is decoded, but at 1/8 scale (DCT scaling), so a
-/// 12-megapixel photo costs a fraction of a full decode and little memory.
-fn verify_jpeg(path: &Path, limits: &Limits) -> Result<(u32, u32), MediaError> {
-    let mut d = jpeg_decoder::Decoder::new(BufReader::new(File::open(path)?));
-    d.read_info().map_err(corrupt)?;
-    let info = d
-        .info()
-        .ok_or_else(|| MediaError::Corrupt("no frame header".into()))?;
-    let (w, h) = (u32::from(info.width), u32::from(info.height));
-    limits.check(w, h)?;
-    d.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
-    d.scale(info.width.div_ceil(8), info.height.div_ceil(8))
-        .map_err(corrupt)?;
-    d.decode().map_err(corrupt)?;
-    Ok((w, h))
-}
-
-fn verify_other(path: &Path, format: Format, limits: &Limits) -> Result<(u32, u32), MediaError> {
-    // The header alone first, unlimited, so an oversized claim is named as such.
-    let r = ImageReader::with_format(BufReader::new(File::open(path)?), format.image_format());
-    let (w, h) = r.into_dimensions().map_err(image_error)?;
-    limits.check(w, h)?;
-    let mut r = ImageReader::with_format(BufReader::new(File::open(path)?), format.image_format());
-    r.limits(limits.image_limits());
-    r.decode().map_err(image_error)?;
-    Ok((w, h))
-}
-
-fn corrupt(e: jpeg_decoder::Error) -> MediaError {
-    MediaError::Corrupt(e.to_string())
-}
-
 pub fn image_error(e: image::ImageError) -> MediaError {
     match e {
         image::ImageError::Limits(l) => {
-            MediaError::Corrupt(format!("beyond the decoding limits ({l})"))
+            MediaError::Damaged(format!("beyond the decoding limits ({l})"))
         }
-        image::ImageError::IoError(io) => MediaError::Corrupt(io.to_string()),
-        other => MediaError::Corrupt(other.to_string()),
+        image::ImageError::IoError(io) => MediaError::Damaged(io.to_string()),
+        other => MediaError::Damaged(other.to_string()),
     }
 }
 

@@ -7,9 +7,11 @@ pub mod blob;
 pub mod digest;
 pub mod error;
 pub mod exif;
+pub mod formats;
 pub mod ingest;
 pub mod inspect;
 pub mod model;
+pub mod parts;
 pub mod pool;
 pub mod routes;
 pub mod serve;
@@ -59,7 +61,7 @@ impl Media {
         std::fs::create_dir_all(&uploads_dir)?;
         Ok(Media {
             store: blob::open(settings)?,
-            pool: MediaPool::new(workers, m.thumbnail_queue),
+            pool: MediaPool::new(workers, m.thumbnail_queue, m.max_decode_alloc),
             limits: Limits::from(m),
             settings: m.clone(),
             tmp_dir,

@@ -4,12 +4,19 @@
 //! of threads), also bound the allocator's per-thread arenas, which is most of the memory
 //! an upload burst costs. Background jobs (thumbnails) are queued up to a bound; beyond it a
 //! job is dropped and its thumbnail is made when first asked for.
+//!
+//! Memory is bounded too: each decode says beforehand, from the image's header, how much it
+//! will take ([`inspect::Probe`](super::inspect::Probe)), and waits until that much of the
+//! budget (`media.max_decode_alloc`) is free: a weighted semaphore, so one 400 MB decode runs
+//! alone while many small ones run side by side, and decodes together never exceed the budget.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+
+use tokio::sync::Semaphore;
 
 use super::error::MediaError;
 
@@ -20,10 +27,13 @@ pub struct MediaPool {
     jobs: mpsc::Sender<Job>,
     queued: Arc<AtomicUsize>,
     queue_limit: usize,
+    /// The decoding memory budget, in KiB permits.
+    memory: Arc<Semaphore>,
+    budget_kib: u32,
 }
 
 impl MediaPool {
-    pub fn new(workers: usize, queue_limit: usize) -> Self {
+    pub fn new(workers: usize, queue_limit: usize, memory_budget: u64) -> Self {
         let (jobs, rx) = mpsc::channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         for i in 0..workers.max(1) {
@@ -42,11 +52,46 @@ impl MediaPool {
                 tracing::error!(error = %e, "cannot start an image worker thread");
             }
         }
+        let budget_kib = u32::try_from(memory_budget / 1024)
+            .unwrap_or(u32::MAX)
+            .max(1);
         MediaPool {
             jobs,
             queued: Arc::new(AtomicUsize::new(0)),
             queue_limit,
+            memory: Arc::new(Semaphore::new(budget_kib as usize)),
+            budget_kib,
         }
+    }
+
+    /// Runs image work that will take about `bytes` of memory, once that much of the budget
+    /// is free (asking for more than the whole budget waits for all of it). The share is given
+    /// back when the work ends, even if the caller stopped waiting.
+    pub async fn run_weighted<T, F>(&self, bytes: u64, f: F) -> Result<T, MediaError>
+    where
+        F: FnOnce() -> Result<T, MediaError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let kib = u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.budget_kib);
+        let share = self
+            .memory
+            .clone()
+            .acquire_many_owned(kib)
+            .await
+            .map_err(|_| MediaError::Store("image workers stopped".into()))?;
+        self.run(move || {
+            let out = f();
+            drop(share);
+            out
+        })
+        .await
+    }
+
+    /// KiB of the decoding budget not in use right now.
+    pub fn free_memory_kib(&self) -> usize {
+        self.memory.available_permits()
     }
 
     /// Runs image work on a worker when one is free.
@@ -65,7 +110,7 @@ impl MediaPool {
             .map_err(|_| MediaError::Store("image workers stopped".into()))?;
         match rx.await {
             Ok(Ok(result)) => result,
-            Ok(Err(_)) => Err(MediaError::Corrupt(
+            Ok(Err(_)) => Err(MediaError::Damaged(
                 "the decoder failed on this file".into(),
             )),
             Err(_) => Err(MediaError::Store("image worker gone".into())),

@@ -49,16 +49,20 @@ pub async fn expired(media: &Media, db: &Db) -> Result<usize, MediaError> {
 }
 
 fn remove_older_than(dir: &Path, age: Duration) {
+    if let Some(cutoff) = SystemTime::now().checked_sub(age) {
+        remove_modified_before(dir, cutoff);
+    }
+}
+
+fn remove_modified_before(dir: &Path, cutoff: SystemTime) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let now = SystemTime::now();
     for e in entries.flatten() {
         let old = e
             .metadata()
             .and_then(|m| m.modified())
-            .map(|t| now.duration_since(t).unwrap_or_default() > age)
-            .unwrap_or(false);
+            .is_ok_and(|t| t < cutoff);
         if old {
             remove_quietly(&e.path());
         }
@@ -73,9 +77,21 @@ fn remove_quietly(p: &Path) {
     }
 }
 
-/// Runs [`expired`] now and then for the life of the server.
+/// First cuts every resumable upload back to its committed offset (what a crash left beyond
+/// it is not vouched for), then runs [`expired`] now and then for the life of the server.
 pub fn start(media: Media, db: Db) {
+    let started = SystemTime::now();
     tokio::spawn(async move {
+        // Temp files from before this start belong to requests a crash cut off.
+        remove_modified_before(&media.tmp_dir, started);
+        match super::parts::recover(&media, &db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                uploads = n,
+                "resumable uploads cut back to their committed offsets"
+            ),
+            Err(e) => tracing::warn!(error = %e, "resumable uploads not checked at start"),
+        }
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;

@@ -29,34 +29,29 @@ pub fn render(
     limits: &Limits,
 ) -> Result<Vec<(u32, Vec<u8>)>, MediaError> {
     let biggest = sizes.iter().copied().max().unwrap_or(SIZES[1]);
-    let mut img = match format {
+    let img = match format {
         Format::Jpeg => decode_jpeg_scaled(path, biggest, limits)?,
         _ => {
-            let mut r = ImageReader::with_format(
-                BufReader::new(File::open(path)?),
-                match format {
-                    Format::Png => image::ImageFormat::Png,
-                    _ => image::ImageFormat::WebP,
-                },
-            );
-            let mut l = image::Limits::default();
-            l.max_alloc = Some(limits.max_alloc);
-            r.limits(l);
+            let mut r =
+                ImageReader::with_format(BufReader::new(File::open(path)?), format.image_format());
+            r.limits(limits.image_limits());
             r.decode().map_err(image_error)?
         }
     };
-    if let Some(o) = Orientation::from_exif(orientation) {
-        img.apply_orientation(o);
-    }
-    let img = DynamicImage::ImageRgb8(img.into_rgb8());
+    let orientation = Orientation::from_exif(orientation);
     let mut sorted: Vec<u32> = sizes.to_vec();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
-    // Each smaller size is made from the previous one: cheaper, and just as sharp.
+    // Each smaller size is made from the previous one: cheaper, and just as sharp. Resized
+    // before it is turned upright or converted, so no full-size copy of the image is made.
     let mut source = img;
     let mut out = Vec::with_capacity(sorted.len());
     for size in sorted {
         let t = fit(&source, size);
-        out.push((size, encode(&t)?));
+        let mut upright = DynamicImage::ImageRgb8(t.to_rgb8());
+        if let Some(o) = orientation {
+            upright.apply_orientation(o);
+        }
+        out.push((size, encode(&upright)?));
         source = t;
     }
     Ok(out)
@@ -102,10 +97,10 @@ fn decode_jpeg_scaled(
 ) -> Result<DynamicImage, MediaError> {
     let mut d = jpeg_decoder::Decoder::new(BufReader::new(File::open(path)?));
     d.read_info()
-        .map_err(|e| MediaError::Corrupt(e.to_string()))?;
+        .map_err(|e| MediaError::Damaged(e.to_string()))?;
     let info = d
         .info()
-        .ok_or_else(|| MediaError::Corrupt("no frame header".into()))?;
+        .ok_or_else(|| MediaError::Damaged("no frame header".into()))?;
     let long = u32::from(info.width.max(info.height)).max(1);
     // The decoder picks the smallest of 1/8…8/8 that is at least this big.
     let want = |side: u16| -> u16 {
@@ -115,10 +110,10 @@ fn decode_jpeg_scaled(
     d.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
     let (w, h) = d
         .scale(want(info.width), want(info.height))
-        .map_err(|e| MediaError::Corrupt(e.to_string()))?;
-    let pixels = d.decode().map_err(|e| MediaError::Corrupt(e.to_string()))?;
+        .map_err(|e| MediaError::Damaged(e.to_string()))?;
+    let pixels = d.decode().map_err(|e| MediaError::Damaged(e.to_string()))?;
     let (w, h) = (u32::from(w), u32::from(h));
-    let bad = || MediaError::Corrupt("decoded size does not match the header".into());
+    let bad = || MediaError::Damaged("decoded size does not match the header".into());
     Ok(match info.pixel_format {
         jpeg_decoder::PixelFormat::RGB24 => {
             DynamicImage::ImageRgb8(RgbImage::from_raw(w, h, pixels).ok_or_else(bad)?)

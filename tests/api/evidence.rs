@@ -95,7 +95,7 @@ fn sha_hex(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))
 }
 
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
@@ -321,7 +321,7 @@ async fn bad_input_is_refused_and_leaves_nothing(engine: Engine) {
             422,
             "not_an_image",
         ),
-        ("truncated JPEG", truncated, None, 422, "image_corrupt"),
+        ("truncated JPEG", truncated, None, 422, "image_damaged"),
         (
             "1 x 100,000 PNG",
             photos::png(1, 100_000),

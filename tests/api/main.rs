@@ -3,6 +3,7 @@
 
 mod helpers;
 mod history;
+mod hostile;
 mod pg;
 mod photos;
 mod python;
@@ -14,6 +15,7 @@ mod auth;
 mod cli;
 mod client_errors;
 mod convergence;
+mod corpus;
 mod crash;
 mod edges;
 mod errors;
@@ -31,6 +33,7 @@ mod templates;
 mod throttle;
 mod timestamps;
 mod units;
+mod upload_crash;
 mod uploads;
 mod users;
 mod watermelon;

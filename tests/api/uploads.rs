@@ -27,7 +27,12 @@ fn metadata(evidence: &str) -> String {
     )
 }
 
-async fn create(app: &TestApp, token: &str, evidence: &str, length: usize) -> reqwest::Response {
+pub async fn create(
+    app: &TestApp,
+    token: &str,
+    evidence: &str,
+    length: usize,
+) -> reqwest::Response {
     app.authed(Method::POST, "/api/v1/uploads", token)
         .header("tus-resumable", "1.0.0")
         .header("upload-length", length.to_string())
@@ -37,7 +42,7 @@ async fn create(app: &TestApp, token: &str, evidence: &str, length: usize) -> re
         .unwrap()
 }
 
-async fn patch(
+pub async fn patch(
     app: &TestApp,
     token: &str,
     url: &str,
@@ -56,7 +61,7 @@ async fn patch(
     req.body(bytes).send().await.unwrap()
 }
 
-async fn offset(app: &TestApp, token: &str, url: &str) -> (u16, Option<u64>) {
+pub async fn offset(app: &TestApp, token: &str, url: &str) -> (u16, Option<u64>) {
     let res = app
         .authed(Method::HEAD, url, token)
         .header("tus-resumable", "1.0.0")
@@ -71,7 +76,7 @@ async fn offset(app: &TestApp, token: &str, url: &str) -> (u16, Option<u64>) {
     (res.status().as_u16(), off)
 }
 
-fn part_files(app: &TestApp) -> usize {
+pub fn part_files(app: &TestApp) -> usize {
     std::fs::read_dir(app.settings.data_dir.join("uploads"))
         .map(|d| d.count())
         .unwrap_or(0)

@@ -18,19 +18,39 @@ use crate::media::{digest, serve, spool, thumbs};
 use crate::scope::Scope;
 use crate::state::AppState;
 
-/// The SHA-256 the client vouches for, from whichever checksum header it sent.
+/// The SHA-256 the client vouches for, from whichever checksum headers it sent. Each header
+/// sent must name SHA-256 (one naming only other algorithms is refused, so no check the client
+/// asked for is silently skipped); two that disagree cannot both hold.
 fn claimed(req: &HttpRequest) -> Result<Option<[u8; 32]>, MediaError> {
-    for name in ["content-digest", "repr-digest"] {
-        if let Some(h) = header_str(req, name) {
-            if let Some(d) = digest::from_content_digest(h)? {
-                return Ok(Some(d));
-            }
+    let mut claim: Option<[u8; 32]> = None;
+    for (name, shown) in [
+        ("content-digest", "Content-Digest"),
+        ("repr-digest", "Repr-Digest"),
+        ("digest", "Digest"),
+    ] {
+        let values: Vec<&str> = req
+            .headers()
+            .get_all(name)
+            .map(|v| {
+                v.to_str()
+                    .map_err(|_| MediaError::BadDigest(format!("{shown} is not text")))
+            })
+            .collect::<Result<_, _>>()?;
+        if values.is_empty() {
+            continue;
         }
+        let joined = values.join(", ");
+        let d = if name == "digest" {
+            digest::from_legacy_digest(&joined)?
+        } else {
+            digest::from_content_digest(shown, &joined)?
+        };
+        if claim.is_some_and(|c| c != d) {
+            return Err(MediaError::DigestMismatch { tus: false });
+        }
+        claim = Some(d);
     }
-    match header_str(req, "digest") {
-        Some(h) => digest::from_legacy_digest(h),
-        None => Ok(None),
-    }
+    Ok(claim)
 }
 
 /// Upload the photo's bytes in one request (the body is the file). Idempotent: the same bytes
@@ -42,10 +62,10 @@ fn claimed(req: &HttpRequest) -> Result<Option<[u8; 32]>, MediaError> {
     responses(
         (status = 201, description = "Stored", body = EvidenceRow),
         (status = 200, description = "These bytes were already stored", body = EvidenceRow),
-        (status = 400, description = "Empty body (`upload_empty`) or checksum mismatch (`checksum_mismatch`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Empty body (`upload_empty`), checksum mismatch (`checksum_mismatch`), a checksum header naming no supported algorithm (`checksum_algorithm_unsupported`) or unreadable (`checksum_header_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Other bytes already stored (`evidence_content_differs`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the size limit (`upload_too_large`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not an accepted image, damaged, or too many pixels", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an accepted image (`not_an_image`, `unsupported_image_format`), too many pixels or too much decoding memory (`image_too_many_pixels`), damaged (`image_damaged`), or more than an image (`image_extra_data`)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/evidence/{id}/content")]
 pub async fn put_content(

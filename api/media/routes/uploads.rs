@@ -8,9 +8,6 @@ use std::time::{Duration, SystemTime};
 use actix_web::http::header::{self, HeaderValue, HttpDate};
 use actix_web::{delete, head, options, patch, post, web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
-use futures_util::StreamExt;
-use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 use super::header_str;
 use crate::auth::CurrentUser;
@@ -22,7 +19,7 @@ use crate::media::error::MediaError;
 use crate::media::model::UploadRow;
 use crate::media::spool::{self, Spooled};
 use crate::media::sweep::part_path;
-use crate::media::{digest, ingest, store, tus};
+use crate::media::{digest, ingest, parts, store, tus};
 use crate::state::AppState;
 
 fn with_tus(mut res: HttpResponse) -> HttpResponse {
@@ -138,8 +135,7 @@ async fn create(
     ingest::target(&state.db, me, &evidence_id).await?;
     let id = db::new_id();
     std::fs::File::create(part_path(media, &id))?;
-    let expires = db::now()
-        + chrono::Duration::hours(i64::try_from(media.settings.upload_expiry_hours).unwrap_or(24));
+    let expires = parts::expiry(media);
     let (id2, user, raw) = (id.clone(), me.user.id.clone(), raw_meta.to_owned());
     let len = i64::try_from(length).unwrap_or(i64::MAX);
     state
@@ -166,7 +162,8 @@ async fn create(
     Ok(res)
 }
 
-/// Where the upload stands: `Upload-Offset` is where to resume.
+/// Where the upload stands: `Upload-Offset` is where to resume, exactly the bytes durably
+/// kept (anything a crash left beyond the committed offset is cut off first).
 #[utoipa::path(tag = "uploads", security(("bearer" = [])), params(("id" = String, Path, description = "Upload id")),
     responses((status = 200, description = "`Upload-Offset`, `Upload-Length`"), (status = 404, description = "Unknown, someone else's, or expired")))]
 #[head("/uploads/{id}")]
@@ -180,8 +177,10 @@ pub async fn upload_offset(
         check_version(&req)?;
         let id = parse_id(&id)?;
         let u = own_upload(&state.db, &me, &id).await?;
+        let committed = u64::try_from(u.received).unwrap_or(0);
+        let offset = parts::settle(&state.media, &state.db, &id, committed).await?;
         let mut res = with_tus(HttpResponse::Ok().finish());
-        set(&mut res, "upload-offset", &u.received.to_string());
+        set(&mut res, "upload-offset", &offset.to_string());
         set(&mut res, "upload-length", &u.length.to_string());
         set(&mut res, "upload-expires", &expires_header(u.expires_at));
         set(&mut res, "cache-control", "no-store");
@@ -197,6 +196,7 @@ pub async fn upload_offset(
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
     responses((status = 204, description = "Accepted; `Upload-Offset` is the new offset"),
         (status = 409, description = "Wrong offset (`upload_offset_mismatch`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Headers wrong (`upload_headers_invalid`), or an `Upload-Checksum` of another algorithm than sha256 (`checksum_algorithm_unsupported`)", body = Problem, content_type = "application/problem+json"),
         (status = 460, description = "Checksum mismatch; the bytes of this request were discarded", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The finished file is not an accepted image", body = Problem, content_type = "application/problem+json")))]
 #[patch("/uploads/{id}")]
@@ -211,20 +211,12 @@ pub async fn upload_bytes(
         Ok(id) => id,
         Err(e) => return tus_error(e),
     };
-    {
-        let mut busy = state.media.busy.lock().unwrap_or_else(|p| p.into_inner());
-        if !busy.insert(id.clone()) {
-            return tus_error(MediaError::Busy);
-        }
-    }
-    let out = patch_inner(&state, &me, &id, &req, payload).await;
-    state
-        .media
-        .busy
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
-    out.unwrap_or_else(tus_error)
+    let Some(_busy) = parts::Busy::take(&state.media, &id) else {
+        return tus_error(MediaError::Busy);
+    };
+    patch_inner(&state, &me, &id, &req, payload)
+        .await
+        .unwrap_or_else(tus_error)
 }
 
 async fn patch_inner(
@@ -232,7 +224,7 @@ async fn patch_inner(
     me: &CurrentUser,
     id: &str,
     req: &HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> Result<HttpResponse, MediaError> {
     check_version(req)?;
     if header_str(req, "content-type").map(str::trim) != Some(tus::OFFSET_CONTENT_TYPE) {
@@ -257,75 +249,13 @@ async fn patch_inner(
         });
     }
     let media = &state.media;
-    let path = part_path(media, id);
-    let mut file = tokio::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .await?;
-    let mut hasher = Sha256::new();
-    let mut written: u64 = 0;
-    let mut failure: Option<MediaError> = None;
-    while let Some(chunk) = payload.next().await {
-        match chunk {
-            Ok(bytes) => {
-                if received + written + bytes.len() as u64 > length {
-                    failure = Some(MediaError::BadMetadata(
-                        "more bytes than Upload-Length".into(),
-                    ));
-                    break;
-                }
-                hasher.update(&bytes);
-                if let Err(e) = file.write_all(&bytes).await {
-                    failure = Some(e.into());
-                    break;
-                }
-                written += bytes.len() as u64;
-            }
-            // The connection dropped: what arrived is kept, and the client resumes from it.
-            Err(e) => {
-                failure = Some(MediaError::Io(std::io::Error::other(e.to_string())));
-                break;
-            }
-        }
-    }
-    file.flush().await?;
-    file.sync_all().await?;
-    let checksum_bad =
-        checksum.is_some_and(|c| failure.is_none() && <[u8; 32]>::from(hasher.finalize()) != c);
-    // Bytes that cannot be vouched for (a checksum that fails, or a checksummed request cut
-    // short, or bytes beyond the length) are taken back.
-    let keep = !checksum_bad
-        && (checksum.is_none() || failure.is_none())
-        && !matches!(failure, Some(MediaError::BadMetadata(_)));
-    let new_offset = if keep { received + written } else { received };
-    if !keep {
-        file.set_len(received).await?;
-    }
-    drop(file);
-    let (id2, off) = (id.to_owned(), i64::try_from(new_offset).unwrap_or(i64::MAX));
-    let expires = db::now()
-        + chrono::Duration::hours(i64::try_from(media.settings.upload_expiry_hours).unwrap_or(24));
-    state
-        .db
-        .write(move |c| {
-            diesel::update(uploads::table.find(&id2))
-                .set((uploads::received.eq(off), uploads::expires_at.eq(expires)))
-                .execute(c)
-                .map_err(MediaError::from)
-        })
-        .await?;
-    if checksum_bad {
-        return Err(MediaError::DigestMismatch { tus: true });
-    }
-    if let Some(f) = failure {
-        return Err(f);
-    }
-    if new_offset == length {
-        finish(state, me, &u, &path).await?;
+    let got = parts::receive(media, &state.db, id, (received, length), checksum, payload).await?;
+    if got.complete {
+        finish(state, me, &u, &part_path(media, id)).await?;
     }
     let mut res = with_tus(HttpResponse::NoContent().finish());
-    set(&mut res, "upload-offset", &new_offset.to_string());
-    set(&mut res, "upload-expires", &expires_header(expires));
+    set(&mut res, "upload-offset", &got.offset.to_string());
+    set(&mut res, "upload-expires", &expires_header(got.expires));
     Ok(res)
 }
 
