@@ -151,10 +151,7 @@ pub fn expand_exit(
     visible: Option<&Visible>,
     exit: &Event,
 ) -> Result<Vec<Event>, DomainError> {
-    let mut q = change_heads::table
-        .filter(change_heads::seq.le(exit.seq))
-        .filter(change_heads::deleted.eq(false))
-        .into_boxed();
+    let mut q = live_upto(exit.seq);
     match exit.entity.as_str() {
         "team" => q = q.filter(change_heads::team_id.eq(exit.id.clone())),
         "round" => {
@@ -169,19 +166,7 @@ pub fn expand_exit(
         }
         _ => return Ok(Vec::new()),
     }
-    let rows: Vec<(String, String)> = q
-        .order(change_heads::seq.asc())
-        .select((change_heads::entity, change_heads::entity_id))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(entity, id)| Event {
-            seq: exit.seq,
-            entity,
-            id,
-            tombstone: Some("out_of_scope"),
-        })
-        .collect())
+    placed(conn, q, exit.seq, Some("out_of_scope"))
 }
 
 /// A part of the working set that entered the caller's scope at `seq`.
@@ -226,30 +211,42 @@ pub fn expand(
     visible: Option<&Visible>,
     entry: &Entry,
 ) -> Result<Vec<Event>, DomainError> {
-    let mut q = change_heads::table
-        .filter(change_heads::seq.le(entry.seq))
-        .filter(change_heads::deleted.eq(false))
-        .into_boxed();
+    let mut q = live_upto(entry.seq);
     if let Some(t) = &entry.team_id {
         q = q.filter(change_heads::team_id.eq(t.clone()));
     }
     if let Some(r) = &entry.round_id {
         q = q.filter(change_heads::round_id.eq(r.clone()));
     }
-    let rows: Vec<(String, String, i64, bool)> = scoped(q, visible)
+    placed(conn, scoped(q, visible), entry.seq, None)
+}
+
+/// Live heads at or below `seq`: what a re-send or a cascade is made of.
+fn live_upto<'a>(seq: i64) -> HeadQuery<'a> {
+    change_heads::table
+        .filter(change_heads::seq.le(seq))
+        .filter(change_heads::deleted.eq(false))
+        .into_boxed()
+}
+
+/// Each row `q` finds, as an event placed at `seq` (live, or a tombstone for `reason`).
+fn placed(
+    conn: &mut DbConn,
+    q: HeadQuery<'_>,
+    seq: i64,
+    reason: Option<&'static str>,
+) -> Result<Vec<Event>, DomainError> {
+    let rows: Vec<(String, String)> = q
         .order(change_heads::seq.asc())
-        .select((
-            change_heads::entity,
-            change_heads::entity_id,
-            change_heads::seq,
-            change_heads::deleted,
-        ))
+        .select((change_heads::entity, change_heads::entity_id))
         .load(conn)?;
-    Ok(events(rows)
+    Ok(rows
         .into_iter()
-        .map(|e| Event {
-            seq: entry.seq,
-            ..e
+        .map(|(entity, id)| Event {
+            seq,
+            entity,
+            id,
+            tombstone: reason,
         })
         .collect())
 }
