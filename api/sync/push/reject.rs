@@ -6,7 +6,6 @@
 use serde_json::{json, Value};
 
 use super::super::conflicts::{self, NewConflict};
-use super::super::hlc::{self, Hlc};
 use super::context::Ctx;
 use super::model::{target, Envelope, Mutation, MutationResult, Status};
 use crate::db::{DbConn, DbError};
@@ -105,9 +104,8 @@ struct Kept {
 }
 
 fn kept(ctx: &Ctx<'_>, m: &Mutation) -> Vec<Kept> {
-    let clock = |raw: &str| {
-        Hlc::parse_strict(raw).map(|h| h.clamped(hlc::now_ms()).bound_to(ctx.node()).to_string())
-    };
+    // The clock as the server reads it everywhere else (strict, clamped, bound), if valid.
+    let clock = |raw: &str| ctx.hlc(raw).ok().map(|h| h.to_string());
     match m {
         Mutation::AnswerSet {
             item_id,
