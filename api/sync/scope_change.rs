@@ -81,15 +81,9 @@ pub struct Watch {
 
 impl Watch {
     pub fn begin(conn: &mut DbConn, user_ids: &[String]) -> Result<Watch, DomainError> {
-        let mut ids = user_ids.to_vec();
-        ids.sort();
-        ids.dedup();
-        let mut before = Vec::with_capacity(ids.len());
-        for id in ids {
-            let reach = Reach::of(conn, &id)?;
-            before.push((id, reach));
-        }
-        Ok(Watch { before })
+        let mut w = Watch { before: Vec::new() };
+        w.add(conn, user_ids)?;
+        Ok(w)
     }
 
     /// Adds users whose reach may change too (e.g. a team's new members).
