@@ -125,6 +125,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        plan_number -> Nullable<Text>,
+        plan_date -> Nullable<Date>,
     }
 }
 
@@ -162,6 +164,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         field_meta -> Nullable<Text>,
+        place -> Nullable<Text>,
+        held_at -> Nullable<Timestamp>,
+        members -> Nullable<Text>,
+        attendees -> Nullable<Text>,
     }
 }
 

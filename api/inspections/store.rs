@@ -48,6 +48,17 @@ pub struct InspectionRow {
     /// Per findings field: the inspection version and HLC of its last change (for merge).
     #[serde(skip)]
     pub field_meta: Option<String>,
+    /// Where the team met the unit (biên bản).
+    pub place: Option<String>,
+    /// When the meeting began (biên bản), UTC.
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    pub held_at: Option<NaiveDateTime>,
+    /// The team's members present: JSON array of `{name, title}`.
+    #[serde(skip)]
+    pub members: Option<String>,
+    /// The unit's attendees: JSON array of `{name, title}`.
+    #[serde(skip)]
+    pub attendees: Option<String>,
 }
 
 /// `QueryableByName` and `Insertable` serve the sync bench, which reads back the rows a push

@@ -29,6 +29,10 @@ pub struct RoundRow {
     pub created_at: NaiveDateTime,
     #[serde(skip)]
     pub updated_at: NaiveDateTime,
+    /// The plan this round carries out, e.g. `125/KH-BCĐ`.
+    pub plan_number: Option<String>,
+    /// The plan's date.
+    pub plan_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
