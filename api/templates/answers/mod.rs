@@ -18,6 +18,16 @@ pub use value::check_answer;
 
 pub const DEFAULT_TEXT_LIMIT: u32 = 20_000;
 
+/// Checklist items that held the findings before they became the inspection's own fields
+/// (ưu điểm, hạn chế, nguyên nhân) and its recommendation rows (kiến nghị), with where their
+/// text goes now. Published versions of the 2026 checklist still have them; docs/checklists.md.
+pub const FINDINGS_ITEMS: [(&str, &str); 4] = [
+    ("ket_qua.uu_diem", "strengths"),
+    ("ket_qua.han_che", "shortcomings"),
+    ("ket_qua.nguyen_nhan", "causes"),
+    ("ket_qua.kien_nghi", "recommendation"),
+];
+
 /// Checks answers being saved: each must name an item of the template and be a possible
 /// answer for it. Answers to items hidden *after* the change are refused, so that a device
 /// cannot fill an item the form does not show.

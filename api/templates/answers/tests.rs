@@ -103,7 +103,7 @@ fn submission_needs_required_items_and_evidence() {
         codes(&ans, &none),
         [
             ("/answers/yn".into(), "required"),
-            ("/answers/ph".into(), "required")
+            ("/answers/ph".into(), "evidence_missing")
         ]
     );
     ans.insert("yn".into(), Answer::value(json!("yes")));
@@ -158,4 +158,51 @@ fn one_answer_is_checked_against_the_visibility_before_it() {
     assert!(check_value(&t, "c", &text).is_ok(), "visibility aside");
     assert!(controls_visibility(&t, "a"));
     assert!(!controls_visibility(&t, "c"));
+}
+
+/// The meeting photo of the 2026 checklist: not `required`, but `min_photos: 1`. It used to
+/// escape the gate because a photo item with no photo counted as unanswered.
+#[test]
+fn an_optional_photo_item_still_needs_its_minimum() {
+    let t: Template = serde_json::from_value(json!({
+        "code": "t", "title": "T",
+        "sections": [{"id": "s", "title": "S", "items": [
+            {"id": "ph", "type": "photo", "label": "Ảnh", "evidence": {"min_photos": 1}},
+            {"id": "free", "type": "photo", "label": "Ảnh thêm"}
+        ]}]
+    }))
+    .unwrap();
+    let codes = |n: usize| -> Vec<(String, &'static str)> {
+        check_submission(&t, &Answers::new(), &HashMap::from([("ph".to_owned(), n)]))
+            .into_iter()
+            .map(|e| (e.pointer, e.code))
+            .collect()
+    };
+    assert_eq!(codes(0), [("/answers/ph".into(), "evidence_missing")]);
+    assert!(codes(1).is_empty());
+}
+
+#[test]
+fn the_old_findings_items_are_never_required() {
+    let doc: Value = serde_json::from_str(crate::templates::DEFAULT_2026).unwrap();
+    let mut t: Template = serde_json::from_value(doc).unwrap();
+    // A published version from before: the findings were required text items.
+    let ket_qua = t.sections.iter_mut().find(|s| s.id == "ket_qua").unwrap();
+    ket_qua.items.insert(
+        0,
+        serde_json::from_value(
+            json!({"id": "ket_qua.uu_diem", "type": "text", "label": "Ưu điểm", "required": true}),
+        )
+        .unwrap(),
+    );
+    let faults = check_submission(&t, &Answers::new(), &HashMap::new());
+    assert!(
+        faults
+            .iter()
+            .all(|f| f.pointer != "/answers/ket_qua.uu_diem"),
+        "{faults:?}"
+    );
+    assert!(faults
+        .iter()
+        .any(|f| f.pointer == "/answers/ket_qua.anh_hien_truong" && f.code == "evidence_missing"));
 }
