@@ -53,11 +53,14 @@ pub struct InspectionRow {
     /// When the meeting began (biên bản), UTC.
     #[serde(serialize_with = "crate::time::utc_opt")]
     pub held_at: Option<NaiveDateTime>,
-    /// The team's members present: JSON array of `{name, title}`.
-    #[serde(skip)]
+    /// The team's members present (Thành phần đoàn kiểm tra), in print order. Stored as the
+    /// JSON text of the array; read as the array.
+    #[serde(serialize_with = "crate::inspections::record::serialize_people")]
+    #[schema(value_type = Vec<crate::inspections::record::Person>)]
     pub members: Option<String>,
-    /// The unit's attendees: JSON array of `{name, title}`.
-    #[serde(skip)]
+    /// The unit's attendees (Đại diện đơn vị), in print order; stored like `members`.
+    #[serde(serialize_with = "crate::inspections::record::serialize_people")]
+    #[schema(value_type = Vec<crate::inspections::record::Person>)]
     pub attendees: Option<String>,
 }
 
@@ -264,12 +267,53 @@ pub fn find_comment(conn: &mut DbConn, id: &str) -> QueryResult<Option<CommentRo
         .optional()
 }
 
-pub fn events_of(conn: &mut DbConn, inspection_id: &str) -> QueryResult<Vec<EventRow>> {
-    inspection_events::table
+/// A review event with who acted, by name: people read the history, not user ids.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventView {
+    #[serde(flatten)]
+    pub event: EventRow,
+    /// The actor's full name (absent if the user is gone).
+    pub actor_name: Option<String>,
+}
+
+pub fn events_of(conn: &mut DbConn, inspection_id: &str) -> QueryResult<Vec<EventView>> {
+    let rows: Vec<EventRow> = inspection_events::table
         .filter(inspection_events::inspection_id.eq(inspection_id))
         .order(inspection_events::at.asc())
         .select(EventRow::as_select())
-        .load(conn)
+        .load(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.actor_id.as_str()).collect();
+    let names: std::collections::HashMap<String, String> = crate::db::schema::users::table
+        .filter(crate::db::schema::users::id.eq_any(ids))
+        .select((
+            crate::db::schema::users::id,
+            crate::db::schema::users::full_name,
+        ))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|event| EventView {
+            actor_name: names.get(&event.actor_id).cloned(),
+            event,
+        })
+        .collect())
+}
+
+/// Each unit's code and name, by unit id, for lists that name their units.
+pub fn unit_names(
+    conn: &mut DbConn,
+    unit_ids: &[&str],
+) -> QueryResult<std::collections::HashMap<String, (String, String)>> {
+    use crate::db::schema::units;
+    Ok(units::table
+        .filter(units::id.eq_any(unit_ids))
+        .select((units::id, units::code, units::name))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, code, name)| (id, (code, name)))
+        .collect())
 }
 
 pub struct InspectionFilter {

@@ -12,7 +12,7 @@ use crate::domain::{client_id, parse_id, DomainError};
 use crate::error::{ApiError, Problem};
 use crate::inspections::service::{self, Findings};
 use crate::inspections::store::{
-    self, EventRow, InspectionFilter, InspectionRow, RecommendationRow,
+    self, EventView, InspectionFilter, InspectionRow, RecommendationRow,
 };
 use crate::paging::PageParams;
 use crate::scope::Scope;
@@ -51,8 +51,12 @@ pub struct InspectionDetail {
     /// Score, band and the per-section and per-item breakdown, computed by the server.
     pub score_report: ScoreReport,
     pub recommendations: Vec<RecommendationRow>,
-    /// Review history: every transition with who and why.
-    pub events: Vec<EventRow>,
+    /// Review history: every transition with who (id and name) and why.
+    pub events: Vec<EventView>,
+    /// What the caller should know although the request succeeded: on creation,
+    /// `round_ended` when the round's end date has passed. Absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::inspections::late::Warning>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -64,9 +68,18 @@ pub struct InspectionQuery {
     pub status: Option<String>,
 }
 
+/// An inspection in a list, with the unit it inspects named.
+#[derive(Serialize, ToSchema)]
+pub struct InspectionListItem {
+    #[serde(flatten)]
+    pub inspection: InspectionRow,
+    pub unit_code: Option<String>,
+    pub unit_name: Option<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct InspectionPage {
-    pub items: Vec<InspectionRow>,
+    pub items: Vec<InspectionListItem>,
     pub total: i64,
     pub limit: i64,
     pub offset: i64,
@@ -85,12 +98,22 @@ pub struct SaveAnswers {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateFindings {
-    /// Ưu điểm.
+    /// Ưu điểm (required, with `shortcomings`, to submit). `""` clears a text.
     pub strengths: Option<String>,
     /// Hạn chế.
     pub shortcomings: Option<String>,
     /// Nguyên nhân.
     pub causes: Option<String>,
+    /// Where the team met the unit (biên bản).
+    pub place: Option<String>,
+    /// When the meeting began, RFC 3339 with its offset (`2026-03-10T08:00:00+07:00`).
+    pub held_at: Option<String>,
+    /// The team's members present, in print order (at most 30); `[]` clears.
+    #[schema(value_type = Option<Vec<crate::inspections::record::Person>>)]
+    pub members: Option<Value>,
+    /// The unit's attendees, in print order (at most 30); `[]` clears.
+    #[schema(value_type = Option<Vec<crate::inspections::record::Person>>)]
+    pub attendees: Option<Value>,
     pub version: Option<i64>,
 }
 
@@ -127,6 +150,7 @@ pub(crate) fn detail(
         inspection: row,
         answers,
         score_report: report,
+        warnings: Vec::new(),
     })
 }
 
@@ -139,7 +163,7 @@ pub(crate) fn detail(
     responses(
         (status = 201, body = InspectionDetail),
         (status = 200, description = "Already created with this id", body = InspectionDetail),
-        (status = 409, description = "The unit already has an inspection (`inspection_exists`), or the round is not open", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The unit already has an inspection (`inspection_exists`), the round is not open, or it has ended and `late_inspections = \"refuse\"` (`round_ended`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/inspections")]
@@ -152,12 +176,15 @@ pub async fn create_inspection(
     let id = client_id("/id", b.id.as_deref())?;
     let (round, unit) = (parse_id(&b.round_id)?, parse_id(&b.unit_id)?);
     let actor = me.actor();
+    let late = state.settings.late_inspections;
     let (d, created) = state
         .db
         .write(move |c| {
             let scope = Scope::load(c, &me)?;
-            let (row, created) = service::create(c, &actor, &scope, &id, &round, &unit)?;
-            Ok::<_, DomainError>((detail(c, row)?, created))
+            let made = service::create_checked(c, &actor, &scope, &id, &round, &unit, late)?;
+            let mut d = detail(c, made.row)?;
+            d.warnings = made.warnings;
+            Ok::<_, DomainError>((d, made.created))
         })
         .await?;
     Ok(if created {
@@ -192,7 +219,21 @@ pub async fn list_inspections(
                 limit,
                 offset,
             };
-            store::list(c, &f).map_err(DomainError::from)
+            let (rows, total) = store::list(c, &f)?;
+            let ids: Vec<&str> = rows.iter().map(|r| r.unit_id.as_str()).collect();
+            let units = store::unit_names(c, &ids)?;
+            let items = rows
+                .into_iter()
+                .map(|inspection| {
+                    let unit = units.get(&inspection.unit_id);
+                    InspectionListItem {
+                        unit_code: unit.map(|u| u.0.clone()),
+                        unit_name: unit.map(|u| u.1.clone()),
+                        inspection,
+                    }
+                })
+                .collect::<Vec<_>>();
+            Ok::<_, DomainError>((items, total))
         })
         .await?;
     Ok(HttpResponse::Ok().json(InspectionPage {
@@ -245,7 +286,14 @@ pub async fn save_answers(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
     let b = body.into_inner();
-    let changed: Answers = b.answers.into_iter().collect();
+    let changed: Answers = b
+        .answers
+        .into_iter()
+        .map(|(k, a)| {
+            let value = crate::domain::nfc_json(a.value);
+            (k, Answer { value, ..a })
+        })
+        .collect();
     let actor = me.actor();
     let d = state
         .db
@@ -258,7 +306,8 @@ pub async fn save_answers(
     Ok(HttpResponse::Ok().json(d))
 }
 
-/// Write the findings: strengths, shortcomings, causes.
+/// Write the inspection's own fields: the findings (strengths, shortcomings, causes) and the
+/// biên bản record (place, held_at, members, attendees). Absent fields keep their value.
 #[utoipa::path(tag = "inspections", security(("bearer" = [])), params(("id" = String, Path, description = "Inspection id")), request_body = UpdateFindings, responses((status = 200, body = InspectionDetail)))]
 #[patch("/inspections/{id}")]
 pub async fn update_findings(
@@ -278,6 +327,11 @@ pub async fn update_findings(
                 strengths: b.strengths,
                 shortcomings: b.shortcomings,
                 causes: b.causes,
+                place: b.place,
+                held_at: b.held_at,
+                // The service takes the stored text form and checks it (pointers `/members/…`).
+                members: b.members.map(|v| v.to_string()),
+                attendees: b.attendees.map(|v| v.to_string()),
             };
             let row = service::update_findings(c, &actor, &scope, &id, &f, b.version)?;
             detail(c, row)

@@ -1,5 +1,7 @@
-//! The findings (ưu điểm, hạn chế, nguyên nhân): typed fields of the inspection, each
-//! stamped with its own clock in `field_meta` so devices merge them field by field.
+//! The inspection's own fields: the findings (ưu điểm, hạn chế, nguyên nhân) and the biên
+//! bản record (place, held_at, members, attendees). Each is stamped with its own clock in
+//! `field_meta`, so devices merge them field by field; values take the one form
+//! `record::canonical` gives them.
 
 use diesel::prelude::*;
 use serde_json::{json, Value};
@@ -9,17 +11,28 @@ use crate::audit::{self, Actor};
 use crate::db::schema::inspections;
 use crate::db::DbConn;
 use crate::domain::{DomainError, Faults};
+use crate::inspections::record::{self, canonical, parse_time, time_text};
 use crate::inspections::store::InspectionRow;
 use crate::scope::Scope;
 use crate::sync::hlc::{self, Hlc};
 
+/// Fields to write, in their text form (`members`/`attendees`: the JSON text of the array);
+/// `None` keeps a field, `Some("")` clears it.
+#[derive(Default)]
 pub struct Findings {
     pub strengths: Option<String>,
     pub shortcomings: Option<String>,
     pub causes: Option<String>,
+    pub place: Option<String>,
+    pub held_at: Option<String>,
+    pub members: Option<String>,
+    pub attendees: Option<String>,
 }
 
-/// Writes the findings (ưu điểm, hạn chế, nguyên nhân); absent fields keep their value.
+/// Every field merged one by one: the findings and the biên bản record.
+pub const FINDINGS_FIELDS: [&str; 7] = record::FIELDS;
+
+/// Writes the fields given; absent fields keep their value.
 pub fn update_findings(
     conn: &mut DbConn,
     actor: &Actor,
@@ -32,6 +45,10 @@ pub fn update_findings(
         ("strengths", &f.strengths),
         ("shortcomings", &f.shortcomings),
         ("causes", &f.causes),
+        ("place", &f.place),
+        ("held_at", &f.held_at),
+        ("members", &f.members),
+        ("attendees", &f.attendees),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.clone().map(|v| (k, Some(v))))
@@ -47,7 +64,7 @@ pub fn update_findings(
     )
 }
 
-/// Sets one findings field (`None` clears it), e.g. when a conflict is resolved.
+/// Sets one field (`None` clears it), e.g. when a conflict is resolved.
 pub fn set_findings_field(
     conn: &mut DbConn,
     actor: &Actor,
@@ -60,9 +77,7 @@ pub fn set_findings_field(
     write_findings(conn, actor, scope, id, &[(field, value)], None, stamp)
 }
 
-pub const FINDINGS_FIELDS: [&str; 3] = ["strengths", "shortcomings", "causes"];
-
-/// Per findings field, the inspection version and HLC of its last change.
+/// Per field, the inspection version and HLC of its last change.
 pub fn field_meta(row: &InspectionRow) -> serde_json::Map<String, Value> {
     row.field_meta
         .as_deref()
@@ -70,16 +85,34 @@ pub fn field_meta(row: &InspectionRow) -> serde_json::Map<String, Value> {
         .unwrap_or_default()
 }
 
+/// A field's current value in its text form (as [`record::canonical`] writes it).
 pub fn finding(row: &InspectionRow, field: &str) -> Option<String> {
     match field {
         "strengths" => row.strengths.clone(),
         "shortcomings" => row.shortcomings.clone(),
         "causes" => row.causes.clone(),
+        "place" => row.place.clone(),
+        "held_at" => row.held_at.as_ref().map(time_text),
+        "members" => row.members.clone(),
+        "attendees" => row.attendees.clone(),
         _ => None,
     }
 }
 
-/// Writes findings fields, stamping each with `stamp` in `field_meta`.
+/// Checks and normalises fields; 422 with every fault.
+pub fn checked(
+    fields: &[(&str, Option<String>)],
+) -> Result<Vec<(String, Option<String>)>, DomainError> {
+    let mut faults = Faults::default();
+    let out = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), canonical(k, v.as_deref(), &mut faults)))
+        .collect();
+    faults.finish()?;
+    Ok(out)
+}
+
+/// Writes fields, stamping each with `stamp` in `field_meta`, after the caller's checks.
 pub fn write_findings(
     conn: &mut DbConn,
     actor: &Actor,
@@ -93,56 +126,61 @@ pub fn write_findings(
     writer(scope, &row, &round_status)?;
     editable(&row)?;
     DomainError::check_version(expected_version, row.version)?;
-    let mut faults = Faults::default();
-    for (name, v) in fields {
-        if !FINDINGS_FIELDS.contains(name) {
-            faults.push(
-                &format!("/{name}"),
-                "unknown_field",
-                "Not a findings field.",
-                "Không phải trường kết quả kiểm tra.",
-            );
-        }
-        if v.as_ref().is_some_and(|t| t.chars().count() > 50_000) {
-            faults.push(
-                &format!("/{name}"),
-                "too_long",
-                "At most 50,000 characters.",
-                "Tối đa 50.000 ký tự.",
-            );
-        }
-    }
-    faults.finish()?;
+    let fields = checked(fields)?;
+    apply(conn, actor, &row, &fields, stamp)
+}
+
+/// Writes already checked fields, whatever the inspection's state: the access checks are the
+/// caller's (this also serves the one-off fold of old checklist answers, which must reach
+/// approved inspections too).
+pub(crate) fn apply(
+    conn: &mut DbConn,
+    actor: &Actor,
+    row: &InspectionRow,
+    fields: &[(String, Option<String>)],
+    stamp: &Hlc,
+) -> Result<InspectionRow, DomainError> {
     let value_of = |name: &str| {
         fields
             .iter()
-            .find(|(k, _)| *k == name)
-            .map_or_else(|| finding(&row, name), |(_, v)| v.clone())
+            .find(|(k, _)| k == name)
+            .map_or_else(|| finding(row, name), |(_, v)| v.clone())
     };
-    let mut meta = field_meta(&row);
+    let mut meta = field_meta(row);
     for (name, _) in fields {
         meta.insert(
-            (*name).to_owned(),
+            name.clone(),
             json!({"v": row.version + 1, "hlc": stamp.to_string(), "dev": actor.device_id}),
         );
     }
-    diesel::update(inspections::table.find(id))
+    diesel::update(inspections::table.find(&row.id))
         .set((
             inspections::strengths.eq(value_of("strengths")),
             inspections::shortcomings.eq(value_of("shortcomings")),
             inspections::causes.eq(value_of("causes")),
+            inspections::place.eq(value_of("place")),
+            inspections::held_at.eq(value_of("held_at").as_deref().and_then(parse_time)),
+            inspections::members.eq(value_of("members")),
+            inspections::attendees.eq(value_of("attendees")),
             inspections::field_meta.eq(Value::Object(meta).to_string()),
         ))
         .execute(conn)?;
-    let new = bump(conn, &row, None)?;
-    let view = |r: &InspectionRow| json!({"strengths": r.strengths, "shortcomings": r.shortcomings, "causes": r.causes});
+    let new = bump(conn, row, None)?;
+    let view = |r: &InspectionRow| {
+        Value::Object(
+            FINDINGS_FIELDS
+                .iter()
+                .map(|f| ((*f).to_owned(), json!(finding(r, f))))
+                .collect(),
+        )
+    };
     audit::append(
         conn,
         actor,
         "findings",
         "inspection",
-        id,
-        Some(&view(&row)),
+        &row.id,
+        Some(&view(row)),
         Some(&view(&new)),
     )?;
     Ok(new)

@@ -1,5 +1,6 @@
-//! `inspection.update`: the findings texts (strengths, shortcomings, causes), each a field of
-//! its own, merged like answers.
+//! `inspection.update`: the inspection's own fields (the findings strengths, shortcomings,
+//! causes and the biên bản record place, held_at, members, attendees), each a field of its
+//! own, merged like answers.
 
 use serde_json::json;
 
@@ -39,8 +40,8 @@ pub fn apply(
             return Err(DomainError::invalid(
                 &format!("/fields/{name}"),
                 "unknown_field",
-                "Not a findings field.",
-                "Không phải trường kết quả kiểm tra.",
+                "Not a field of the inspection.",
+                "Không phải trường của phiếu kiểm tra.",
             ));
         }
         if let Some(c) = field(conn, ctx, &row, *base_version, name, edit)? {
@@ -72,7 +73,11 @@ fn field(
     let meta = inspections::field_meta(row);
     let current = istore::find(conn, &row.id)?.ok_or(DomainError::NotFound)?;
     let server_val = json!(inspections::finding(&current, name));
-    let device_val = json!(edit.value);
+    // The device's value in its stored form, so equal values compare equal.
+    let value = inspections::checked(&[(name, edit.value.clone())])?
+        .pop()
+        .and_then(|(_, v)| v);
+    let device_val = json!(value);
     let field_v = meta.get(name).and_then(|m| m["v"].as_i64()).unwrap_or(0);
     let server_hlc = meta
         .get(name)
@@ -93,7 +98,7 @@ fn field(
             ctx.scope,
             &row.id,
             name,
-            edit.value.clone(),
+            value.clone(),
             &stamp,
         )?;
     }

@@ -10,9 +10,22 @@ use utoipa::ToSchema;
 use crate::inspections::service as inspections;
 use crate::inspections::workflow::Action;
 
+/// A field's value as its text: a string as is, `null` as none, anything else (the people
+/// arrays) as its JSON text, which the service then checks.
+fn text_or_json<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(crate::domain::nfc(&s)),
+        other => Some(other.to_string()),
+    })
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct FieldEdit {
-    /// The new text (`null` clears the field).
+    /// The new value (`null` clears the field): a text; for `held_at` an RFC 3339 time; for
+    /// `members`/`attendees` the array of `{name, title}` (or its JSON text).
+    #[serde(default, deserialize_with = "text_or_json")]
+    #[schema(value_type = Option<Object>)]
     pub value: Option<String>,
     /// The device's HLC time of this edit.
     pub hlc: String,
@@ -34,7 +47,7 @@ pub enum Mutation {
     AnswerSet {
         inspection_id: String,
         item_id: String,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::domain::deserialize_nfc_json")]
         #[schema(value_type = Object)]
         value: Value,
         #[serde(default)]
@@ -51,7 +64,7 @@ pub enum Mutation {
         id: String,
         /// The inspection's `version` the device last saw.
         base_version: i64,
-        /// `strengths`, `shortcomings`, `causes`.
+        /// `strengths`, `shortcomings`, `causes`, `place`, `held_at`, `members`, `attendees`.
         fields: BTreeMap<String, FieldEdit>,
     },
     #[serde(rename = "inspection.transition")]
@@ -138,6 +151,11 @@ pub struct MutationResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub current: Option<Value>,
+    /// What the device should tell its user although the mutation applied: `round_ended`
+    /// for an inspection started after its round's end date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: Vec<crate::inspections::late::Warning>,
 }
 
 impl MutationResult {
@@ -152,6 +170,7 @@ impl MutationResult {
             device_won: None,
             conflict_ids: Vec::new(),
             current: None,
+            warnings: Vec::new(),
         }
     }
 }

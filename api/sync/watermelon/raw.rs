@@ -38,6 +38,8 @@ const INSPECTION: &[&str] = &[
     "strengths",
     "shortcomings",
     "causes",
+    "place",
+    "held_at",
     "return_reason",
     "version",
 ];
@@ -99,6 +101,13 @@ pub(super) fn raw(entity: &str, id: &str, data: &Value) -> Map<String, Value> {
         "template_version" => {
             m.insert("content".into(), json!(data["content"].to_string()));
         }
+        "inspection" => {
+            // The people lists travel as JSON text columns, like the answers' values.
+            for c in ["members", "attendees"] {
+                let v = data.get(c).cloned().unwrap_or_else(|| json!([]));
+                m.insert(c.into(), json!(v.to_string()));
+            }
+        }
         "answer" => {
             let v = &data["value"];
             m.insert(
@@ -119,10 +128,33 @@ pub(super) fn text(m: &Map<String, Value>, k: &str) -> Option<String> {
     m.get(k).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// A pushed inspection field in its stored text form (see `record::canonical`), so a value the
+/// device did not change compares equal to the server's. `held_at` may come as epoch
+/// milliseconds (WatermelonDB's dates); a value that does not check is passed on as sent, for
+/// the engine to refuse with its pointer.
+pub(super) fn field_text(m: &Map<String, Value>, field: &str) -> Option<String> {
+    let sent = match m.get(field)? {
+        Value::Number(n) if field == "held_at" => n
+            .as_i64()
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|t| crate::inspections::record::time_text(&t.naive_utc())),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    let mut faults = crate::domain::Faults::default();
+    let checked = crate::inspections::record::canonical(field, sent.as_deref(), &mut faults);
+    if faults.0.is_empty() {
+        checked
+    } else {
+        sent
+    }
+}
+
 /// A pushed answer record as the engine writes answers (`{"value": …}`, `"na": true` only when set).
 pub(super) fn answer_of(m: &Map<String, Value>) -> Value {
     let value = text(m, "value")
         .and_then(|v| serde_json::from_str::<Value>(&v).ok())
+        .map(crate::domain::nfc_json)
         .unwrap_or(Value::Null);
     json!(crate::templates::model::Answer {
         value,
@@ -194,6 +226,34 @@ mod tests {
         ] {
             assert_eq!(edit_time(&rec(none.clone()), "d"), None, "{none}");
         }
+    }
+
+    #[test]
+    fn the_record_fields_travel_as_columns() {
+        let r = raw(
+            "inspection",
+            "i",
+            &json!({"place": "Hội trường UBND xã", "held_at": "2026-03-10T01:00:00Z",
+                "members": [{"name": "Nguyễn Văn A", "title": "Trưởng đoàn"}], "attendees": []}),
+        );
+        assert_eq!(r["place"], json!("Hội trường UBND xã"));
+        assert_eq!(r["held_at"], json!("2026-03-10T01:00:00Z"));
+        assert_eq!(
+            r["members"],
+            json!(r#"[{"name":"Nguyễn Văn A","title":"Trưởng đoàn"}]"#)
+        );
+        assert_eq!(r["attendees"], json!("[]"));
+        // Read back: the same forms, whether the device kept the text or a date number.
+        assert_eq!(
+            field_text(&r, "members"),
+            Some(r#"[{"name":"Nguyễn Văn A","title":"Trưởng đoàn"}]"#.into())
+        );
+        assert_eq!(field_text(&r, "attendees"), None);
+        let ms = rec(json!({"held_at": 1_773_104_400_000_i64}));
+        assert_eq!(
+            field_text(&ms, "held_at"),
+            Some("2026-03-10T01:00:00Z".into())
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use super::concurrent::Later;
 use super::ids::Ids;
 use super::push::delivered;
-use super::raw::{answer_of, edit_time, text};
+use super::raw::{answer_of, edit_time, field_text, text};
 use super::translate::{self, Context};
 use super::{entity_of, StaleRecord, TableChanges};
 use crate::audit::Actor;
@@ -164,6 +164,11 @@ fn keep_findings(
     let meta = inspections::field_meta(&row);
     for f in inspections::FINDINGS_FIELDS {
         let Some(v) = rec.get(f) else { continue };
+        // A column the device holds as the server does is nothing to keep (every record
+        // carries all its columns, the record fields included).
+        if field_text(rec, f) == inspections::finding(&row, f) {
+            continue;
+        }
         let server_hlc = meta.get(f).and_then(|m| m["hlc"].as_str());
         if server_is_later(server_hlc, edited.as_ref()) {
             continue;
@@ -282,9 +287,9 @@ fn already_there(
             server == answer_of(rec)
         }
         "inspection" => match istore::find(conn, id)? {
-            Some(row) => inspections::FINDINGS_FIELDS
-                .iter()
-                .all(|f| !rec.contains_key(*f) || text(rec, f) == inspections::finding(&row, f)),
+            Some(row) => inspections::FINDINGS_FIELDS.iter().all(|f| {
+                !rec.contains_key(*f) || field_text(rec, f) == inspections::finding(&row, f)
+            }),
             None => false,
         },
         "recommendation" => istore::find_recommendation(conn, id)?.is_some(),

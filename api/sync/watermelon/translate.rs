@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::concurrent::Later;
-use super::raw::{answer_of, claimed_time, edit_time, text};
+use super::raw::{answer_of, claimed_time, edit_time, field_text, text};
 use super::TableChanges;
 use crate::db::DbConn;
 use crate::domain::DomainError;
@@ -103,7 +103,7 @@ fn inspection(
     // concurrent: from version 0, so the engine compares times).
     let (mut taken, mut merged) = (BTreeMap::new(), BTreeMap::new());
     for f in inspections::FINDINGS_FIELDS {
-        let local = text(rec, f);
+        let local = field_text(rec, f);
         let theirs = server.as_ref().and_then(|s| inspections::finding(s, f));
         if !rec.contains_key(f) || local == theirs {
             continue;
