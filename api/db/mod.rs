@@ -12,6 +12,7 @@
 //! reads each changed row by key, took half the time once that went (docs/performance.md).
 
 mod checkpoint;
+pub mod data;
 mod migrate;
 mod pool;
 pub mod schema;

@@ -240,13 +240,26 @@ impl AnswerBatch {
         self.flush(conn)?;
         for id in std::mem::take(&mut self.touched) {
             let row = store::find(conn, &id)?.ok_or(DomainError::NotFound)?;
-            let report = match self.open.get(&id) {
-                Some(open) => score(&open.template, &open.answers),
-                None => service::report(conn, &row)?.1,
+            let (report, old_findings) = match self.open.get(&id) {
+                Some(open) => (
+                    score(&open.template, &open.answers),
+                    has_findings_items(&open.template),
+                ),
+                None => (service::report(conn, &row)?.1, true),
             };
             bump(conn, &row, Some(&report))?;
+            if old_findings {
+                super::legacy::fold(conn, &self.actor, &id)?;
+            }
         }
         self.open.clear();
         Ok(())
     }
+}
+
+/// Whether the checklist still has the old findings items (see `legacy`).
+fn has_findings_items(t: &Template) -> bool {
+    crate::templates::answers::FINDINGS_ITEMS
+        .iter()
+        .any(|(id, _)| t.item(id).is_some())
 }

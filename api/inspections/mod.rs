@@ -2,6 +2,9 @@
 //! recommendations, comments and review.
 
 pub mod batch;
+pub mod late;
+pub mod legacy;
+pub mod record;
 pub mod routes;
 pub mod service;
 pub mod store;

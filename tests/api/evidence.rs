@@ -537,6 +537,7 @@ async fn submission_counts_received_photos(engine: Engine) {
         return;
     };
     let (w, ins) = setup(&app).await;
+    crate::findings::write_findings(&app, &w.insp1, &ins).await;
     let res = app
         .authed(
             Method::PATCH,
@@ -607,6 +608,7 @@ async fn evidence_records_sync_through_push(engine: Engine) {
         return;
     };
     let (w, ins) = setup(&app).await;
+    crate::findings::write_findings(&app, &w.insp1, &ins).await;
     let (ev, mid) = (
         uuid::Uuid::new_v4().to_string(),
         uuid::Uuid::new_v4().to_string(),

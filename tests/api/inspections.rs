@@ -90,7 +90,10 @@ async fn full_review_cycle(engine: Engine) {
         .iter()
         .map(|e| e["pointer"].as_str().unwrap())
         .collect();
-    assert_eq!(pointers, ["/answers/a", "/answers/b"]);
+    assert_eq!(
+        pointers,
+        ["/answers/a", "/answers/b", "/strengths", "/shortcomings"]
+    );
 
     body(
         answer(

@@ -20,6 +20,7 @@ mod crash;
 mod edges;
 mod errors;
 mod evidence;
+mod findings;
 mod inspections;
 mod matrix;
 mod metrics;

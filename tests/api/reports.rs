@@ -144,6 +144,7 @@ async fn compiled(app: &TestApp) -> Compiled {
         .as_str()
         .unwrap()
         .to_owned();
+    crate::findings::write_findings(app, &w.insp2, &b).await;
     act(app, &w.insp2, &b, "submit").await;
     Compiled {
         w,

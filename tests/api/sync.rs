@@ -187,6 +187,7 @@ async fn one_push_applies_in_order(engine: Engine) {
     };
     let w = World::build(&app).await;
     let insp = new_inspection(&app, &w.insp1, &w, &w.unit_a).await;
+    crate::findings::write_findings(&app, &w.insp1, &insp).await;
     let t = now_ms() - 60_000;
     let set = |item: &str, value: Value, k: i64| json!({"mutation_id": mid(), "type": "answer.set", "inspection_id": insp, "item_id": item, "value": value, "hlc": hlc(t + k, "p1")});
     let r = push(
@@ -363,6 +364,7 @@ async fn concurrent_edits_become_conflicts_for_the_lead(engine: Engine) {
     assert!(other_lead.is_empty(), "scoped");
 
     // Unresolved conflicts block approval.
+    crate::findings::write_findings(&app, &w.insp1, &insp).await;
     push(&app, &phone, json!([{"mutation_id": mid(), "type": "answer.set", "inspection_id": insp, "item_id": "a", "value": "yes", "hlc": hlc(now_ms(), "phone")}])).await;
     let submitted = push(&app, &phone, json!([{"mutation_id": mid(), "type": "inspection.transition", "id": insp, "action": "submit"}])).await;
     assert_eq!(submitted[0]["status"], "applied", "{submitted:?}");
@@ -503,6 +505,7 @@ async fn refused_changes_are_kept(engine: Engine) {
     };
     let w = World::build(&app).await;
     let insp = new_inspection(&app, &w.insp1, &w, &w.unit_a).await;
+    crate::findings::write_findings(&app, &w.insp1, &insp).await;
     push(&app, &w.insp1, json!([
         {"mutation_id": mid(), "type": "answer.set", "inspection_id": insp, "item_id": "a", "value": "yes", "hlc": hlc(now_ms(), "p")},
         {"mutation_id": mid(), "type": "answer.set", "inspection_id": insp, "item_id": "b", "value": "full", "hlc": hlc(now_ms(), "p")},

@@ -369,6 +369,7 @@ async fn a_refused_push_is_undone_on_the_device_by_the_next_pull(engine: Engine)
     let w = World::build(&app).await;
     let answers = json!({"a": {"value": "yes"}, "b": {"value": "part"}});
     let insp = start(&app, &w, &w.insp1, &w.unit_a, answers).await;
+    crate::findings::write_findings(&app, &w.insp1, &insp).await;
     let r = outcome(&app, &w, "rejected", &insp).await;
     assert_eq!(r["status"], "approved", "{r}");
     assert_eq!(r["attempts"], 1, "{r}");

@@ -134,7 +134,13 @@ pub fn save_answers_stamped(
         write_answer(conn, actor, &row, item, answer, stamp, old)?;
     }
     let r = score(&template, &merged);
-    let new = bump(conn, &row, Some(&r))?;
+    let mut new = bump(conn, &row, Some(&r))?;
+    let old_findings = crate::templates::answers::FINDINGS_ITEMS
+        .iter()
+        .any(|(item, _)| changed.contains_key(*item));
+    if old_findings && crate::inspections::legacy::fold(conn, actor, id)? {
+        new = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
+    }
     audit::append(
         conn,
         actor,

@@ -25,11 +25,13 @@ mod review;
 
 pub use answers::{answer_id, save_answers, save_answers_stamped, write_answer};
 pub use comments::add_comment;
-pub use create::create;
+pub use create::{create, create_checked, Created};
+pub(crate) use findings::apply as apply_fields;
 pub use findings::{
-    field_meta, finding, set_findings_field, update_findings, write_findings, Findings,
+    checked, field_meta, finding, set_findings_field, update_findings, write_findings, Findings,
     FINDINGS_FIELDS,
 };
+pub(crate) use recommendations::insert as insert_recommendation;
 pub use recommendations::{add_recommendation, update_recommendation, RecommendationInput};
 pub use review::act;
 

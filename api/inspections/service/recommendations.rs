@@ -7,8 +7,8 @@ use super::{bump, editable, keys, status_of, visible_for_write, writer};
 use crate::audit::{self, Actor};
 use crate::db::schema::recommendations;
 use crate::db::{self, DbConn};
-use crate::domain::{DomainError, Faults};
-use crate::inspections::store::{self, RecommendationRow};
+use crate::domain::{nfc, nfc_opt, DomainError, Faults};
+use crate::inspections::store::{self, InspectionRow, RecommendationRow};
 use crate::inspections::workflow::Standing;
 use crate::scope::Scope;
 use crate::sync::log as changes;
@@ -76,23 +76,35 @@ pub fn add_recommendation(
     }
     editable(&row)?;
     check_recommendation(conn, r, true)?;
+    insert(conn, actor, &row, id, r, &scope.user_id)
+}
+
+/// Writes a new recommendation row, after the caller's checks.
+pub(crate) fn insert(
+    conn: &mut DbConn,
+    actor: &Actor,
+    row: &InspectionRow,
+    id: &str,
+    r: &RecommendationInput,
+    created_by: &str,
+) -> Result<RecommendationRow, DomainError> {
     let now = db::now();
     diesel::insert_into(recommendations::table)
         .values((
             recommendations::id.eq(id),
-            recommendations::inspection_id.eq(inspection_id),
-            recommendations::content.eq(r.content.as_deref().unwrap_or("").trim()),
+            recommendations::inspection_id.eq(&row.id),
+            recommendations::content.eq(nfc(r.content.as_deref().unwrap_or("").trim())),
             recommendations::responsible_unit_id.eq(&r.responsible_unit_id),
-            recommendations::responsible.eq(&r.responsible),
+            recommendations::responsible.eq(nfc_opt(r.responsible.as_deref().map(str::trim))),
             recommendations::due_on.eq(r.due_on),
             recommendations::follow_up.eq(r.follow_up.as_deref().unwrap_or("open")),
             recommendations::version.eq(1),
-            recommendations::created_by.eq(&scope.user_id),
+            recommendations::created_by.eq(created_by),
             recommendations::created_at.eq(now),
             recommendations::updated_at.eq(now),
         ))
         .execute(conn)?;
-    bump(conn, &row, None)?;
+    bump(conn, row, None)?;
     let rec = store::find_recommendation(conn, id)?.ok_or(DomainError::NotFound)?;
     audit::append(
         conn,
@@ -103,7 +115,7 @@ pub fn add_recommendation(
         None,
         Some(&serde_json::to_value(&rec).unwrap_or_default()),
     )?;
-    changes::record(conn, "recommendation", id, keys(&row), false)?;
+    changes::record(conn, "recommendation", id, keys(row), false)?;
     Ok(rec)
 }
 
@@ -139,13 +151,14 @@ pub fn update_recommendation(
             recommendations::content.eq(r
                 .content
                 .as_deref()
-                .map(str::trim)
-                .unwrap_or(&rec.content)),
+                .map(|c| nfc(c.trim()))
+                .unwrap_or(rec.content.clone())),
             recommendations::responsible_unit_id.eq(r
                 .responsible_unit_id
                 .clone()
                 .or(rec.responsible_unit_id.clone())),
-            recommendations::responsible.eq(r.responsible.clone().or(rec.responsible.clone())),
+            recommendations::responsible
+                .eq(nfc_opt(r.responsible.as_deref().map(str::trim)).or(rec.responsible.clone())),
             recommendations::due_on.eq(r.due_on.or(rec.due_on)),
             recommendations::follow_up.eq(r.follow_up.as_deref().unwrap_or(&rec.follow_up)),
             recommendations::version.eq(rec.version + 1),

@@ -8,6 +8,7 @@ use crate::audit::{self, Actor};
 use crate::db::schema::{inspection_events, inspections};
 use crate::db::{self, DbConn};
 use crate::domain::DomainError;
+use crate::inspections::record::findings_missing;
 use crate::inspections::store::{self, InspectionRow};
 use crate::inspections::workflow::{self, Action, Refusal, Status};
 use crate::scope::Scope;
@@ -73,8 +74,8 @@ fn refusal(r: Refusal) -> DomainError {
                 }
             ),
             format!(
-                "Phiếu ở trạng thái {} không thể {}.",
-                from.as_str(),
+                "Phiếu {} không thể {}.",
+                crate::domain::status_vi(from.as_str()),
                 match action {
                     Action::Submit => "gửi duyệt",
                     Action::Return => "trả lại",
@@ -90,7 +91,11 @@ fn submittable(conn: &mut DbConn, row: &InspectionRow) -> Result<(), DomainError
     let (answers, _) = report(conn, row)?;
     let template = template_of(conn, row)?;
     let photos = crate::media::store::photo_counts(conn, &row.id)?;
-    let missing = check_submission(&template, &answers, &photos);
+    let mut missing = check_submission(&template, &answers, &photos);
+    missing.extend(findings_missing(
+        row.strengths.as_deref(),
+        row.shortcomings.as_deref(),
+    ));
     if missing.is_empty() {
         Ok(())
     } else {

@@ -124,6 +124,7 @@ async fn only_writers_leave_conflict_rows(engine: Engine) {
         .await;
     assert_eq!(kept.len(), 1, "only the member's: {kept:?}");
     assert_eq!(kept[0]["kind"], "rejected");
+    crate::findings::write_findings(&app, &w.insp1, &insp).await;
     push(&app, &w.insp1, json!([
         {"mutation_id": mid(), "type": "answer.set", "inspection_id": insp, "item_id": "a", "value": "yes", "hlc": hlc()},
         {"mutation_id": mid(), "type": "inspection.transition", "id": insp, "action": "submit"}
