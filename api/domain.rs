@@ -113,6 +113,54 @@ pub fn client_id(pointer: &str, raw: Option<&str>) -> Result<String, DomainError
     }
 }
 
+/// A stored status (of an inspection, round or template) in the words a Vietnamese message
+/// uses; messages never show the English code. An unknown code is shown as it is.
+pub fn status_vi(status: &str) -> &str {
+    match status {
+        "draft" => "nháp",
+        "submitted" => "đã gửi duyệt",
+        "returned" => "bị trả lại",
+        "approved" => "đã duyệt",
+        "planned" => "chưa mở",
+        "open" => "đang mở",
+        "closed" => "đã đóng",
+        "published" => "đã ban hành",
+        other => other,
+    }
+}
+
+/// Text as stored: Unicode NFC. Vietnamese typed on some keyboards (and pasted from some
+/// documents) arrives decomposed ("e" + combining circumflex + combining dot below); the same
+/// name would then sort, search and compare as two. Every free text is normalised where it is
+/// parsed, through this one function.
+pub fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect()
+}
+
+/// [`nfc`] over an optional text.
+pub fn nfc_opt(s: Option<&str>) -> Option<String> {
+    s.map(nfc)
+}
+
+/// [`nfc`] over every string of a JSON value (an answer's text or chosen options).
+pub fn nfc_json(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(nfc(&s)),
+        Value::Array(a) => Value::Array(a.into_iter().map(nfc_json).collect()),
+        other => other,
+    }
+}
+
+/// `deserialize_with` for a JSON value taken as typed by a person.
+pub fn deserialize_nfc_json<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<serde_json::Value, D::Error> {
+    use serde::Deserialize;
+    serde_json::Value::deserialize(d).map(nfc_json)
+}
+
 /// Collects field faults; `finish` fails with all of them at once.
 #[derive(Default)]
 pub struct Faults(pub Vec<FieldError>);
@@ -129,8 +177,10 @@ impl Faults {
             .push(FieldError::new(pointer, code, Text::new(en, vi)));
     }
 
+    /// Checks a required text (trimmed, 1 to `max` characters) and returns it trimmed and NFC.
     pub fn text(&mut self, pointer: &str, value: &str, max: usize) -> String {
-        let v = value.trim();
+        let v = nfc(value.trim());
+        let v = v.as_str();
         if v.is_empty() || v.chars().count() > max {
             self.push(
                 pointer,
@@ -159,4 +209,20 @@ where
     D: serde::Deserializer<'de>,
 {
     serde::Deserialize::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn statuses_read_in_vietnamese_and_text_is_nfc() {
+        assert_eq!(super::status_vi("draft"), "nháp");
+        assert_eq!(super::status_vi("closed"), "đã đóng");
+        let nfd = "Nghe\u{302}\u{323} An";
+        assert_ne!(nfd, "Nghệ An");
+        assert_eq!(super::nfc(nfd), "Nghệ An");
+        assert_eq!(
+            super::nfc_json(serde_json::json!(["Nghe\u{302}\u{323}"])),
+            serde_json::json!(["Nghệ"])
+        );
+    }
 }

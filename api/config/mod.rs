@@ -67,6 +67,9 @@ pub struct Settings {
     /// matching `AWS_*` variable.
     pub s3: S3Settings,
     pub media: MediaSettings,
+    /// Inspections started after their round's `ends_on` (`KIEMTRA_LATE_INSPECTIONS`): `warn`
+    /// (the default: created, with a `round_ended` warning) or `refuse` (409 `round_ended`).
+    pub late_inspections: crate::inspections::late::LateInspections,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -139,6 +142,7 @@ impl Default for Settings {
             blob_url: None,
             s3: S3Settings::default(),
             media: MediaSettings::default(),
+            late_inspections: Default::default(),
         }
     }
 }

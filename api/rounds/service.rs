@@ -152,8 +152,9 @@ pub fn update(
             "invalid_round_status",
             format!("A round cannot go from {} to {}.", cur.status, r.status),
             format!(
-                "Đợt kiểm tra không thể chuyển từ {} sang {}.",
-                cur.status, r.status
+                "Đợt kiểm tra không thể chuyển từ \"{}\" sang \"{}\".",
+                crate::domain::status_vi(&cur.status),
+                crate::domain::status_vi(&r.status)
             ),
         ));
     }

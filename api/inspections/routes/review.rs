@@ -16,8 +16,9 @@ use crate::state::AppState;
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnInspection {
-    /// Why it goes back to the inspectors; required.
-    pub reason: String,
+    /// Why it goes back to the inspectors; required (422 `reason_required` without it).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 async fn transition(
@@ -64,22 +65,19 @@ pub async fn submit_inspection(
 
 /// Return to the inspectors with a reason (submitted → returned). The team's lead or an
 /// administrator.
-#[utoipa::path(tag = "inspections", security(("bearer" = [])), params(("id" = String, Path, description = "Inspection id")), request_body = ReturnInspection, responses((status = 200, body = InspectionDetail)))]
+#[utoipa::path(tag = "inspections", security(("bearer" = [])), params(("id" = String, Path, description = "Inspection id")), request_body = ReturnInspection, responses((status = 200, body = InspectionDetail), (status = 422, description = "No reason (`reason_required`)", body = Problem, content_type = "application/problem+json")))]
 #[post("/inspections/{id}/return")]
 pub async fn return_inspection(
     state: web::Data<AppState>,
     me: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<ReturnInspection>,
+    body: Option<web::Json<ReturnInspection>>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(
-        state,
-        me,
-        id.into_inner(),
-        Action::Return,
-        Some(body.into_inner().reason),
-    )
-    .await
+    // No body, an unreadable one or no `reason` all mean the same thing to the person
+    // returning: the reason is missing (`reason_required`), not a JSON problem.
+    let reason = body.and_then(|b| b.into_inner().reason).unwrap_or_default();
+    let reason = crate::domain::nfc(&reason);
+    transition(state, me, id.into_inner(), Action::Return, Some(reason)).await
 }
 
 /// Approve (submitted → approved); the inspection is read-only from then on. The team's lead

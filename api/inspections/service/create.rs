@@ -8,12 +8,22 @@ use crate::audit::{self, Actor};
 use crate::db::schema::inspections;
 use crate::db::{self, DbConn};
 use crate::domain::DomainError;
+use crate::inspections::late::{self, LateInspections, Warning};
 use crate::inspections::store::{self, InspectionRow};
 use crate::inspections::workflow::{Standing, Status};
 use crate::scope::Scope;
 
-/// Starts the inspection of a unit in a round. Idempotent by id: creating the same id again
-/// returns it (`false`: not created now), so an offline device can retry safely.
+/// An inspection started (or found again), and what the caller should know.
+pub struct Created {
+    pub row: InspectionRow,
+    /// `false`: it existed already with this id (a retry).
+    pub created: bool,
+    /// E.g. `round_ended` when the round's end date has passed.
+    pub warnings: Vec<Warning>,
+}
+
+/// Starts the inspection of a unit in a round, taking a round past its end date with a
+/// warning (see [`create_checked`]); `false`: it existed already with this id.
 pub fn create(
     conn: &mut DbConn,
     actor: &Actor,
@@ -22,6 +32,30 @@ pub fn create(
     round_id: &str,
     unit_id: &str,
 ) -> Result<(InspectionRow, bool), DomainError> {
+    let c = create_checked(
+        conn,
+        actor,
+        scope,
+        id,
+        round_id,
+        unit_id,
+        LateInspections::Warn,
+    )?;
+    Ok((c.row, c.created))
+}
+
+/// Starts the inspection of a unit in a round. Idempotent by id: creating the same id again
+/// returns it (`created: false`), so an offline device can retry safely. A round past its end
+/// date warns or refuses, as `late` says.
+pub fn create_checked(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: &str,
+    round_id: &str,
+    unit_id: &str,
+    late: LateInspections,
+) -> Result<Created, DomainError> {
     if let Some(existing) = store::find(conn, id)? {
         let round_status = store::round_status(conn, &existing.round_id)?;
         // Only one who could have made it gets it back: a retry by its maker's team.
@@ -32,7 +66,16 @@ pub fn create(
             scope
                 .standing(&existing.team_id)
                 .ok_or(DomainError::Forbidden)?;
-            return Ok((existing, false));
+            // A retry is told what the first answer told.
+            let warnings = match crate::rounds::store::find(conn, round_id)? {
+                Some(r) => late::check(r.ends_on, late::today(), LateInspections::Warn)?,
+                None => None,
+            };
+            return Ok(Created {
+                row: existing,
+                created: false,
+                warnings: warnings.into_iter().collect(),
+            });
         }
         return Err(DomainError::conflict(
             "id_taken",
@@ -56,6 +99,7 @@ pub fn create(
             "Đợt kiểm tra chưa mở hoặc đã đóng.",
         ));
     }
+    let warning = late::check(round.ends_on, late::today(), late)?;
     if let Some(other) = store::find_for_unit(conn, round_id, unit_id)? {
         return Err(DomainError::conflict(
             "inspection_exists",
@@ -93,5 +137,9 @@ pub fn create(
         None,
         Some(&json!({"round_id": round_id, "unit_id": unit_id, "team_id": row.team_id})),
     )?;
-    Ok((row, true))
+    Ok(Created {
+        row,
+        created: true,
+        warnings: warning.into_iter().collect(),
+    })
 }

@@ -4,17 +4,25 @@
 use super::super::hlc::{self, Hlc};
 use crate::audit::Actor;
 use crate::domain::DomainError;
+use crate::inspections::late::LateInspections;
 use crate::scope::Scope;
 
 pub struct Ctx<'a> {
     pub actor: &'a Actor,
     pub scope: &'a Scope,
     pub mid: &'a str,
+    /// What a new inspection in a round past its end date gets (`late_inspections`).
+    pub late: LateInspections,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(actor: &'a Actor, scope: &'a Scope, mid: &'a str) -> Self {
-        Ctx { actor, scope, mid }
+        Ctx {
+            actor,
+            scope,
+            mid,
+            late: LateInspections::Warn,
+        }
     }
 
     /// The node every HLC of this push is written as: the token's device.

@@ -33,8 +33,12 @@ pub fn inspection(
         } => {
             let id = client_id("/id", Some(id))?;
             let (round_id, unit_id) = (parse_id(round_id)?, parse_id(unit_id)?);
-            inspections::create(conn, ctx.actor, ctx.scope, &id, &round_id, &unit_id)?;
-            applied(conn, ctx, "inspection", &id)
+            let made = inspections::create_checked(
+                conn, ctx.actor, ctx.scope, &id, &round_id, &unit_id, ctx.late,
+            )?;
+            let mut r = applied(conn, ctx, "inspection", &id)?;
+            r.warnings = made.warnings;
+            Ok(r)
         }
         Mutation::InspectionTransition { id, action, reason } => {
             let row = inspections::act(conn, ctx.actor, ctx.scope, id, *action, reason.as_deref())?;

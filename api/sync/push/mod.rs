@@ -18,6 +18,7 @@ mod model;
 mod parse;
 mod reject;
 
+use crate::inspections::late::LateInspections;
 use std::collections::HashMap;
 
 use diesel::Connection;
@@ -47,11 +48,23 @@ impl Pushed {
     }
 }
 
+/// Applies a batch with the default handling of late inspections (warn).
 pub fn push(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
     batch: &[Envelope],
+) -> Result<Pushed, DomainError> {
+    push_with(conn, actor, scope, batch, LateInspections::Warn)
+}
+
+/// Applies a batch; `late` is the operator's `late_inspections`.
+pub fn push_with(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    batch: &[Envelope],
+    late: LateInspections,
 ) -> Result<Pushed, DomainError> {
     idempotency::lock(conn, scope)?;
     let stored = idempotency::stored(conn, batch)?;
@@ -81,7 +94,8 @@ pub fn push(
             results.push(again);
             continue;
         }
-        let ctx = Ctx::new(actor, scope, &env.mutation_id);
+        let mut ctx = Ctx::new(actor, scope, &env.mutation_id);
+        ctx.late = late;
         let result = apply_one(conn, &ctx, env, &mut answers)?;
         fresh.insert(&env.mutation_id, (results.len(), hash));
         results.push(result);

@@ -61,11 +61,12 @@ pub async fn sync_push(
     }
     let mutations = push::parse_mutations(&b.mutations)?;
     let actor = me.actor();
+    let late = state.settings.late_inspections;
     let results = state
         .db
         .write(move |c| {
             let scope = Scope::load(c, &me)?;
-            push::push(c, &actor, &scope, &mutations)
+            push::push_with(c, &actor, &scope, &mutations, late)
         })
         .await?;
     let r = HttpResponse::Ok()

@@ -77,12 +77,13 @@ pub async fn watermelon_push(
     let since = last_pulled(&q)?.unwrap_or(0);
     let actor = me.actor();
     let changes = body.into_inner().changes;
+    let late = state.settings.late_inspections;
     // The outcome is returned, not raised, so that conflicts kept before a refusal commit.
     let outcome = state
         .db
         .write(move |c| {
             let scope = Scope::load(c, &me)?;
-            watermelon::push(c, &actor, &scope, since, &changes)
+            watermelon::push_with(c, &actor, &scope, since, &changes, late)
         })
         .await?;
     match outcome {

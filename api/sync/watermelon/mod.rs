@@ -39,7 +39,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 pub use self::pull::pull;
-pub use self::push::push;
+pub use self::push::{push, push_with};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TableChanges {

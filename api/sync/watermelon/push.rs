@@ -24,6 +24,25 @@ pub fn push(
     last_pulled_at: i64,
     changes: &BTreeMap<String, TableChanges>,
 ) -> Result<PushOutcome, DomainError> {
+    push_with(
+        conn,
+        actor,
+        scope,
+        last_pulled_at,
+        changes,
+        Default::default(),
+    )
+}
+
+/// [`push`], with the operator's `late_inspections`.
+pub fn push_with(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    last_pulled_at: i64,
+    changes: &BTreeMap<String, TableChanges>,
+    late: crate::inspections::late::LateInspections,
+) -> Result<PushOutcome, DomainError> {
     let device = actor.device_id.clone().unwrap_or_default();
     let node = if device.is_empty() {
         scope.user_id.clone()
@@ -69,7 +88,7 @@ pub fn push(
         });
     }
     let batch = not_yet_pushed(conn, scope, batch)?;
-    let pushed = engine::push(conn, actor, scope, &batch)?;
+    let pushed = engine::push_with(conn, actor, scope, &batch, late)?;
 
     // 4. The device learns what did not land: the next pull brings the server's state.
     converge::settle(conn, scope, &pushed.results)?;
