@@ -85,7 +85,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, r: &RoundInput) -> Result<RoundR
     diesel::insert_into(rounds::table)
         .values((
             rounds::id.eq(&id),
-            rounds::name.eq(r.name.trim()),
+            rounds::name.eq(crate::domain::nfc(r.name.trim())),
             rounds::kind.eq(&r.kind),
             rounds::template_version_id.eq(&r.template_version_id),
             rounds::starts_on.eq(r.starts_on),
@@ -164,7 +164,7 @@ pub fn update(
     let watch = Watch::begin(conn, &people)?;
     diesel::update(rounds::table.find(&cur.id))
         .set((
-            rounds::name.eq(r.name.trim()),
+            rounds::name.eq(crate::domain::nfc(r.name.trim())),
             rounds::kind.eq(&r.kind),
             rounds::template_version_id.eq(&r.template_version_id),
             rounds::starts_on.eq(r.starts_on),

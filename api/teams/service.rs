@@ -56,7 +56,12 @@ pub fn create(
     let members = check(conn, input)?;
     let id = db::new_id();
     let watch = Watch::begin(conn, &people_of(input, &members))?;
-    store::insert(conn, &id, input.name.trim(), &input.lead_id)?;
+    store::insert(
+        conn,
+        &id,
+        &crate::domain::nfc(input.name.trim()),
+        &input.lead_id,
+    )?;
     store::set_members(conn, &id, &members)?;
     let row = store::find(conn, &id)?.ok_or(DomainError::NotFound)?;
     let view = store::view(conn, &row)?;
@@ -104,7 +109,12 @@ pub fn update(
     let people = changes::people_of_team(conn, &row.id)?;
     let mut watch = Watch::begin(conn, &people)?;
     watch.add(conn, &people_of(input, &members))?;
-    store::update(conn, row, input.name.trim(), &input.lead_id)?;
+    store::update(
+        conn,
+        row,
+        &crate::domain::nfc(input.name.trim()),
+        &input.lead_id,
+    )?;
     store::set_members(conn, &row.id, &members)?;
     let new = store::find(conn, &row.id)?.ok_or(DomainError::NotFound)?;
     let view = store::view(conn, &new)?;

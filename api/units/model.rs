@@ -171,7 +171,7 @@ impl UnitFields {
         let address = address
             .map(str::trim)
             .filter(|a| !a.is_empty())
-            .map(str::to_owned);
+            .map(crate::domain::nfc);
         if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
             f.push(
                 &format!("{prefix}address"),

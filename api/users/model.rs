@@ -106,7 +106,7 @@ pub fn check_full_name(pointer: &str, raw: &str) -> Result<String, FieldError> {
             Text::new("1 to 200 characters.", "Từ 1 đến 200 ký tự."),
         ));
     }
-    Ok(n.to_owned())
+    Ok(crate::domain::nfc(n))
 }
 
 /// NIST SP 800-63B: length matters, composition rules do not.

@@ -478,6 +478,12 @@ async fn a_return_without_a_reason_says_so_and_lists_name_their_people(engine: E
             .all(|n| !n.is_empty() && uuid::Uuid::parse_str(n).is_err()),
         "{names:?}"
     );
+    // Names typed decomposed are stored composed.
+    let body =
+        json!({"code": "P-NA", "name": format!("Phường {NFD}"), "kind": "ward", "address": NFD});
+    let unit = ok(send(&app, Method::POST, "/api/v1/units", &w.admin, body).await).await;
+    assert_eq!(unit["name"], "Phường Nghệ An");
+    assert_eq!(unit["address"], "Nghệ An");
     let list: Value = app
         .get_json(
             &format!("/api/v1/inspections?round_id={}", w.round),
