@@ -57,31 +57,7 @@ pub fn create_checked(
     late: LateInspections,
 ) -> Result<Created, DomainError> {
     if let Some(existing) = store::find(conn, id)? {
-        let round_status = store::round_status(conn, &existing.round_id)?;
-        // Only one who could have made it gets it back: a retry by its maker's team.
-        if existing.round_id == round_id
-            && existing.unit_id == unit_id
-            && scope.sees(&existing.team_id, &round_status)
-        {
-            scope
-                .standing(&existing.team_id)
-                .ok_or(DomainError::Forbidden)?;
-            // A retry is told what the first answer told.
-            let warnings = match crate::rounds::store::find(conn, round_id)? {
-                Some(r) => late::check(r.ends_on, late::today(), LateInspections::Warn)?,
-                None => None,
-            };
-            return Ok(Created {
-                row: existing,
-                created: false,
-                warnings: warnings.into_iter().collect(),
-            });
-        }
-        return Err(DomainError::conflict(
-            "id_taken",
-            "This id is already used for another inspection.",
-            "Mã này đã được dùng cho phiếu kiểm tra khác.",
-        ));
+        return found_again(conn, scope, existing, round_id, unit_id);
     }
     let round = crate::rounds::store::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
     let assignment =
@@ -142,4 +118,40 @@ pub fn create_checked(
         created: true,
         warnings: warning.into_iter().collect(),
     })
+}
+
+/// The same id again: the inspection back to whoever could have made it (a retry by its
+/// maker's team), told what the first answer told; `id_taken` for anything else.
+fn found_again(
+    conn: &mut DbConn,
+    scope: &Scope,
+    existing: InspectionRow,
+    round_id: &str,
+    unit_id: &str,
+) -> Result<Created, DomainError> {
+    let round_status = store::round_status(conn, &existing.round_id)?;
+    // Only one who could have made it gets it back: a retry by its maker's team.
+    if existing.round_id == round_id
+        && existing.unit_id == unit_id
+        && scope.sees(&existing.team_id, &round_status)
+    {
+        scope
+            .standing(&existing.team_id)
+            .ok_or(DomainError::Forbidden)?;
+        // A retry is told what the first answer told.
+        let warnings = match crate::rounds::store::find(conn, round_id)? {
+            Some(r) => late::check(r.ends_on, late::today(), LateInspections::Warn)?,
+            None => None,
+        };
+        return Ok(Created {
+            row: existing,
+            created: false,
+            warnings: warnings.into_iter().collect(),
+        });
+    }
+    Err(DomainError::conflict(
+        "id_taken",
+        "This id is already used for another inspection.",
+        "Mã này đã được dùng cho phiếu kiểm tra khác.",
+    ))
 }
