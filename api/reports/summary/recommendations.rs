@@ -1,0 +1,104 @@
+//! The recommendations of approved inspections, with the leads' report rows standing in for
+//! the ones they replace.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::inputs::{Inputs, RecommendationInput, UnitInput};
+use super::model::RecommendationLine;
+use super::Approved;
+
+fn follow_up_rank(f: &str) -> u8 {
+    match f {
+        "done" => 2,
+        "in_progress" => 1,
+        _ => 0,
+    }
+}
+
+/// The recommendations of approved inspections, with each lead's report row in place of the
+/// ones it replaces (of that lead's team only: a lead cannot hide another team's).
+pub(super) fn lines(i: &Inputs, approved: &[Approved]) -> Vec<RecommendationLine> {
+    let unit_of: HashMap<&str, &UnitInput> =
+        approved.iter().map(|(u, x)| (x.id.as_str(), *u)).collect();
+    let originals: HashMap<&str, (&RecommendationInput, &UnitInput)> = i
+        .recommendations
+        .iter()
+        .filter_map(|r| {
+            unit_of
+                .get(r.inspection_id.as_str())
+                .map(|u| (r.id.as_str(), (r, *u)))
+        })
+        .collect();
+    let team_name: HashMap<&str, &str> = i
+        .units
+        .iter()
+        .map(|u| (u.team_id.as_str(), u.team_name.as_str()))
+        .collect();
+    let mut replaced: BTreeSet<&str> = BTreeSet::new();
+    let mut out = Vec::new();
+    for l in i.lead_recommendations {
+        let Some(team) = team_name.get(l.team_id.as_str()) else {
+            continue;
+        };
+        let mine: Vec<&(&RecommendationInput, &UnitInput)> = l
+            .replaces
+            .iter()
+            .filter_map(|id| originals.get(id.as_str()))
+            .filter(|(_, u)| u.team_id == l.team_id)
+            .collect();
+        replaced.extend(mine.iter().map(|(r, _)| r.id.as_str()));
+        let units: BTreeSet<&str> = mine.iter().map(|(_, u)| u.unit_id.as_str()).collect();
+        let unit = (units.len() == 1)
+            .then(|| mine.first().map(|(_, u)| *u))
+            .flatten();
+        let follow_up = mine
+            .iter()
+            .map(|(r, _)| r.follow_up.as_str())
+            .min_by_key(|f| follow_up_rank(f))
+            .unwrap_or("open");
+        out.push(RecommendationLine {
+            id: l.id.clone(),
+            source: "lead".into(),
+            unit_id: unit.map(|u| u.unit_id.clone()),
+            unit_name: unit.map(|u| u.name.clone()),
+            team_id: l.team_id.clone(),
+            team_name: (*team).to_owned(),
+            content: l.content.clone(),
+            responsible_unit_id: l.responsible_unit_id.clone(),
+            responsible: l.responsible_unit_name.clone().or(l.responsible.clone()),
+            due_on: l.due_on,
+            follow_up: follow_up.into(),
+            grouping: l.grouping.clone(),
+            replaces: l.replaces.clone(),
+            version: Some(l.version),
+        });
+    }
+    for r in i.recommendations {
+        let Some((_, u)) = originals.get(r.id.as_str()) else {
+            continue;
+        };
+        if replaced.contains(r.id.as_str()) {
+            continue;
+        }
+        out.push(RecommendationLine {
+            id: r.id.clone(),
+            source: "inspection".into(),
+            unit_id: Some(u.unit_id.clone()),
+            unit_name: Some(u.name.clone()),
+            team_id: u.team_id.clone(),
+            team_name: u.team_name.clone(),
+            content: r.content.clone(),
+            responsible_unit_id: r.responsible_unit_id.clone(),
+            responsible: r.responsible_unit_name.clone().or(r.responsible.clone()),
+            due_on: r.due_on,
+            follow_up: r.follow_up.clone(),
+            grouping: None,
+            replaces: Vec::new(),
+            version: None,
+        });
+    }
+    out.sort_by(|a, b| {
+        (&a.team_name, &a.grouping, &a.unit_name).cmp(&(&b.team_name, &b.grouping, &b.unit_name))
+    });
+    out
+}
