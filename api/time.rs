@@ -192,10 +192,7 @@ mod tests {
         // Santiago springs forward at 00:00 on 6 September 2026: that day starts at 01:00
         // local (04:00 UTC), so 5 September ends there.
         let tz: Tz = "America/Santiago".parse().unwrap();
-        assert_eq!(
-            day_end_in(tz, day(2026, 9, 5)),
-            at("2026-09-06T04:00:00Z")
-        );
+        assert_eq!(day_end_in(tz, day(2026, 9, 5)), at("2026-09-06T04:00:00Z"));
     }
 
     #[test]

@@ -344,7 +344,10 @@ mod tests {
             ..Settings::default()
         };
         let e = s.check().unwrap_err().to_string();
-        assert!(e.contains("KIEMTRA_TIMEZONE") && e.contains("Asia/Hanoi_City"), "{e}");
+        assert!(
+            e.contains("KIEMTRA_TIMEZONE") && e.contains("Asia/Hanoi_City"),
+            "{e}"
+        );
         assert_eq!(
             Settings::default().zone().unwrap(),
             chrono_tz::Asia::Ho_Chi_Minh

@@ -35,6 +35,8 @@ pub struct InspectionInput {
     pub strengths: Option<String>,
     pub shortcomings: Option<String>,
     pub causes: Option<String>,
+    /// The last submission (a returned inspection sent again is submitted anew).
+    pub submitted_at: Option<NaiveDateTime>,
     pub approved_at: Option<NaiveDateTime>,
     /// The scoring of its answers, item by item.
     pub items: Vec<ItemScore>,

@@ -76,7 +76,7 @@ pub fn compile(i: &Inputs) -> Summary {
         },
         counts: units::counts(&units, approved.len()),
         mean_score,
-        units: units::results(&units, &bands),
+        units: units::results(&units, &bands, i.round.due_on),
         distribution: weak::distribution(&bands, &approved),
         sections,
         items,

@@ -41,8 +41,15 @@ pub struct UnitResult {
     pub score: Option<f64>,
     pub band: Option<String>,
     pub band_label: Option<String>,
+    /// When the inspection was last submitted, if it was.
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    pub submitted_at: Option<NaiveDateTime>,
+    /// Submitted after the round's `due_on` (after the end of that day, local time).
+    pub submitted_late: bool,
     #[serde(serialize_with = "crate::time::utc_opt")]
     pub approved_at: Option<NaiveDateTime>,
+    /// Approved after the round's `due_on` (after the end of that day, local time).
+    pub approved_late: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -81,7 +88,8 @@ pub struct RecommendationLine {
     pub team_name: String,
     pub content: String,
     pub responsible_unit_id: Option<String>,
-    /// The responsible unit's name, or the person or body named in words.
+    /// Who carries it out: the words written (`responsible`) when there are any, else the
+    /// responsible unit's name.
     pub responsible: Option<String>,
     pub due_on: Option<NaiveDate>,
     /// `open`, `in_progress` or `done`; for a lead's row, the least advanced of those it

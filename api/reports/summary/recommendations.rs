@@ -7,6 +7,17 @@ use super::inputs::{Inputs, RecommendationInput, UnitInput};
 use super::model::RecommendationLine;
 use super::Approved;
 
+/// Who carries a recommendation out, as the report prints it: the words the inspector or lead
+/// wrote when there are any ("Chủ tịch UBND phường Cửa Lò" names a person, not the ward), else
+/// the responsible unit's name.
+fn responsible(words: Option<&str>, unit_name: Option<&str>) -> Option<String> {
+    words
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .or(unit_name)
+        .map(str::to_owned)
+}
+
 fn follow_up_rank(f: &str) -> u8 {
     match f {
         "done" => 2,
@@ -65,7 +76,7 @@ pub(super) fn lines(i: &Inputs, approved: &[Approved]) -> Vec<RecommendationLine
             team_name: (*team).to_owned(),
             content: l.content.clone(),
             responsible_unit_id: l.responsible_unit_id.clone(),
-            responsible: l.responsible_unit_name.clone().or(l.responsible.clone()),
+            responsible: responsible(l.responsible.as_deref(), l.responsible_unit_name.as_deref()),
             due_on: l.due_on,
             follow_up: follow_up.into(),
             grouping: l.grouping.clone(),
@@ -89,7 +100,7 @@ pub(super) fn lines(i: &Inputs, approved: &[Approved]) -> Vec<RecommendationLine
             team_name: u.team_name.clone(),
             content: r.content.clone(),
             responsible_unit_id: r.responsible_unit_id.clone(),
-            responsible: r.responsible_unit_name.clone().or(r.responsible.clone()),
+            responsible: responsible(r.responsible.as_deref(), r.responsible_unit_name.as_deref()),
             due_on: r.due_on,
             follow_up: r.follow_up.clone(),
             grouping: None,

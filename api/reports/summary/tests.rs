@@ -63,6 +63,7 @@ fn unit(n: u8, team: &str, status: Option<&str>, score: f64, short: &[&str]) -> 
             strengths: Some(format!("Ưu điểm {n}")),
             shortcomings: None,
             causes: None,
+            submitted_at: None,
             approved_at: None,
             items: ["a", "b", "c"]
                 .iter()
@@ -217,4 +218,89 @@ fn a_leads_row_stands_in_for_the_ones_it_replaces_in_its_team_only() {
         "the least advanced it replaces"
     );
     assert!(l1.unit_id.is_none(), "spans two units");
+}
+
+fn utc(s: &str) -> chrono::NaiveDateTime {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc()
+}
+
+/// Unit `n`, submitted and approved at these times (RFC 3339).
+fn timed(n: u8, submitted: &str, approved: Option<&str>) -> UnitInput {
+    let mut u = unit(
+        n,
+        "1",
+        Some(if approved.is_some() {
+            "approved"
+        } else {
+            "submitted"
+        }),
+        90.0,
+        &[],
+    );
+    if let Some(x) = u.inspection.as_mut() {
+        x.submitted_at = Some(utc(submitted));
+        x.approved_at = approved.map(utc);
+    }
+    u
+}
+
+#[test]
+fn late_marks_are_against_the_end_of_the_local_due_day() {
+    // The round is due on 30/11/2026, Vietnam time (UTC+7).
+    let units = [
+        // 23:59 local on the day: on time.
+        timed(1, "2026-11-30T16:59:00Z", Some("2026-11-30T16:59:59Z")),
+        // Submitted on time; approved at 06:00 local on 01/12 (23:00 UTC on 30/11): late.
+        timed(2, "2026-11-30T10:00:00Z", Some("2026-11-30T23:00:00Z")),
+        // Submitted at 00:01 local on 01/12; approved at 05:21 local on 02/12.
+        timed(3, "2026-11-30T17:01:00Z", Some("2026-12-01T22:21:00Z")),
+        // Submitted late, not approved yet: no approval mark.
+        timed(4, "2026-12-01T01:00:00Z", None),
+    ];
+    let s = compile_units(&units, &[]);
+    let marks: Vec<(&str, bool, bool)> = s
+        .units
+        .iter()
+        .map(|u| (u.unit_id.as_str(), u.submitted_late, u.approved_late))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            ("u1", false, false),
+            ("u2", false, true),
+            ("u3", true, true),
+            ("u4", true, false)
+        ]
+    );
+    let u3 = s.units.iter().find(|u| u.unit_id == "u3").unwrap();
+    assert_eq!(u3.submitted_at, Some(utc("2026-11-30T17:01:00Z")));
+}
+
+#[test]
+fn the_responsible_party_is_the_words_written_else_the_units_name() {
+    let units = [unit(1, "1", Some("approved"), 90.0, &[])];
+    let mut by_words = rec("r1", "i1", "open");
+    by_words.responsible = Some("Chủ tịch UBND phường Cửa Lò".into());
+    by_words.responsible_unit_id = Some("u-cua-lo".into());
+    by_words.responsible_unit_name = Some("Phường Cửa Lò".into());
+    let mut by_unit = rec("r2", "i1", "open");
+    by_unit.responsible = Some("  ".into());
+    by_unit.responsible_unit_id = Some("u-cua-lo".into());
+    by_unit.responsible_unit_name = Some("Phường Cửa Lò".into());
+    let mut nobody = rec("r3", "i1", "open");
+    nobody.responsible = None;
+    let s = compile_units(&units, &[by_words, by_unit, nobody]);
+    let who = |id: &str| {
+        s.recommendations
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .responsible
+            .clone()
+    };
+    assert_eq!(who("r1").as_deref(), Some("Chủ tịch UBND phường Cửa Lò"));
+    assert_eq!(who("r2").as_deref(), Some("Phường Cửa Lò"));
+    assert_eq!(who("r3"), None);
+    let r1 = s.recommendations.iter().find(|r| r.id == "r1").unwrap();
+    assert_eq!(r1.responsible_unit_id.as_deref(), Some("u-cua-lo"));
 }

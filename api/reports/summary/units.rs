@@ -1,6 +1,8 @@
 //! The units of the report: their order, the counts, and one row each with its status and,
 //! once approved, its score and rating.
 
+use chrono::{NaiveDate, NaiveDateTime};
+
 use super::inputs::{InspectionInput, UnitInput};
 use super::model::{Counts, UnitResult};
 use crate::templates::model::Band;
@@ -60,8 +62,10 @@ pub(super) fn counts(units: &[&UnitInput], approved: usize) -> Counts {
     }
 }
 
-/// One row per unit; score, rating and approval only for approved inspections.
-pub(super) fn results(units: &[&UnitInput], bands: &[Band]) -> Vec<UnitResult> {
+/// One row per unit; score, rating and approval only for approved inspections. Late marks are
+/// against `due_on`, a local day that counts whole.
+pub(super) fn results(units: &[&UnitInput], bands: &[Band], due_on: NaiveDate) -> Vec<UnitResult> {
+    let late = |t: Option<NaiveDateTime>| t.is_some_and(|t| crate::time::is_late(t, due_on));
     let band_label = |code: &str| {
         bands
             .iter()
@@ -86,7 +90,10 @@ pub(super) fn results(units: &[&UnitInput], bands: &[Band]) -> Vec<UnitResult> {
                 score: x.filter(|_| counted).and_then(|x| x.score),
                 band_label: band.as_deref().and_then(band_label),
                 band,
+                submitted_at: x.and_then(|x| x.submitted_at),
+                submitted_late: late(x.and_then(|x| x.submitted_at)),
                 approved_at: x.filter(|_| counted).and_then(|x| x.approved_at),
+                approved_late: late(x.filter(|_| counted).and_then(|x| x.approved_at)),
             }
         })
         .collect()
