@@ -21,6 +21,7 @@ mod edges;
 mod errors;
 mod evidence;
 mod inspections;
+mod local_time;
 mod matrix;
 mod metrics;
 mod node;
