@@ -26,12 +26,15 @@ fn follow_up_rank(f: &str) -> u8 {
     }
 }
 
+/// An inspector's recommendation and the approved unit it concerns, by recommendation id.
+type Originals<'a> = HashMap<&'a str, (&'a RecommendationInput, &'a UnitInput)>;
+
 /// The recommendations of approved inspections, with each lead's report row in place of the
 /// ones it replaces (of that lead's team only: a lead cannot hide another team's).
 pub(super) fn lines(i: &Inputs, approved: &[Approved]) -> Vec<RecommendationLine> {
     let unit_of: HashMap<&str, &UnitInput> =
         approved.iter().map(|(u, x)| (x.id.as_str(), *u)).collect();
-    let originals: HashMap<&str, (&RecommendationInput, &UnitInput)> = i
+    let originals: Originals = i
         .recommendations
         .iter()
         .filter_map(|r| {
@@ -40,6 +43,43 @@ pub(super) fn lines(i: &Inputs, approved: &[Approved]) -> Vec<RecommendationLine
                 .map(|u| (r.id.as_str(), (r, *u)))
         })
         .collect();
+    let (mut out, replaced) = lead_lines(i, &originals);
+    for r in i.recommendations {
+        let Some((_, u)) = originals.get(r.id.as_str()) else {
+            continue;
+        };
+        if replaced.contains(r.id.as_str()) {
+            continue;
+        }
+        out.push(RecommendationLine {
+            id: r.id.clone(),
+            source: "inspection".into(),
+            unit_id: Some(u.unit_id.clone()),
+            unit_name: Some(u.name.clone()),
+            team_id: u.team_id.clone(),
+            team_name: u.team_name.clone(),
+            content: r.content.clone(),
+            responsible_unit_id: r.responsible_unit_id.clone(),
+            responsible: responsible(r.responsible.as_deref(), r.responsible_unit_name.as_deref()),
+            due_on: r.due_on,
+            follow_up: r.follow_up.clone(),
+            grouping: None,
+            replaces: Vec::new(),
+            version: None,
+        });
+    }
+    out.sort_by(|a, b| {
+        (&a.team_name, &a.grouping, &a.unit_name).cmp(&(&b.team_name, &b.grouping, &b.unit_name))
+    });
+    out
+}
+
+/// The leads' rows of the teams in view, and the ids of the inspectors' recommendations they
+/// stand in for.
+fn lead_lines<'a>(
+    i: &'a Inputs,
+    originals: &Originals<'a>,
+) -> (Vec<RecommendationLine>, BTreeSet<&'a str>) {
     let team_name: HashMap<&str, &str> = i
         .units
         .iter()
@@ -84,32 +124,5 @@ pub(super) fn lines(i: &Inputs, approved: &[Approved]) -> Vec<RecommendationLine
             version: Some(l.version),
         });
     }
-    for r in i.recommendations {
-        let Some((_, u)) = originals.get(r.id.as_str()) else {
-            continue;
-        };
-        if replaced.contains(r.id.as_str()) {
-            continue;
-        }
-        out.push(RecommendationLine {
-            id: r.id.clone(),
-            source: "inspection".into(),
-            unit_id: Some(u.unit_id.clone()),
-            unit_name: Some(u.name.clone()),
-            team_id: u.team_id.clone(),
-            team_name: u.team_name.clone(),
-            content: r.content.clone(),
-            responsible_unit_id: r.responsible_unit_id.clone(),
-            responsible: responsible(r.responsible.as_deref(), r.responsible_unit_name.as_deref()),
-            due_on: r.due_on,
-            follow_up: r.follow_up.clone(),
-            grouping: None,
-            replaces: Vec::new(),
-            version: None,
-        });
-    }
-    out.sort_by(|a, b| {
-        (&a.team_name, &a.grouping, &a.unit_name).cmp(&(&b.team_name, &b.grouping, &b.unit_name))
-    });
-    out
+    (out, replaced)
 }
