@@ -70,6 +70,10 @@ pub struct Settings {
     /// Inspections started after their round's `ends_on` (`KIEMTRA_LATE_INSPECTIONS`): `warn`
     /// (the default: created, with a `round_ended` warning) or `refuse` (409 `round_ended`).
     pub late_inspections: crate::inspections::late::LateInspections,
+    /// The zone every date a person reads is in: documents, XLSX, CSV, the evidence manifest,
+    /// deadlines (`KIEMTRA_TIMEZONE`, an IANA name; `Asia/Ho_Chi_Minh` by default). The JSON API
+    /// writes UTC whatever this is.
+    pub timezone: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -143,6 +147,7 @@ impl Default for Settings {
             s3: S3Settings::default(),
             media: MediaSettings::default(),
             late_inspections: Default::default(),
+            timezone: crate::time::DEFAULT_ZONE.into(),
         }
     }
 }
@@ -179,6 +184,7 @@ impl Settings {
             .extract()
             .map_err(|e| ConfigError::Figment(Box::new(e)))?;
         settings.check()?;
+        crate::time::install(settings.zone()?).map_err(ConfigError::Invalid)?;
         Ok(settings)
     }
 
@@ -217,12 +223,19 @@ impl Settings {
                     .into(),
             ));
         }
+        self.zone()?;
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::Invalid(
                 "log_format must be `text` or `json`".into(),
             ));
         }
         Ok(())
+    }
+
+    /// The configured local zone (`timezone`), refused with a clear message when unknown.
+    pub fn zone(&self) -> Result<chrono_tz::Tz, ConfigError> {
+        crate::time::parse_zone(&self.timezone)
+            .map_err(|e| ConfigError::Invalid(format!("KIEMTRA_TIMEZONE: {e}")))
     }
 
     pub fn database_url(&self) -> String {
@@ -326,6 +339,23 @@ mod tests {
         assert!(!dbg.contains("super-secret"));
         assert!(!dbg.contains("scrape-token"));
         assert!(!dbg.contains("pw@"));
+    }
+
+    #[test]
+    fn an_unknown_timezone_is_refused_by_name() {
+        let s = Settings {
+            timezone: "Asia/Hanoi_City".into(),
+            ..Settings::default()
+        };
+        let e = s.check().unwrap_err().to_string();
+        assert!(
+            e.contains("KIEMTRA_TIMEZONE") && e.contains("Asia/Hanoi_City"),
+            "{e}"
+        );
+        assert_eq!(
+            Settings::default().zone().unwrap(),
+            chrono_tz::Asia::Ho_Chi_Minh
+        );
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! The evidence of a round as one ZIP: every original, byte-exact, in a folder per unit and
-//! item, with a manifest (CSV, UTF-8 with BOM for Excel) of each photo's SHA-256, capture time
-//! and position. Written as a stream (ZIP data descriptors, no seeking): the archive is never
-//! whole in memory or on disk, whatever the round's size.
+//! item, with a manifest of each photo's SHA-256, capture time and position. Written as a
+//! stream (ZIP data descriptors, no seeking): the archive is never whole in memory or on disk,
+//! whatever the round's size.
+//!
+//! Names are ASCII slugs of the Vietnamese names (`minh-chung-kiem-tra-nam-2026.zip`,
+//! `XA-002_phuong-vinh-hung-1/`), which every unzip tool and mail client keeps. The manifest is
+//! for people: Vietnamese headers, CSV as Excel in Vietnamese settings reads it (`;`, decimal
+//! comma, UTF-8 with BOM, CRLF), coordinates to 6 decimals (about 10 cm), and every time on
+//! the local clock with its offset (`+07:00`), never a mix of zones.
 
 use std::io::{Read, Write};
 
@@ -15,6 +21,7 @@ use super::model::EvidenceRow;
 use crate::db::schema::{evidence, inspections, units};
 use crate::db::DbConn;
 use crate::domain::DomainError;
+use crate::reports::labels::slug;
 use crate::scope::Scope;
 
 /// One photo of the archive.
@@ -27,13 +34,29 @@ pub struct Entry {
     pub evidence: EvidenceRow,
 }
 
-/// The round's stored photos the caller may see (`None`: the command line, everything), in
-/// unit, item, time order. 404 for a round outside the caller's scope.
+/// The archive of a round: its download name and its photos.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub file_name: String,
+    pub entries: Vec<Entry>,
+}
+
+/// The round's stored photos the caller may see (see [`archive`]).
 pub fn entries(
     conn: &mut DbConn,
     scope: Option<&Scope>,
     round_id: &str,
 ) -> Result<Vec<Entry>, DomainError> {
+    archive(conn, scope, round_id).map(|a| a.entries)
+}
+
+/// The round's stored photos the caller may see (`None`: the command line, everything), in
+/// unit, item, time order, and the archive's name. 404 for a round outside the caller's scope.
+pub fn archive(
+    conn: &mut DbConn,
+    scope: Option<&Scope>,
+    round_id: &str,
+) -> Result<Archive, DomainError> {
     let round = crate::rounds::store::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
     if let Some(scope) = scope.filter(|s| !s.sees_all()) {
         let mine = crate::rounds::store::round_ids_of_teams(conn, &scope.team_ids)?;
@@ -60,13 +83,13 @@ pub fn entries(
             inspections::team_id,
         ))
         .load(conn)?;
-    Ok(rows
+    let entries: Vec<Entry> = rows
         .into_iter()
         .filter(|(_, _, _, _, team)| scope.is_none_or(|s| s.sees(team, &round.status)))
         .map(|(ev, code, name, status, _)| Entry {
             path: format!(
                 "{}/{}/{}.{}",
-                clean(&format!("{code} - {name}")),
+                unit_folder(&code, &name),
                 clean(&ev.item_id),
                 ev.id,
                 super::inspect::Format::extension_of(ev.media_type.as_deref())
@@ -76,7 +99,37 @@ pub fn entries(
             inspection_status: status,
             evidence: ev,
         })
-        .collect())
+        .collect();
+    Ok(Archive {
+        file_name: file_name(&round.name, &round.id, &entries),
+        entries,
+    })
+}
+
+/// A unit's folder: its code, then its name as a slug (`XA-002_phuong-vinh-hung-1`).
+fn unit_folder(code: &str, name: &str) -> String {
+    match slug(name, 60) {
+        s if s.is_empty() => clean(code),
+        s => clean(&format!("{code}_{s}")),
+    }
+}
+
+/// `minh-chung-<round>.zip`, and the unit's name too when the archive holds only one unit's
+/// photos; the round's id when its name has no letters or digits at all.
+fn file_name(round_name: &str, round_id: &str, entries: &[Entry]) -> String {
+    let mut name = match slug(round_name, 80) {
+        s if s.is_empty() => round_id.to_owned(),
+        s => s,
+    };
+    if let Some(first) = entries.first() {
+        if entries.iter().all(|e| e.unit_code == first.unit_code) {
+            let unit = slug(&first.unit_name, 60);
+            if !unit.is_empty() {
+                name = format!("{name}-{unit}");
+            }
+        }
+    }
+    format!("minh-chung-{name}.zip")
 }
 
 /// A folder name every unzip tool takes: no separators, no control characters, no dots at the
@@ -102,56 +155,83 @@ fn clean(s: &str) -> String {
 
 pub const MANIFEST: &str = "manifest.csv";
 
+const HEADERS: [&str; 19] = [
+    "Tệp",
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Trạng thái phiếu",
+    "Mã mục",
+    "Mã minh chứng",
+    "SHA-256",
+    "Dung lượng (byte)",
+    "Định dạng",
+    "Chiều rộng (px)",
+    "Chiều cao (px)",
+    "Thời điểm chụp (EXIF)",
+    "Vĩ độ (EXIF)",
+    "Kinh độ (EXIF)",
+    "Thời điểm chụp (thiết bị báo)",
+    "Vĩ độ (thiết bị báo)",
+    "Kinh độ (thiết bị báo)",
+    "Chú thích",
+    "Thời điểm tải lên",
+];
+
+/// A coordinate to 6 decimals (about 10 cm), trailing zeros dropped, with a decimal comma:
+/// `18,8054`, never `18.805400000000002`.
+fn coordinate(v: f64) -> String {
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.replace('.', ",")
+}
+
+/// The camera's time on the local clock when the camera recorded its offset; as the camera
+/// wrote it (no zone) when it did not, since then its zone is unknown.
+fn exif_time(s: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(s) {
+        Ok(t) => crate::time::local_rfc3339(t.naive_utc()),
+        Err(_) => s.to_owned(),
+    }
+}
+
+fn row(e: &Entry) -> [String; 19] {
+    let ev = &e.evidence;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let time = |t: Option<chrono::NaiveDateTime>| opt(t.map(crate::time::local_rfc3339));
+    [
+        e.path.clone(),
+        e.unit_code.clone(),
+        e.unit_name.clone(),
+        crate::reports::labels::status(&e.inspection_status).to_owned(),
+        ev.item_id.clone(),
+        ev.id.clone(),
+        opt(ev.sha256.clone()),
+        opt(ev.size_bytes.map(|v| v.to_string())),
+        opt(ev.media_type.clone()),
+        opt(ev.width.map(|v| v.to_string())),
+        opt(ev.height.map(|v| v.to_string())),
+        opt(ev.exif_taken_at.as_deref().map(exif_time)),
+        opt(ev.exif_latitude.map(coordinate)),
+        opt(ev.exif_longitude.map(coordinate)),
+        time(ev.claimed_taken_at),
+        opt(ev.claimed_latitude.map(coordinate)),
+        opt(ev.claimed_longitude.map(coordinate)),
+        opt(ev.caption.clone()),
+        time(ev.uploaded_at),
+    ]
+}
+
 /// The manifest: one line per photo.
 pub fn manifest(entries: &[Entry]) -> Result<Vec<u8>, csv::Error> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record([
-            "file",
-            "unit_code",
-            "unit_name",
-            "inspection_status",
-            "item_id",
-            "evidence_id",
-            "sha256",
-            "size_bytes",
-            "media_type",
-            "width",
-            "height",
-            "exif_taken_at",
-            "exif_latitude",
-            "exif_longitude",
-            "claimed_taken_at",
-            "claimed_latitude",
-            "claimed_longitude",
-            "caption",
-            "uploaded_at",
-        ])?;
-        let opt = |v: Option<String>| v.unwrap_or_default();
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(HEADERS)?;
         for e in entries {
-            let ev = &e.evidence;
-            w.write_record([
-                e.path.clone(),
-                e.unit_code.clone(),
-                e.unit_name.clone(),
-                e.inspection_status.clone(),
-                ev.item_id.clone(),
-                ev.id.clone(),
-                opt(ev.sha256.clone()),
-                opt(ev.size_bytes.map(|v| v.to_string())),
-                opt(ev.media_type.clone()),
-                opt(ev.width.map(|v| v.to_string())),
-                opt(ev.height.map(|v| v.to_string())),
-                opt(ev.exif_taken_at.clone()),
-                opt(ev.exif_latitude.map(|v| v.to_string())),
-                opt(ev.exif_longitude.map(|v| v.to_string())),
-                opt(ev.claimed_taken_at.map(|t| t.and_utc().to_rfc3339())),
-                opt(ev.claimed_latitude.map(|v| v.to_string())),
-                opt(ev.claimed_longitude.map(|v| v.to_string())),
-                opt(ev.caption.clone()),
-                opt(ev.uploaded_at.map(|t| t.and_utc().to_rfc3339())),
-            ])?;
+            w.write_record(row(e))?;
         }
         w.flush()?;
     }
@@ -237,5 +317,27 @@ mod tests {
         );
         assert_eq!(clean("a/b\\c:d"), "a_b_c_d");
         assert_eq!(clean(" .. "), "_");
+        assert_eq!(
+            unit_folder("XA-002", "Phường Vinh Hưng 1"),
+            "XA-002_phuong-vinh-hung-1"
+        );
+        assert_eq!(unit_folder("SO/1", "…"), "SO_1");
+    }
+
+    #[test]
+    fn coordinates_have_six_decimals_at_most_and_times_one_offset() {
+        assert_eq!(coordinate(18.805400000000002), "18,8054");
+        assert_eq!(coordinate(105.68123456789), "105,681235");
+        assert_eq!(coordinate(-0.5), "-0,5");
+        assert_eq!(coordinate(106.0), "106");
+        assert_eq!(
+            exif_time("2026-05-03T02:12:44+00:00"),
+            "2026-05-03T09:12:44+07:00"
+        );
+        assert_eq!(
+            exif_time("2026-05-03T09:12:44+07:00"),
+            "2026-05-03T09:12:44+07:00"
+        );
+        assert_eq!(exif_time("2026-05-03T09:12:44"), "2026-05-03T09:12:44");
     }
 }

@@ -140,6 +140,7 @@ mod tests {
                 strengths: None,
                 shortcomings: None,
                 causes: None,
+                submitted_at: None,
                 approved_at: None,
                 items: score(&t, &a).items,
             }),

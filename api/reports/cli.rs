@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 
+use super::export::csv::CsvDialect;
 use super::export::{self, CsvTable, ExportFormat};
 use super::service;
 use crate::config::Settings;
@@ -21,6 +22,9 @@ pub struct ExportArgs {
     /// For `csv`: which table.
     #[arg(long, value_enum, default_value = "units")]
     pub table: CsvTable,
+    /// For `csv`: `people` (Excel in Vietnamese settings) or `machine`.
+    #[arg(long, value_enum, default_value = "people")]
+    pub dialect: CsvDialect,
     /// The file to write.
     #[arg(long)]
     pub out: PathBuf,
@@ -46,7 +50,7 @@ pub async fn run(a: ExportArgs, settings: Settings) -> Result<(), Box<dyn std::e
         })?;
     let compiled = started.elapsed();
     let rendering = Instant::now();
-    let bytes = export::render(a.format, a.table, &report)?;
+    let bytes = export::render(a.format, a.table, a.dialect, &report)?;
     let rendered = rendering.elapsed();
     std::fs::write(&a.out, &bytes)?;
     println!(

@@ -51,8 +51,9 @@ pub struct TeamProgress {
 pub struct Progress {
     pub round_id: String,
     pub due_on: NaiveDate,
-    /// The day the figures were taken (Vietnam time).
+    /// The day the figures were taken, on the local calendar (`KIEMTRA_TIMEZONE`).
     pub as_of: NaiveDate,
+    /// True once `as_of` is after `due_on`: the deadline is the end of its local day.
     pub past_due: bool,
     pub teams: Vec<TeamProgress>,
     pub overall: Tally,
@@ -87,6 +88,7 @@ pub fn compile(
     as_of: NaiveDate,
     units: &[UnitProgress],
 ) -> Progress {
+    // Both are local days, and the due day counts whole: late only from the day after.
     let past_due = as_of > due_on;
     let mut teams: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
     let mut overall = Tally::default();

@@ -21,9 +21,9 @@ pub struct Report {
     pub issued_on: NaiveDate,
 }
 
-/// Today in Vietnam (UTC+7), the calendar deadlines are kept in.
+/// Today on the local calendar (`KIEMTRA_TIMEZONE`), the one deadlines are kept in.
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::TimeDelta::hours(7)).date_naive()
+    crate::time::today_local()
 }
 
 /// The round and the teams whose work in it the caller may see (`None`: all). Not found when

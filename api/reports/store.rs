@@ -135,6 +135,7 @@ pub fn load(
                     strengths: row.strengths,
                     shortcomings: row.shortcomings,
                     causes: row.causes,
+                    submitted_at: row.submitted_at,
                     approved_at: row.approved_at,
                     items,
                 })

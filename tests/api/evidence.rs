@@ -756,8 +756,9 @@ z = zipfile.ZipFile(sys.argv[1])
 assert z.testzip() is None
 files = {i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}
 raw = z.read("manifest.csv")
-rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-print(json.dumps({"files": files, "bom": raw.startswith(b"\xef\xbb\xbf"), "manifest": rows}))
+rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+crlf = all(line.endswith(b"\r") for line in raw.split(b"\n")[:-1])
+print(json.dumps({"files": files, "bom": raw.startswith(b"\xef\xbb\xbf"), "crlf": crlf, "manifest": rows}))
 "#;
     let out = std::process::Command::new("python3")
         .arg("-c")
@@ -809,15 +810,19 @@ async fn the_round_archive_holds_each_visible_original(engine: Engine) {
     let res = get(w.admin.clone()).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/zip");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"minh-chung-kiem-tra-nam-2026.zip\""
+    );
     let all = read_zip(&res.bytes().await.unwrap());
-    assert_eq!(all["bom"], true);
+    assert_eq!((&all["bom"], &all["crlf"]), (&json!(true), &json!(true)));
     let files = all["files"].as_object().unwrap();
     assert_eq!(
         files.len(),
         4,
         "manifest + 3 stored photos (the pending one is not there): {files:?}"
     );
-    let a = format!("XA-A - Xã Nghi Lộc/a/{e1}.jpg");
+    let a = format!("XA-A_xa-nghi-loc/a/{e1}.jpg");
     assert_eq!(
         files.get(&a).and_then(Value::as_str),
         Some(sha_hex(&p1).as_str()),
@@ -828,15 +833,28 @@ async fn the_round_archive_holds_each_visible_original(engine: Engine) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["evidence_id"] == e1.as_str())
+        .find(|r| r["Mã minh chứng"] == e1.as_str())
         .unwrap()
         .clone();
-    assert_eq!(row["sha256"], sha_hex(&p1));
-    assert_eq!(row["exif_taken_at"], "2026-05-03T09:12:44+07:00");
-    assert!(row["exif_latitude"].as_str().unwrap().starts_with("18.679"));
-    assert_eq!(row["file"], a);
+    assert_eq!(row["SHA-256"], sha_hex(&p1));
+    assert_eq!(row["Thời điểm chụp (EXIF)"], "2026-05-03T09:12:44+07:00");
+    assert_eq!(row["Trạng thái phiếu"], "Đang kiểm tra");
+    // Six decimals at most, with the decimal comma Excel in Vietnamese settings reads.
+    let lat = row["Vĩ độ (EXIF)"].as_str().unwrap();
+    assert!(lat.starts_with("18,679"), "{lat}");
+    assert!(lat.split(',').nth(1).unwrap().len() <= 6, "{lat}");
+    // Every time on the one local offset.
+    let uploaded = row["Thời điểm tải lên"].as_str().unwrap();
+    assert!(uploaded.ends_with("+07:00"), "{uploaded}");
+    assert_eq!(row["Tệp"], a);
     // A lead gets their own team's photos only; another team's inspector theirs.
-    let lead = read_zip(&get(w.lead1.clone()).await.bytes().await.unwrap());
+    let res = get(w.lead1.clone()).await;
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"minh-chung-kiem-tra-nam-2026-xa-nghi-loc.zip\"",
+        "one unit's photos: the unit's name too"
+    );
+    let lead = read_zip(&res.bytes().await.unwrap());
     assert_eq!(lead["files"].as_object().unwrap().len(), 3);
     let other = read_zip(&get(w.insp2.clone()).await.bytes().await.unwrap());
     assert_eq!(other["manifest"].as_array().unwrap().len(), 1);

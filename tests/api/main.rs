@@ -22,6 +22,7 @@ mod errors;
 mod evidence;
 mod findings;
 mod inspections;
+mod local_time;
 mod matrix;
 mod metrics;
 mod node;

@@ -40,14 +40,14 @@ mod province {
 // ---------------------------------------------------------------------------------------
 // Driving inspections through the API.
 
-async fn ok(res: reqwest::Response) -> Value {
+pub(crate) async fn ok(res: reqwest::Response) -> Value {
     let status = res.status();
     let v: Value = res.json().await.unwrap();
     assert!(status.is_success(), "{status}: {v}");
     v
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
     app.authed(Method::POST, path, token)
         .json(&body)
         .send()
@@ -80,7 +80,7 @@ async fn fill(app: &TestApp, token: &str, round: &str, unit: &str, answers: Valu
     id
 }
 
-async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> Value {
+pub(crate) async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> Value {
     ok(post(
         app,
         token,
@@ -93,15 +93,15 @@ async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> Value {
 
 /// The small world with unit A approved (findings and a recommendation), unit B submitted
 /// (with a recommendation: not official yet) and unit C not started.
-struct Compiled {
-    w: World,
-    a: String,
-    b: String,
-    rec_a: String,
-    rec_b: String,
+pub(crate) struct Compiled {
+    pub w: World,
+    pub a: String,
+    pub b: String,
+    pub rec_a: String,
+    pub rec_b: String,
 }
 
-async fn compiled(app: &TestApp) -> Compiled {
+pub(crate) async fn compiled(app: &TestApp) -> Compiled {
     let w = World::build(app).await;
     let a = fill(
         app,
@@ -155,7 +155,7 @@ async fn compiled(app: &TestApp) -> Compiled {
     }
 }
 
-fn unit<'a>(summary: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn unit<'a>(summary: &'a Value, id: &str) -> &'a Value {
     summary["units"]
         .as_array()
         .unwrap()
@@ -544,7 +544,7 @@ fn readers_dir() -> PathBuf {
 }
 
 /// A virtualenv with the pinned readers (see `python`).
-fn python() -> Option<PathBuf> {
+pub(crate) fn python() -> Option<PathBuf> {
     static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
     PYTHON
         .get_or_init(|| crate::python::venv("readers", &readers_dir().join("requirements.txt")))
@@ -552,9 +552,15 @@ fn python() -> Option<PathBuf> {
 }
 
 fn read(python: &Path, script: &str, files: &[&Path]) -> Value {
+    read_with(python, script, files, &[])
+}
+
+/// `read` with extra arguments after the files (the CSV reader's separator).
+pub(crate) fn read_with(python: &Path, script: &str, files: &[&Path], extra: &[&str]) -> Value {
     let out = Command::new(python)
         .arg(readers_dir().join(script))
         .args(files)
+        .args(extra)
         .output()
         .unwrap();
     assert!(
@@ -566,7 +572,7 @@ fn read(python: &Path, script: &str, files: &[&Path]) -> Value {
 }
 
 /// Downloads an export into `dir`; checks its content type and file name.
-async fn download(
+pub(crate) async fn download(
     app: &TestApp,
     token: &str,
     round: &str,
@@ -606,7 +612,7 @@ async fn download(
     (path, took)
 }
 
-fn sheet<'a>(x: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn sheet<'a>(x: &'a Value, name: &str) -> &'a Value {
     x["sheets"]
         .as_array()
         .unwrap()
@@ -704,7 +710,7 @@ async fn exports_are_read_back_by_independent_readers(engine: Engine) {
         (Some(""), Some("Chờ duyệt"))
     );
 
-    // XLSX: three sheets, real numbers and dates, frozen header, filters.
+    // XLSX: five sheets, real numbers and dates, frozen header, filters.
     let (xlsx, _) = download(&app, &w.admin, round, "xlsx", d, "r.xlsx").await;
     let x = read(&py, "read_xlsx.py", &[&xlsx]);
     let names: Vec<&str> = x["sheets"]
@@ -713,10 +719,13 @@ async fn exports_are_read_back_by_independent_readers(engine: Engine) {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Đơn vị", "Câu trả lời", "Kiến nghị"]);
+    assert_eq!(
+        names,
+        ["Đơn vị", "Câu trả lời", "Kiến nghị", "Nhận xét", "Kết luận"]
+    );
     let units = sheet(&x, "Đơn vị");
     assert_eq!(units["freeze"], "A2");
-    assert_eq!(units["autofilter"], "A1:I4");
+    assert_eq!(units["autofilter"], "A1:K4");
     let ua = units["rows"]
         .as_array()
         .unwrap()
@@ -730,7 +739,8 @@ async fn exports_are_read_back_by_independent_readers(engine: Engine) {
         "the summary's figure"
     );
     assert_eq!(ua[7]["v"], "Trung bình");
-    assert_eq!(ua[8]["t"], "date", "approval date is a date");
+    assert_eq!(ua[8]["t"], "date", "submission date is a date");
+    assert_eq!(ua[9]["t"], "date", "approval date is a date");
     let answers = sheet(&x, "Câu trả lời");
     assert_eq!(answers["freeze"], "A2");
     let rating = answers["rows"]
@@ -754,7 +764,8 @@ async fn exports_are_read_back_by_independent_readers(engine: Engine) {
     );
     assert_eq!(recs["rows"][1][6], json!({"t": "date", "v": "2027-03-31"}));
 
-    // CSV: UTF-8 with BOM, the same tables.
+    // CSV for people (Excel in Vietnamese settings): `;`, decimal comma, UTF-8 with BOM, CRLF;
+    // the same tables.
     for (table, rows) in [("units", 4), ("answers", 7), ("recommendations", 2)] {
         let (csv, _) = download(
             &app,
@@ -765,8 +776,8 @@ async fn exports_are_read_back_by_independent_readers(engine: Engine) {
             &format!("{table}.csv"),
         )
         .await;
-        let x = read(&py, "read_csv.py", &[&csv]);
-        assert_eq!(x["bom"], true);
+        let x = read_with(&py, "read_csv.py", &[&csv], &[";"]);
+        assert_eq!((&x["bom"], &x["crlf"]), (&json!(true), &json!(true)));
         assert_eq!(x["rows"].as_array().unwrap().len(), rows, "{table}");
         if table == "units" {
             assert_eq!(x["rows"][0][2], "Tên đơn vị");
@@ -776,7 +787,7 @@ async fn exports_are_read_back_by_independent_readers(engine: Engine) {
                 .iter()
                 .find(|r| r[2] == "Xã Nghi Lộc")
                 .unwrap();
-            assert_eq!(ua[6], "66.67");
+            assert_eq!(ua[6], "66,67");
         }
     }
 
@@ -982,12 +993,12 @@ async fn a_province_of_150_units_reports_in_seconds(engine: Engine) {
         sheet(&x, "Kiến nghị")["rows"].as_array().unwrap().len(),
         151
     );
-    let csv = read(&py, "read_csv.py", &[&files[2]]);
+    let csv = read_with(&py, "read_csv.py", &[&files[2]], &[";"]);
     for r in &csv["rows"].as_array().unwrap()[1..] {
         let code = r[1].as_str().unwrap();
         let want = score_of[code]
             .as_f64()
-            .map(|f| f.to_string())
+            .map(|f| f.to_string().replace('.', ","))
             .unwrap_or_default();
         assert_eq!(r[6].as_str().unwrap(), want, "{code}");
     }

@@ -20,21 +20,20 @@ pub async fn respond(
     me: CurrentUser,
     round: String,
 ) -> Result<HttpResponse, ApiError> {
-    let r2 = round.clone();
-    let entries = state
+    let archive = state
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            archive::entries(c, Some(&scope), &r2)
+            archive::archive(c, Some(&scope), &round)
         })
         .await?;
-    let body = stream(state.media.store.clone(), entries);
+    let body = stream(state.media.store.clone(), archive.entries);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/zip"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"minh-chung-{round}.zip\""),
-        ))
+        .insert_header(header::ContentDisposition {
+            disposition: header::DispositionType::Attachment,
+            parameters: vec![header::DispositionParam::Filename(archive.file_name)],
+        })
         .streaming(body))
 }
 

@@ -20,7 +20,8 @@ pub enum ExportFormat {
     Docx,
     /// Units, every answer, and recommendations: one sheet each.
     Xlsx,
-    /// One of the XLSX's tables (`table`), UTF-8 with a BOM.
+    /// One of the XLSX's tables (`table`), for Excel in Vietnamese settings or, with
+    /// `dialect=machine`, for programs.
     Csv,
     /// The rating distribution and the weakest items.
     ChartPng,
@@ -38,6 +39,8 @@ pub enum CsvTable {
     Units,
     Answers,
     Recommendations,
+    Findings,
+    Conclusions,
 }
 
 impl ExportFormat {
@@ -89,16 +92,17 @@ impl From<ExportError> for crate::error::ApiError {
     }
 }
 
-/// Renders the report in `format` (`table` only matters for CSV).
+/// Renders the report in `format` (`table` and `dialect` only matter for CSV).
 pub fn render(
     format: ExportFormat,
     table: CsvTable,
+    dialect: csv::CsvDialect,
     report: &Report,
 ) -> Result<Vec<u8>, ExportError> {
     match format {
         ExportFormat::Docx => docx::render(report),
         ExportFormat::Xlsx => xlsx::render(report),
-        ExportFormat::Csv => csv::render(&tables::table(table, report)),
+        ExportFormat::Csv => csv::render(&tables::table(table, report), dialect),
         ExportFormat::ChartPng => chart::png(&report.summary),
         ExportFormat::ChartSvg => chart::svg(&report.summary).map(String::into_bytes),
         ExportFormat::Zip => Err(ExportError::Streamed),

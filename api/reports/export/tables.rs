@@ -1,5 +1,7 @@
-//! The report's three tables (units, every answer, recommendations) as typed cells, shared by
-//! the XLSX and CSV exports so the two always hold the same figures.
+//! The report's tables (units, every answer, recommendations, findings, conclusions) as typed
+//! cells, shared by the XLSX and CSV exports so the two always hold the same figures. Dates
+//! are local calendar days (`crate::time`): an approval at 05:21 on 02/12 in Vietnam is 02/12,
+//! whatever the UTC date.
 
 use chrono::NaiveDate;
 
@@ -47,6 +49,8 @@ pub fn slug(t: CsvTable) -> &'static str {
         CsvTable::Units => "don-vi",
         CsvTable::Answers => "cau-tra-loi",
         CsvTable::Recommendations => "kien-nghi",
+        CsvTable::Findings => "nhan-xet",
+        CsvTable::Conclusions => "ket-luan",
     }
 }
 
@@ -55,6 +59,8 @@ pub fn table(t: CsvTable, r: &Report) -> Table {
         CsvTable::Units => units(r),
         CsvTable::Answers => answers(r),
         CsvTable::Recommendations => recommendations(r),
+        CsvTable::Findings => findings(r),
+        CsvTable::Conclusions => conclusions(r),
     }
 }
 
@@ -74,7 +80,9 @@ pub fn units(r: &Report) -> Table {
                 Cell::text(labels::status(&u.status)),
                 Cell::opt_number(u.score),
                 Cell::opt_text(u.band_label.as_deref()),
-                Cell::opt_date(u.approved_at.map(|t| t.date())),
+                Cell::opt_date(u.submitted_at.map(crate::time::local_date)),
+                Cell::opt_date(u.approved_at.map(crate::time::local_date)),
+                Cell::opt_text(labels::timeliness(u)),
             ]
         })
         .collect();
@@ -89,9 +97,13 @@ pub fn units(r: &Report) -> Table {
             "Trạng thái",
             "Điểm",
             "Xếp loại",
+            "Ngày nộp",
             "Ngày duyệt",
+            "Thời hạn",
         ],
-        widths: vec![6.0, 12.0, 36.0, 14.0, 18.0, 16.0, 8.0, 12.0, 12.0],
+        widths: vec![
+            6.0, 12.0, 36.0, 14.0, 18.0, 16.0, 8.0, 12.0, 12.0, 12.0, 22.0,
+        ],
         rows,
     }
 }
@@ -172,6 +184,68 @@ pub fn recommendations(r: &Report) -> Table {
             "Nguồn",
         ],
         widths: vec![6.0, 30.0, 16.0, 20.0, 60.0, 28.0, 12.0, 18.0, 22.0],
+        rows,
+    }
+}
+
+/// What each approved inspection found, in the inspectors' words.
+pub fn findings(r: &Report) -> Table {
+    let rows = r
+        .summary
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            vec![
+                Cell::Number((i + 1) as f64),
+                Cell::text(&f.unit_name),
+                Cell::text(&f.team_name),
+                Cell::opt_text(f.strengths.as_deref()),
+                Cell::opt_text(f.shortcomings.as_deref()),
+                Cell::opt_text(f.causes.as_deref()),
+            ]
+        })
+        .collect();
+    Table {
+        name: "Nhận xét",
+        headers: vec![
+            "STT",
+            "Đơn vị được kiểm tra",
+            "Đoàn kiểm tra",
+            "Ưu điểm",
+            "Hạn chế",
+            "Nguyên nhân",
+        ],
+        widths: vec![6.0, 30.0, 18.0, 50.0, 50.0, 50.0],
+        rows,
+    }
+}
+
+/// Each team lead's conclusion.
+pub fn conclusions(r: &Report) -> Table {
+    let rows = r
+        .summary
+        .conclusions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                Cell::Number((i + 1) as f64),
+                Cell::text(&c.team_name),
+                Cell::text(&c.body),
+                Cell::Date(crate::time::local_date(c.updated_at)),
+            ]
+        })
+        .collect();
+    Table {
+        name: "Kết luận",
+        headers: vec![
+            "STT",
+            "Đoàn kiểm tra",
+            "Kết luận của trưởng đoàn",
+            "Cập nhật",
+        ],
+        widths: vec![6.0, 24.0, 90.0, 12.0],
         rows,
     }
 }

@@ -1,7 +1,8 @@
-//! The workbook: one sheet per table (units, every answer, recommendations), numbers written
-//! as numbers and dates as dates, the header row frozen and filtered.
+//! The workbook: one sheet per table (units, every answer, recommendations, findings, the
+//! leads' conclusions), numbers written as numbers and dates as date cells of the local day,
+//! the header row frozen and filtered, long texts wrapped.
 
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::tables::{self, Cell, Table};
 use super::ExportError;
@@ -15,6 +16,9 @@ fn sheet(t: &Table) -> Result<Worksheet, ExportError> {
         .set_border(FormatBorder::Thin);
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let number = Format::new().set_num_format("0.00");
+    // Columns made wide for prose (findings, conclusions, recommendations) wrap it.
+    let prose = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let is_prose = |c: u16| t.widths.get(usize::from(c)).is_some_and(|w| *w >= 40.0);
     let mut ws = Worksheet::new();
     ws.set_name(t.name)?;
     for (c, h) in t.headers.iter().enumerate() {
@@ -29,6 +33,9 @@ fn sheet(t: &Table) -> Result<Worksheet, ExportError> {
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
+                Cell::Text(s) if is_prose(c) => {
+                    ws.write_string_with_format(r, c, s, &prose)?;
+                }
                 Cell::Text(s) => {
                     ws.write_string(r, c, s)?;
                 }
@@ -56,5 +63,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
     wb.push_worksheet(sheet(&tables::units(r))?);
     wb.push_worksheet(sheet(&tables::answers(r))?);
     wb.push_worksheet(sheet(&tables::recommendations(r))?);
+    wb.push_worksheet(sheet(&tables::findings(r))?);
+    wb.push_worksheet(sheet(&tables::conclusions(r))?);
     Ok(wb.save_to_buffer()?)
 }

@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 use crate::auth::CurrentUser;
 use crate::domain::parse_id;
 use crate::error::ApiError;
+use crate::reports::export::csv::CsvDialect;
 use crate::reports::export::{self, CsvTable, ExportFormat};
 use crate::reports::service;
 use crate::scope::Scope;
@@ -19,6 +20,10 @@ pub struct ExportQuery {
     /// For `csv`: `units` (default), `answers` or `recommendations`.
     #[param(inline)]
     pub table: Option<CsvTable>,
+    /// For `csv`: `people` (default: `;`, decimal comma, dd/mm/yyyy, UTF-8 with BOM, for
+    /// Excel in Vietnamese settings) or `machine` (`,`, decimal point, ISO dates, no BOM).
+    #[param(inline)]
+    pub dialect: Option<CsvDialect>,
 }
 
 /// Download the round's report as `docx`, `xlsx`, `csv`, `chart-png` or `chart-svg`, or its
@@ -54,7 +59,11 @@ pub async fn export_round(
     if format == ExportFormat::Zip {
         return crate::media::routes::archive::respond(&state, me, id).await;
     }
-    let table = query.into_inner().table.unwrap_or_default();
+    let query = query.into_inner();
+    let (table, dialect) = (
+        query.table.unwrap_or_default(),
+        query.dialect.unwrap_or_default(),
+    );
     let report = state
         .db
         .read(move |c| {
@@ -63,7 +72,7 @@ pub async fn export_round(
         })
         .await?;
     // Rendering is CPU work of up to a second for a province: off the actix worker.
-    let bytes = web::block(move || export::render(format, table, &report))
+    let bytes = web::block(move || export::render(format, table, dialect, &report))
         .await
         .map_err(|_| ApiError::Internal("export task failed".into()))??;
     Ok(HttpResponse::Ok()

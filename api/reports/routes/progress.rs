@@ -25,7 +25,7 @@ pub async fn get_progress(
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            service::progress(c, Some(&scope), &id, service::today())
+            service::progress(c, Some(&scope), &id, crate::time::today_local())
         })
         .await?;
     Ok(HttpResponse::Ok().json(p))

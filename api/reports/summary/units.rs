@@ -1,0 +1,100 @@
+//! The units of the report: their order, the counts, and one row each with its status and,
+//! once approved, its score and rating.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::inputs::{InspectionInput, UnitInput};
+use super::model::{Counts, UnitResult};
+use crate::templates::model::Band;
+
+pub(super) fn kind_rank(kind: &str) -> u8 {
+    match kind {
+        "department" => 0,
+        "commune" | "ward" => 1,
+        _ => 2,
+    }
+}
+
+/// A sort key that compares runs of digits as numbers and the rest as text.
+pub(super) fn natural(s: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = u64::from(c as u8 - b'0');
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(*d as u8 - b'0'));
+                chars.next();
+            }
+            out.push((std::mem::take(&mut text), n));
+        } else {
+            text.push(c);
+        }
+    }
+    out.push((text, 0));
+    out
+}
+
+/// As the committee reads a report: by team, departments before communes and wards, then by
+/// name with numbers in numeric order ("Phường 3" before "Phường 11").
+pub(super) fn in_report_order(units: &[UnitInput]) -> Vec<&UnitInput> {
+    let mut units: Vec<&UnitInput> = units.iter().collect();
+    units.sort_by(|a, b| {
+        (&a.team_name, kind_rank(&a.kind), natural(&a.name), &a.code).cmp(&(
+            &b.team_name,
+            kind_rank(&b.kind),
+            natural(&b.name),
+            &b.code,
+        ))
+    });
+    units
+}
+
+pub(super) fn counts(units: &[&UnitInput], approved: usize) -> Counts {
+    Counts {
+        assigned: units.len(),
+        approved,
+        pending: units.len() - approved,
+        not_started: units.iter().filter(|u| u.inspection.is_none()).count(),
+    }
+}
+
+/// One row per unit; score, rating and approval only for approved inspections. Late marks are
+/// against `due_on`, a local day that counts whole.
+pub(super) fn results(units: &[&UnitInput], bands: &[Band], due_on: NaiveDate) -> Vec<UnitResult> {
+    let late = |t: Option<NaiveDateTime>| t.is_some_and(|t| crate::time::is_late(t, due_on));
+    let band_label = |code: &str| {
+        bands
+            .iter()
+            .find(|b| b.code == code)
+            .map(|b| b.label.clone())
+    };
+    units
+        .iter()
+        .map(|u| {
+            let x = u.inspection.as_ref();
+            let counted = x.is_some_and(InspectionInput::approved);
+            let band = x.filter(|_| counted).and_then(|x| x.band.clone());
+            UnitResult {
+                unit_id: u.unit_id.clone(),
+                code: u.code.clone(),
+                name: u.name.clone(),
+                kind: u.kind.clone(),
+                team_id: u.team_id.clone(),
+                team_name: u.team_name.clone(),
+                status: x.map_or("not_started".into(), |x| x.status.clone()),
+                counted,
+                score: x.filter(|_| counted).and_then(|x| x.score),
+                band_label: band.as_deref().and_then(band_label),
+                band,
+                submitted_at: x.and_then(|x| x.submitted_at),
+                submitted_late: late(x.and_then(|x| x.submitted_at)),
+                approved_at: x.filter(|_| counted).and_then(|x| x.approved_at),
+                approved_late: late(x.filter(|_| counted).and_then(|x| x.approved_at)),
+            }
+        })
+        .collect()
+}
