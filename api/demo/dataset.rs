@@ -20,7 +20,7 @@ use crate::templates::service as templates;
 use crate::units::{csv_import, service as unit_service};
 use crate::users::store as users;
 
-use super::findings::{self, answers, complete_answers};
+use super::findings::{self, answers};
 
 // Addresses follow the 2025 reorganisation: no district level, and the former city of Vinh is
 // now wards (Trường Vinh, Thành Vinh, Vinh Hưng, Vinh Phú, Vinh Lộc, …).
@@ -187,19 +187,30 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
     )?;
 
     let approved = start(conn, &i1, &s1, "DEMO-SO-NV")?;
-    inspections::save_answers(conn, &i1, &s1, &approved, &complete_answers(&template), None)?;
-    findings::write(conn, &i1, &s1, &approved, "Giám đốc Sở Nội vụ")?;
+    findings::fill(conn, &i1, &s1, &approved, &template, "Giám đốc Sở Nội vụ")?;
     inspections::act(conn, &i1, &s1, &approved, Action::Submit, None)?;
     inspections::act(conn, &l1, &ls1, &approved, Action::Approve, None)?;
 
     let submitted = start(conn, &i3, &s3, "DEMO-X-DIENCHAU")?;
-    inspections::save_answers(conn, &i3, &s3, &submitted, &complete_answers(&template), None)?;
-    findings::write(conn, &i3, &s3, &submitted, "Chủ tịch UBND xã Diễn Châu")?;
+    findings::fill(
+        conn,
+        &i3,
+        &s3,
+        &submitted,
+        &template,
+        "Chủ tịch UBND xã Diễn Châu",
+    )?;
     inspections::act(conn, &i3, &s3, &submitted, Action::Submit, None)?;
 
     let returned = start(conn, &i3, &s3, "DEMO-P-THANHVINH")?;
-    inspections::save_answers(conn, &i3, &s3, &returned, &complete_answers(&template), None)?;
-    findings::write(conn, &i3, &s3, &returned, "Chủ tịch UBND phường Thành Vinh")?;
+    findings::fill(
+        conn,
+        &i3,
+        &s3,
+        &returned,
+        &template,
+        "Chủ tịch UBND phường Thành Vinh",
+    )?;
     inspections::act(conn, &i3, &s3, &returned, Action::Submit, None)?;
     inspections::act(
         conn,

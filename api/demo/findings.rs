@@ -28,7 +28,7 @@ const CAUSES: &str = "Thay đổi tổ chức bộ máy, cán bộ phụ trách 
 /// can submit without photos: items whose "yes" needs photo evidence are answered "no", and
 /// the year-end duties not yet due are "không áp dụng". Only items `template` has are kept,
 /// so the demo submits under whichever version of the default checklist is published.
-pub fn complete_answers(template: &Template) -> Answers {
+fn complete_answers(template: &Template) -> Answers {
     let full = json!("day_du");
     let part = json!("mot_phan");
     let mut a = answers(&[
@@ -80,9 +80,22 @@ pub fn complete_answers(template: &Template) -> Answers {
     a
 }
 
-/// Writes the team's findings and one kiến nghị, with the person responsible for it and its due
-/// date, while the inspection is still a draft.
-pub fn write(
+/// Fills a draft: the complete answers, the team's findings, and one kiến nghị with the person
+/// responsible for it and its due date.
+pub fn fill(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    inspection_id: &str,
+    template: &Template,
+    responsible: &str,
+) -> Result<(), DomainError> {
+    let answers = complete_answers(template);
+    inspections::save_answers(conn, actor, scope, inspection_id, &answers, None)?;
+    write(conn, actor, scope, inspection_id, responsible)
+}
+
+fn write(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
