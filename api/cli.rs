@@ -308,8 +308,7 @@ fn active_admin(
     if let Some(name) = username {
         q = q.filter(users::username.eq(crate::users::model::normalize_username(name)));
     }
-    Ok(q
-        .order((users::created_at.asc(), users::id.asc()))
+    Ok(q.order((users::created_at.asc(), users::id.asc()))
         .select(users::id)
         .first::<String>(c)
         .optional()?)

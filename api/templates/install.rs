@@ -76,9 +76,7 @@ pub fn install_default(
         if parse(&draft.content)? != doc {
             return Err(DomainError::conflict(
                 "draft_exists",
-                format!(
-                    "`{code}` has a draft with other content; publish or replace it first."
-                ),
+                format!("`{code}` has a draft with other content; publish or replace it first."),
                 format!(
                     "Phiếu `{code}` đang có bản nháp với nội dung khác; hãy ban hành hoặc thay \
                      bản nháp đó trước."
