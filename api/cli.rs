@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::audit::Actor;
 use crate::auth::password;
 use crate::config::Settings;
+use crate::domain::DomainError;
 use crate::role::Role;
 use crate::startup::{open_database, Application};
 use crate::users::model::{check_full_name, check_password, check_username};
@@ -48,6 +49,9 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Checklist templates.
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// Write a round's report: docx, xlsx, csv (one table), chart-png or chart-svg.
     Export(crate::reports::cli::ExportArgs),
 }
@@ -56,6 +60,21 @@ enum Command {
 enum AuditCommand {
     /// Check the hash chain; exits non-zero and names the first broken entry if any was altered.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum TemplateCommand {
+    /// Publish the bundled 2026 checklist (dvcq-2026), so rounds can use it without `--demo`.
+    /// Running it again changes nothing and says so.
+    InstallDefault {
+        /// The administrator recorded as its author (default: the first administrator).
+        #[arg(long)]
+        admin: Option<String>,
+        /// When an older or edited version is published, publish the bundled one as the next
+        /// version.
+        #[arg(long)]
+        upgrade: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -140,6 +159,11 @@ async fn run(command: Command, mut settings: Settings) -> Result<(), Box<dyn std
         }
         Command::User(cmd) => user_command(cmd, settings).await,
         Command::Export(args) => crate::reports::cli::run(args, settings).await,
+        Command::Template(TemplateCommand::InstallDefault { admin, upgrade }) => {
+            let db = open_database(&settings).await?;
+            println!("{}", install_default(&db, admin, upgrade).await?);
+            Ok(())
+        }
         Command::Audit(AuditCommand::Verify) => {
             let db = open_database(&settings).await?;
             let result = db
@@ -226,6 +250,80 @@ async fn user_command(
         }
     }
     Ok(())
+}
+
+/// Installs the default checklist as an administrator; returns the line to print.
+pub async fn install_default(
+    db: &crate::db::Db,
+    admin: Option<String>,
+    upgrade: bool,
+) -> Result<String, Box<dyn std::error::Error>> {
+    use crate::templates::install::{self, Outcome};
+    let done = db
+        .write(move |c| {
+            let author = active_admin(c, admin.as_deref())?.ok_or_else(|| {
+                let en = match &admin {
+                    Some(name) => format!("`{name}` is not an active administrator."),
+                    None => "No active administrator to record as the author; create one \
+                             first (kiemtra user create --role admin …)."
+                        .into(),
+                };
+                DomainError::conflict(
+                    "no_admin",
+                    en,
+                    "Chưa có quản trị viên đang hoạt động để ghi là người ban hành.",
+                )
+            })?;
+            let actor = Actor {
+                user_id: Some(author),
+                device_id: None,
+            };
+            install::install_default(c, &actor, upgrade)
+        })
+        .await
+        .map_err(explain)?;
+    let v = format!("{} version {}", done.code, done.number);
+    Ok(match done.outcome {
+        Outcome::Published => format!("published {v}"),
+        Outcome::AlreadyThere => format!("{v} is already installed; nothing changed"),
+        Outcome::Differs => format!(
+            "{v} differs from the bundled default; nothing changed \
+             (--upgrade publishes the bundled one as the next version)"
+        ),
+    })
+}
+
+/// The id of the named administrator, or of the first one created, if active. A published
+/// version must name the user who published it.
+fn active_admin(
+    c: &mut crate::db::DbConn,
+    username: Option<&str>,
+) -> Result<Option<String>, DomainError> {
+    use crate::db::schema::users;
+    use diesel::prelude::*;
+    let mut q = users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::disabled.eq(false))
+        .into_boxed();
+    if let Some(name) = username {
+        q = q.filter(users::username.eq(crate::users::model::normalize_username(name)));
+    }
+    Ok(q.order((users::created_at.asc(), users::id.asc()))
+        .select(users::id)
+        .first::<String>(c)
+        .optional()?)
+}
+
+fn explain(e: DomainError) -> String {
+    match e {
+        DomainError::Conflict { message, .. } => message.en,
+        DomainError::Invalid(faults) => faults
+            .iter()
+            .map(|f| format!("{}: {}", f.pointer, f.message.en))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
 }
 
 fn describe(e: UserError) -> String {

@@ -124,7 +124,7 @@ fn main() {
         let tpl = ok(post("/api/v1/templates", t.clone()).await.unwrap()).await["template_id"].as_str().unwrap().to_owned();
         let version = ok(post(&format!("/api/v1/templates/{tpl}/publish"), json!(null)).await.unwrap()).await["id"].as_str().unwrap().to_owned();
         let round = ok(post("/api/v1/rounds", json!({"name": "Kiểm tra công tác dân vận chính quyền năm 2026", "kind": "year", "template_version_id": version, "starts_on": "2026-10-01", "ends_on": "2026-11-20", "due_on": "2026-11-30", "status": "open"})).await.unwrap()).await["id"].as_str().unwrap().to_owned();
-        let communes = ["Xã Nghi Lộc", "Xã Diễn Châu", "Phường Vinh Hưng", "Xã Quỳnh Lưu", "Xã Đô Lương", "Xã Thanh Chương", "Xã Nam Đàn", "Xã Hưng Nguyên", "Xã Yên Thành", "Xã Con Cuông"];
+        let communes = ["Xã Nghi Lộc", "Xã Diễn Châu", "Xã Anh Sơn", "Xã Quỳnh Lưu", "Xã Đô Lương", "Xã Thanh Chương", "Xã Nam Đàn", "Xã Hưng Nguyên", "Xã Yên Thành", "Xã Con Cuông"];
         let departments = ["Sở Tài chính", "Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường"];
         let mut csv = String::from("code,name,kind\n");
         for i in 0..COMMUNES {

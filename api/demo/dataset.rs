@@ -4,7 +4,7 @@
 //! it is validated and audited like anything else; each step is skipped when already there.
 
 use diesel::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::audit::Actor;
 use crate::db::schema::{rounds, teams};
@@ -15,19 +15,24 @@ use crate::role::Role;
 use crate::rounds::service::{self as round_service, RoundInput};
 use crate::scope::Scope;
 use crate::teams::service::{self as team_service, TeamInput};
-use crate::templates::{service as templates, store as template_store, DEFAULT_2026};
+use crate::templates::install::install_default;
+use crate::templates::service as templates;
 use crate::units::{csv_import, service as unit_service};
 use crate::users::store as users;
 
+use super::findings::{self, answers};
+
+// Addresses follow the 2025 reorganisation: no district level, and the former city of Vinh is
+// now wards (Trường Vinh, Thành Vinh, Vinh Hưng, Vinh Phú, Vinh Lộc, …).
 const UNITS_CSV: &str = "code,name,kind,address
-DEMO-SO-NV,Sở Nội vụ [demo],department,Thành phố Vinh
-DEMO-SO-TC,Sở Tài chính [demo],department,Thành phố Vinh
-DEMO-SO-YT,Sở Y tế [demo],department,Thành phố Vinh
-DEMO-P-TRUONGVINH,Phường Trường Vinh [demo],ward,Nghệ An
-DEMO-P-THANHVINH,Phường Thành Vinh [demo],ward,Nghệ An
-DEMO-X-NGHILOC,Xã Nghi Lộc [demo],commune,Nghệ An
-DEMO-X-DIENCHAU,Xã Diễn Châu [demo],commune,Nghệ An
-DEMO-X-QUYNHLUU,Xã Quỳnh Lưu [demo],commune,Nghệ An
+DEMO-SO-NV,Sở Nội vụ [demo],department,\"Phường Thành Vinh, tỉnh Nghệ An\"
+DEMO-SO-TC,Sở Tài chính [demo],department,\"Phường Thành Vinh, tỉnh Nghệ An\"
+DEMO-SO-YT,Sở Y tế [demo],department,\"Phường Trường Vinh, tỉnh Nghệ An\"
+DEMO-P-TRUONGVINH,Phường Trường Vinh [demo],ward,\"Phường Trường Vinh, tỉnh Nghệ An\"
+DEMO-P-THANHVINH,Phường Thành Vinh [demo],ward,\"Phường Thành Vinh, tỉnh Nghệ An\"
+DEMO-X-NGHILOC,Xã Nghi Lộc [demo],commune,\"Xã Nghi Lộc, tỉnh Nghệ An\"
+DEMO-X-DIENCHAU,Xã Diễn Châu [demo],commune,\"Xã Diễn Châu, tỉnh Nghệ An\"
+DEMO-X-QUYNHLUU,Xã Quỳnh Lưu [demo],commune,\"Xã Quỳnh Lưu, tỉnh Nghệ An\"
 ";
 
 pub const ROUND_NAME: &str = "Kiểm tra công tác dân vận chính quyền năm 2026 [demo]";
@@ -65,57 +70,6 @@ fn team(
     Ok(team_service::create(conn, actor, &input)?.id)
 }
 
-fn answers(pairs: &[(&str, Value)]) -> crate::templates::Answers {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            (
-                (*k).to_owned(),
-                crate::templates::Answer {
-                    value: v.clone(),
-                    na: false,
-                },
-            )
-        })
-        .collect()
-}
-
-/// A complete phiếu with the answers an honest demo can submit without photos: items whose
-/// "yes" needs photo evidence are answered "no" until evidence uploads exist.
-fn complete_answers() -> crate::templates::Answers {
-    let full = json!("day_du");
-    let part = json!("mot_phan");
-    let mut a = answers(&[
-        ("nv1.chuong_trinh", json!("no")),
-        ("nv1.quan_triet", full.clone()),
-        ("nv1.hoc_tap_bai_bao", json!("no")),
-        ("nv2.phoi_hop", full.clone()),
-        ("nv2.chi_tieu", part.clone()),
-        ("nv3.cai_cach", full.clone()),
-        ("nv3.trung_tam_hcc", full.clone()),
-        ("nv4.co_che", full.clone()),
-        ("nv4.lay_y_kien", part.clone()),
-        ("nv4.don_thu", full.clone()),
-        ("nv4.tiep_cong_dan", full.clone()),
-        ("nv4.doi_thoai", json!("no")),
-        ("nv4.kien_nghi_nhan_dan", full.clone()),
-        ("nv4.dang_vien_noi_cu_tru", part.clone()),
-        ("nv5.dang_ky_diem_sang", json!("no")),
-        ("nv6.ky_luat", full.clone()),
-        ("nv7.tap_huan", json!("no")),
-        ("nv8.doi_ngu", part),
-        ("nv9.tu_kiem_tra", json!("yes")),
-        ("nv9.bao_cao_so_ket", json!("no")),
-        ("nv9.bao_cao_tong_ket", json!("no")),
-        ("nv9.phuong_huong_2027", json!("yes")),
-        ("ket_qua.uu_diem", json!("Thực hiện tốt công tác tiếp công dân, giải quyết đơn thư đúng hạn.")),
-        ("ket_qua.han_che", json!("Chưa xây dựng Chương trình công tác dân vận chính quyền năm 2026; chưa đăng ký điểm sáng.")),
-        ("ket_qua.nguyen_nhan", json!("Thay đổi tổ chức bộ máy, cán bộ phụ trách mới.")),
-    ]);
-    a.insert("nv8.kien_toan_bcd".into(), crate::templates::Answer::na());
-    a
-}
-
 /// Loads whatever part is missing.
 pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
     let admin = Actor {
@@ -123,18 +77,10 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
         device_id: None,
     };
 
-    let version_id = match template_store::find_by_code(conn, "dvcq-2026")? {
-        Some(t) => match template_store::latest_published(conn, &t.id)? {
-            Some(v) => v.id,
-            None => templates::publish(conn, &admin, &t.id)?.id,
-        },
-        None => {
-            let doc: Value = serde_json::from_str(DEFAULT_2026)
-                .map_err(|e| DomainError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
-            let (t, _) = templates::create(conn, &admin, &doc)?;
-            templates::publish(conn, &admin, &t.id)?.id
-        }
-    };
+    // The published default as it is, even when an administrator has since published another
+    // version of it: the demo never changes a real checklist.
+    let version_id = install_default(conn, &admin, false)?.version_id;
+    let (_, template) = templates::published_template(conn, &version_id)?;
 
     let rows = csv_import::parse(UNITS_CSV.as_bytes()).map_err(DomainError::Invalid)?;
     unit_service::import(conn, &admin, &rows)?;
@@ -241,16 +187,30 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
     )?;
 
     let approved = start(conn, &i1, &s1, "DEMO-SO-NV")?;
-    inspections::save_answers(conn, &i1, &s1, &approved, &complete_answers(), None)?;
+    findings::fill(conn, &i1, &s1, &approved, &template, "Giám đốc Sở Nội vụ")?;
     inspections::act(conn, &i1, &s1, &approved, Action::Submit, None)?;
     inspections::act(conn, &l1, &ls1, &approved, Action::Approve, None)?;
 
     let submitted = start(conn, &i3, &s3, "DEMO-X-DIENCHAU")?;
-    inspections::save_answers(conn, &i3, &s3, &submitted, &complete_answers(), None)?;
+    findings::fill(
+        conn,
+        &i3,
+        &s3,
+        &submitted,
+        &template,
+        "Chủ tịch UBND xã Diễn Châu",
+    )?;
     inspections::act(conn, &i3, &s3, &submitted, Action::Submit, None)?;
 
     let returned = start(conn, &i3, &s3, "DEMO-P-THANHVINH")?;
-    inspections::save_answers(conn, &i3, &s3, &returned, &complete_answers(), None)?;
+    findings::fill(
+        conn,
+        &i3,
+        &s3,
+        &returned,
+        &template,
+        "Chủ tịch UBND phường Thành Vinh",
+    )?;
     inspections::act(conn, &i3, &s3, &returned, Action::Submit, None)?;
     inspections::act(
         conn,

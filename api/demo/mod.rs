@@ -2,6 +2,7 @@
 //! in `dataset.rs`, loaded idempotently so a restart changes nothing.
 
 mod dataset;
+mod findings;
 
 use actix_web::web;
 

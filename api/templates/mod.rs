@@ -3,6 +3,7 @@
 //! versions as stored (`store`, `service`, `routes`).
 
 pub mod answers;
+pub mod install;
 pub mod model;
 pub mod routes;
 pub mod scoring;

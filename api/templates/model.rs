@@ -25,6 +25,25 @@ pub struct Scoring {
     pub bands: Vec<Band>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub critical_cap: Option<String>,
+    /// Who set this scheme. The plan sets no points, weights, bands or điểm liệt, so every
+    /// output that shows a score must say whose scheme it is (see [`Scoring::scheme_note`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Said of a scoring scheme whose template gives no `scoring.note`.
+pub const DEFAULT_SCHEME_NOTE: &str = "Thang điểm, trọng số và xếp loại do Ban Chỉ đạo quy định \
+     cho phiên bản phiếu này; Kế hoạch không quy định thang điểm.";
+
+impl Scoring {
+    /// The template's own label for its scheme, or the default one.
+    pub fn scheme_note(&self) -> &str {
+        self.note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(DEFAULT_SCHEME_NOTE)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -65,6 +65,9 @@ pub struct ScoreReport {
     pub critical_failed: Vec<String>,
     /// True when a critical failure lowered the band.
     pub capped: bool,
+    /// Whose scheme the score and band follow: the committee's, set per template version,
+    /// never the plan's (the plan sets no points). Absent when the template has no scoring.
+    pub scheme_note: Option<String>,
     pub sections: Vec<SectionScore>,
     pub items: Vec<ItemScore>,
 }
@@ -198,6 +201,7 @@ pub fn score(template: &Template, answers: &Answers) -> ScoreReport {
             band: None,
             critical_failed,
             capped: false,
+            scheme_note: None,
             sections,
             items,
         };
@@ -230,6 +234,7 @@ pub fn score(template: &Template, answers: &Answers) -> ScoreReport {
         }),
         critical_failed,
         capped,
+        scheme_note: Some(scoring.scheme_note().to_owned()),
         sections,
         items,
     }
@@ -384,5 +389,26 @@ mod tests {
             item_points(e, Some(&Answer::value(json!(["x", "y"])))),
             (10.0, Some(10.0))
         );
+    }
+
+    #[test]
+    fn the_scheme_is_labelled_as_the_committees() {
+        let mut t = template();
+        let r = score(&t, &Answers::new());
+        assert_eq!(
+            r.scheme_note.as_deref(),
+            Some(crate::templates::model::DEFAULT_SCHEME_NOTE)
+        );
+        let own = "Thang điểm theo Quyết định số 12/QĐ-BCĐ";
+        t.scoring.as_mut().unwrap().note = Some(own.into());
+        assert_eq!(score(&t, &Answers::new()).scheme_note.as_deref(), Some(own));
+        t.scoring.as_mut().unwrap().note = Some("  ".into());
+        assert_eq!(
+            score(&t, &Answers::new()).scheme_note.as_deref(),
+            Some(crate::templates::model::DEFAULT_SCHEME_NOTE),
+            "a blank note is no label"
+        );
+        t.scoring = None;
+        assert_eq!(score(&t, &Answers::new()).scheme_note, None);
     }
 }

@@ -27,6 +27,7 @@ mod matrix;
 mod metrics;
 mod node;
 mod operations;
+mod plan;
 mod reports;
 mod scope_convergence;
 mod sync;

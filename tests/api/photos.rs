@@ -5,7 +5,7 @@ use exif::{Field, In, Rational, Tag, Value};
 use image::codecs::jpeg::JpegEncoder;
 use image::{ImageEncoder, RgbImage};
 
-/// Vinh city, Nghệ An.
+/// Central Vinh (Phường Thành Vinh since the 2025 reorganisation), Nghệ An.
 pub const LAT: f64 = 18.6796;
 pub const LON: f64 = 105.6813;
 

@@ -40,7 +40,7 @@ async fn crud_and_search(engine: Engine) {
     mk(json!({"code": "BAN-DV", "name": "Ban Dân vận", "kind": "department"}))
         .await
         .unwrap();
-    mk(json!({"code": "P-DOI-CUNG", "name": "Phường Đội Cung", "kind": "ward"}))
+    mk(json!({"code": "X-DO-LUONG", "name": "Xã Đô Lương", "kind": "commune"}))
         .await
         .unwrap();
 
@@ -66,8 +66,8 @@ async fn crud_and_search(engine: Engine) {
     assert_eq!(names(&search("NGHI LỘC").await).len(), 2);
     assert_eq!(names(&search("dan van").await), ["Ban Dân vận"]);
     assert_eq!(
-        names(&search("doi cung").await),
-        ["Phường Đội Cung"],
+        names(&search("do luong").await),
+        ["Xã Đô Lương"],
         "đ matches d"
     );
     assert_eq!(

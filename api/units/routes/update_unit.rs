@@ -14,6 +14,7 @@ use crate::units::{service, store};
 pub struct UpdateUnit {
     pub code: Option<String>,
     pub name: Option<String>,
+    /// `department` (sở, ban, ngành), `commune` (xã), `ward` (phường) or `other`.
     pub kind: Option<String>,
     /// `null` removes the parent.
     #[serde(default, deserialize_with = "crate::domain::double_option")]

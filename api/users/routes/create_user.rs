@@ -17,6 +17,7 @@ pub struct CreateUserRequest {
     pub username: String,
     #[schema(example = "Trần Thị B")]
     pub full_name: String,
+    /// `admin`, `lead`, `inspector` or `viewer`.
     #[schema(example = "inspector")]
     pub role: String,
     /// 8–256 characters. When absent, one is generated and returned once.
@@ -30,7 +31,8 @@ pub struct CreatedUser {
     pub generated_password: Option<String>,
 }
 
-/// Create a user (administrators).
+/// Create a user (administrators). Answers 201 with the user and, when the server made the
+/// password, `generated_password` (shown this once; `null` when a password was given).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
