@@ -129,7 +129,9 @@ async fn run(command: Command, mut settings: Settings) -> Result<(), Box<dyn std
             }
             let db = open_database(&settings).await?;
             if demo {
-                let created = crate::demo::load(&db).await?;
+                // The demo's photos go in through the evidence store the server will use.
+                let media = crate::media::Media::open(&settings)?;
+                let created = crate::demo::load(&db, &media).await?;
                 crate::demo::print_accounts(&created);
             }
             let data_dir = settings.data_dir.display().to_string();

@@ -70,8 +70,21 @@ fn team(
     Ok(team_service::create(conn, actor, &input)?.id)
 }
 
-/// Loads whatever part is missing.
-pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
+/// Someone of the demo, acting with their scope.
+pub fn as_user(conn: &mut DbConn, name: &str, role: Role) -> Result<(Actor, Scope), DomainError> {
+    let id = user_id(conn, name)?;
+    Ok((
+        Actor {
+            user_id: Some(id.clone()),
+            device_id: None,
+        },
+        Scope::for_user(conn, &id, role)?,
+    ))
+}
+
+/// Loads whatever part is missing. The inspections it starts are returned staged: filled,
+/// still drafts, waiting for their photos.
+pub fn load(conn: &mut DbConn) -> Result<Option<Staged>, DomainError> {
     let admin = Actor {
         user_id: Some(user_id(conn, "demo.admin")?),
         device_id: None,
@@ -111,7 +124,7 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
         .get_result::<i64>(conn)?
         > 0
     {
-        return Ok(());
+        return Ok(None);
     }
     let date = |s: &str| {
         chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -147,21 +160,8 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
     crate::rounds::assign::assign(conn, &admin, &round.id, &pairs)?;
 
     // One inspection in each state, as the people of the teams would make them.
-    let as_user =
-        |conn: &mut DbConn, name: &str, role: Role| -> Result<(Actor, Scope), DomainError> {
-            let id = user_id(conn, name)?;
-            Ok((
-                Actor {
-                    user_id: Some(id.clone()),
-                    device_id: None,
-                },
-                Scope::for_user(conn, &id, role)?,
-            ))
-        };
     let (i1, s1) = as_user(conn, "demo.kiemtra1", Role::Inspector)?;
-    let (l1, ls1) = as_user(conn, "demo.truongdoan1", Role::Lead)?;
     let (i3, s3) = as_user(conn, "demo.kiemtra3", Role::Inspector)?;
-    let (l2, ls2) = as_user(conn, "demo.truongdoan2", Role::Lead)?;
     let start = |conn: &mut DbConn,
                  actor: &Actor,
                  scope: &Scope,
@@ -188,9 +188,6 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
 
     let approved = start(conn, &i1, &s1, "DEMO-SO-NV")?;
     findings::fill(conn, &i1, &s1, &approved, &template, "Giám đốc Sở Nội vụ")?;
-    inspections::act(conn, &i1, &s1, &approved, Action::Submit, None)?;
-    inspections::act(conn, &l1, &ls1, &approved, Action::Approve, None)?;
-
     let submitted = start(conn, &i3, &s3, "DEMO-X-DIENCHAU")?;
     findings::fill(
         conn,
@@ -200,8 +197,6 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
         &template,
         "Chủ tịch UBND xã Diễn Châu",
     )?;
-    inspections::act(conn, &i3, &s3, &submitted, Action::Submit, None)?;
-
     let returned = start(conn, &i3, &s3, "DEMO-P-THANHVINH")?;
     findings::fill(
         conn,
@@ -211,12 +206,47 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
         &template,
         "Chủ tịch UBND phường Thành Vinh",
     )?;
-    inspections::act(conn, &i3, &s3, &returned, Action::Submit, None)?;
+    Ok(Some(Staged {
+        approved,
+        submitted,
+        returned,
+    }))
+}
+
+/// The three inspections that go on to be submitted, once their meeting photo is attached
+/// (the checklist requires one, and the demo keeps the rules like real data).
+pub struct Staged {
+    pub approved: String,
+    pub submitted: String,
+    pub returned: String,
+}
+
+impl Staged {
+    /// Each staged inspection with the inspector who made it.
+    pub fn photographers(&self) -> [(&str, &'static str); 3] {
+        [
+            (&self.approved, "demo.kiemtra1"),
+            (&self.submitted, "demo.kiemtra3"),
+            (&self.returned, "demo.kiemtra3"),
+        ]
+    }
+}
+
+/// Submits the staged inspections, approves one and returns another, as their teams would.
+pub fn conclude(conn: &mut DbConn, staged: &Staged) -> Result<(), DomainError> {
+    let (i1, s1) = as_user(conn, "demo.kiemtra1", Role::Inspector)?;
+    let (l1, ls1) = as_user(conn, "demo.truongdoan1", Role::Lead)?;
+    let (i3, s3) = as_user(conn, "demo.kiemtra3", Role::Inspector)?;
+    let (l2, ls2) = as_user(conn, "demo.truongdoan2", Role::Lead)?;
+    inspections::act(conn, &i1, &s1, &staged.approved, Action::Submit, None)?;
+    inspections::act(conn, &l1, &ls1, &staged.approved, Action::Approve, None)?;
+    inspections::act(conn, &i3, &s3, &staged.submitted, Action::Submit, None)?;
+    inspections::act(conn, &i3, &s3, &staged.returned, Action::Submit, None)?;
     inspections::act(
         conn,
         &l2,
         &ls2,
-        &returned,
+        &staged.returned,
         Action::Return,
         Some("Đề nghị bổ sung minh chứng về tiếp xúc, đối thoại với Nhân dân."),
     )?;

@@ -95,6 +95,47 @@ pub fn fill(
     write(conn, actor, scope, inspection_id, responsible)
 }
 
+/// The biên bản's record: the unit's address, a morning in the round, the team as it stands
+/// and the unit's head (named in `responsible`) with an officer beside them.
+fn record(
+    conn: &mut DbConn,
+    inspection_id: &str,
+    responsible: &str,
+) -> Result<Findings, DomainError> {
+    use crate::inspections::store as rows;
+    let row = rows::find(conn, inspection_id)?.ok_or(DomainError::NotFound)?;
+    let unit = crate::units::store::find(conn, &row.unit_id)?.ok_or(DomainError::NotFound)?;
+    let team = crate::teams::store::find(conn, &row.team_id)?.ok_or(DomainError::NotFound)?;
+    let name = |conn: &mut DbConn, id: &str| -> Result<String, DomainError> {
+        let full = crate::users::store::find_by_id(conn, id)?
+            .map(|u| u.full_name)
+            .unwrap_or_default();
+        // Demo names carry their role after a dash ("… – Trưởng đoàn 1 (demo)").
+        Ok(full.split(" – ").next().unwrap_or_default().to_owned())
+    };
+    let mut members = vec![json!({"name": name(conn, &team.lead_id)?, "title": "Trưởng đoàn"})];
+    for id in crate::teams::store::members(conn, &team.id)? {
+        if id != team.lead_id {
+            members.push(json!({"name": name(conn, &id)?, "title": "Thành viên"}));
+        }
+    }
+    let attendees = json!([
+        {"name": "Nguyễn Thị Hoa", "title": responsible},
+        {"name": "Phan Văn Đức", "title": "Công chức Văn phòng - Thống kê"},
+    ]);
+    Ok(Findings {
+        place: Some(format!(
+            "Trụ sở {}, {}",
+            unit.name.trim_end_matches(" [demo]"),
+            unit.address.unwrap_or_default()
+        )),
+        held_at: Some("2026-11-10T01:30:00Z".into()),
+        members: Some(Value::Array(members).to_string()),
+        attendees: Some(attendees.to_string()),
+        ..Findings::default()
+    })
+}
+
 fn write(
     conn: &mut DbConn,
     actor: &Actor,
@@ -102,6 +143,7 @@ fn write(
     inspection_id: &str,
     responsible: &str,
 ) -> Result<(), DomainError> {
+    let record = record(conn, inspection_id, responsible)?;
     inspections::update_findings(
         conn,
         actor,
@@ -111,6 +153,7 @@ fn write(
             strengths: Some(STRENGTHS.into()),
             shortcomings: Some(SHORTCOMINGS.into()),
             causes: Some(CAUSES.into()),
+            ..record
         },
         None,
     )?;

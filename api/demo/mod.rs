@@ -3,11 +3,15 @@
 
 mod dataset;
 mod findings;
+mod photo;
 
 use actix_web::web;
 
 use crate::auth::password;
 use crate::db::Db;
+use crate::domain::DomainError;
+use crate::media::error::MediaError;
+use crate::media::Media;
 use crate::role::Role;
 use crate::users::service::{self, NewUser, UserError};
 use crate::users::store;
@@ -45,6 +49,36 @@ pub const ACCOUNTS: &[(&str, Role, &str)] = &[
     ("demo.bcd", Role::Viewer, "Thành viên Ban Chỉ đạo (demo)"),
 ];
 
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Users(#[from] UserError),
+    #[error("demo dataset: {0:?}")]
+    Domain(#[from] DomainError),
+    #[error("demo photo: {0}")]
+    Media(#[from] MediaError),
+    #[error("demo photo: {0}")]
+    Photo(String),
+}
+
+impl From<crate::db::DbError> for DemoError {
+    fn from(e: crate::db::DbError) -> Self {
+        DemoError::Domain(e.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for DemoError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        DemoError::Photo(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for DemoError {
+    fn from(e: diesel::result::Error) -> Self {
+        DemoError::Domain(e.into())
+    }
+}
+
 pub struct CreatedAccount {
     pub username: String,
     pub role: Role,
@@ -53,7 +87,20 @@ pub struct CreatedAccount {
 
 /// Creates whatever part of the demo dataset is missing; returns the accounts created now
 /// (with their generated passwords, which exist nowhere else).
-pub async fn load(db: &Db) -> Result<Vec<CreatedAccount>, UserError> {
+pub async fn load(db: &Db, media: &Media) -> Result<Vec<CreatedAccount>, DemoError> {
+    let created = accounts(db).await?;
+    // Staged only when this run created the inspections; a restart finds them done.
+    if let Some(staged) = db.write(dataset::load).await? {
+        for (seed, (inspection, inspector)) in staged.photographers().into_iter().enumerate() {
+            photo::attach(media, db, inspection, inspector, seed as u8).await?;
+        }
+        db.write(move |c| dataset::conclude(c, &staged)).await?;
+    }
+    Ok(created)
+}
+
+/// The demo accounts that are missing, created now.
+async fn accounts(db: &Db) -> Result<Vec<CreatedAccount>, UserError> {
     let mut created = Vec::new();
     for (username, role, full_name) in ACCOUNTS {
         let u = (*username).to_owned();
@@ -87,11 +134,6 @@ pub async fn load(db: &Db) -> Result<Vec<CreatedAccount>, UserError> {
             Err(e) => return Err(e),
         }
     }
-    db.write(|c| {
-        dataset::load(c)
-            .map_err(|e| UserError::Db(crate::db::DbError::Corrupt(format!("demo dataset: {e:?}"))))
-    })
-    .await?;
     Ok(created)
 }
 
