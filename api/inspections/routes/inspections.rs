@@ -107,6 +107,8 @@ pub struct UpdateFindings {
     /// Where the team met the unit (biên bản).
     pub place: Option<String>,
     /// When the meeting began, RFC 3339 with its offset (`2026-03-10T08:00:00+07:00`).
+    /// Taken as text so that a bad one is a 422 `invalid_time` pointing at it.
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub held_at: Option<String>,
     /// The team's members present, in print order (at most 30); `[]` clears.
     #[schema(value_type = Option<Vec<crate::inspections::record::Person>>)]
