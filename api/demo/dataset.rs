@@ -17,6 +17,7 @@ use crate::scope::Scope;
 use crate::teams::service::{self as team_service, TeamInput};
 use crate::templates::install::install_default;
 use crate::templates::service as templates;
+use crate::templates::Template;
 use crate::units::{csv_import, service as unit_service};
 use crate::users::store as users;
 
@@ -36,6 +37,12 @@ DEMO-X-QUYNHLUU,Xã Quỳnh Lưu [demo],commune,\"Xã Quỳnh Lưu, tỉnh Ngh�
 ";
 
 pub const ROUND_NAME: &str = "Kiểm tra công tác dân vận chính quyền năm 2026 [demo]";
+
+fn unit_id(conn: &mut DbConn, code: &str) -> Result<String, DomainError> {
+    crate::units::store::find_by_code(conn, code)?
+        .map(|u| u.id)
+        .ok_or(DomainError::NotFound)
+}
 
 fn user_id(conn: &mut DbConn, username: &str) -> Result<String, DomainError> {
     users::find_by_username(conn, username)?
@@ -97,11 +104,6 @@ pub fn load(conn: &mut DbConn) -> Result<Option<Staged>, DomainError> {
 
     let rows = csv_import::parse(UNITS_CSV.as_bytes()).map_err(DomainError::Invalid)?;
     unit_service::import(conn, &admin, &rows)?;
-    let unit = |conn: &mut DbConn, code: &str| -> Result<String, DomainError> {
-        crate::units::store::find_by_code(conn, code)?
-            .map(|u| u.id)
-            .ok_or(DomainError::NotFound)
-    };
 
     let team1 = team(
         conn,
@@ -118,6 +120,20 @@ pub fn load(conn: &mut DbConn) -> Result<Option<Staged>, DomainError> {
         &["demo.kiemtra3"],
     )?;
 
+    let Some(round_id) = open_round(conn, &admin, version_id, &team1, &team2)? else {
+        return Ok(None);
+    };
+    start_inspections(conn, &round_id, &template).map(Some)
+}
+
+/// The demo round and its assignments; `None` when it is already there.
+fn open_round(
+    conn: &mut DbConn,
+    admin: &Actor,
+    version_id: String,
+    team1: &str,
+    team2: &str,
+) -> Result<Option<String>, DomainError> {
     if rounds::table
         .filter(rounds::name.eq(ROUND_NAME))
         .count()
@@ -132,7 +148,7 @@ pub fn load(conn: &mut DbConn) -> Result<Option<Staged>, DomainError> {
     };
     let round = round_service::create(
         conn,
-        &admin,
+        admin,
         &RoundInput {
             name: ROUND_NAME.into(),
             kind: "year".into(),
@@ -144,22 +160,30 @@ pub fn load(conn: &mut DbConn) -> Result<Option<Staged>, DomainError> {
         },
     )?;
     let plan = [
-        ("DEMO-SO-NV", &team1),
-        ("DEMO-SO-TC", &team1),
-        ("DEMO-P-TRUONGVINH", &team1),
-        ("DEMO-X-NGHILOC", &team1),
-        ("DEMO-SO-YT", &team2),
-        ("DEMO-P-THANHVINH", &team2),
-        ("DEMO-X-DIENCHAU", &team2),
-        ("DEMO-X-QUYNHLUU", &team2),
+        ("DEMO-SO-NV", team1),
+        ("DEMO-SO-TC", team1),
+        ("DEMO-P-TRUONGVINH", team1),
+        ("DEMO-X-NGHILOC", team1),
+        ("DEMO-SO-YT", team2),
+        ("DEMO-P-THANHVINH", team2),
+        ("DEMO-X-DIENCHAU", team2),
+        ("DEMO-X-QUYNHLUU", team2),
     ];
     let mut pairs = Vec::new();
     for (code, team) in plan {
-        pairs.push((unit(conn, code)?, team.clone()));
+        pairs.push((unit_id(conn, code)?, team.to_owned()));
     }
-    crate::rounds::assign::assign(conn, &admin, &round.id, &pairs)?;
+    crate::rounds::assign::assign(conn, admin, &round.id, &pairs)?;
 
-    // One inspection in each state, as the people of the teams would make them.
+    Ok(Some(round.id))
+}
+
+/// One inspection in each state, as the people of the teams would make them.
+fn start_inspections(
+    conn: &mut DbConn,
+    round_id: &str,
+    template: &Template,
+) -> Result<Staged, DomainError> {
     let (i1, s1) = as_user(conn, "demo.kiemtra1", Role::Inspector)?;
     let (i3, s3) = as_user(conn, "demo.kiemtra3", Role::Inspector)?;
     let start = |conn: &mut DbConn,
@@ -168,8 +192,8 @@ pub fn load(conn: &mut DbConn) -> Result<Option<Staged>, DomainError> {
                  code: &str|
      -> Result<String, DomainError> {
         let id = crate::db::new_id();
-        let u = unit(conn, code)?;
-        inspections::create(conn, actor, scope, &id, &round.id, &u)?;
+        let u = unit_id(conn, code)?;
+        inspections::create(conn, actor, scope, &id, round_id, &u)?;
         Ok(id)
     };
 
@@ -206,11 +230,11 @@ pub fn load(conn: &mut DbConn) -> Result<Option<Staged>, DomainError> {
         &template,
         "Chủ tịch UBND phường Thành Vinh",
     )?;
-    Ok(Some(Staged {
+    Ok(Staged {
         approved,
         submitted,
         returned,
-    }))
+    })
 }
 
 /// The three inspections that go on to be submitted, once their meeting photo is attached
