@@ -1,0 +1,130 @@
+//! The body's sections: the overview, the chart, strengths, shortcomings and causes, the
+//! teams' conclusions.
+
+use docx_rs::{LineSpacing, Paragraph, Pic, Run};
+
+use super::super::{chart, ExportError};
+use super::page::{body, centred, heading, text, TABLE_TEXT};
+use crate::reports::labels;
+use crate::reports::service::Report;
+
+pub(super) fn overview(r: &Report) -> Vec<Paragraph> {
+    let s = &r.summary;
+    let c = &s.counts;
+    let status_count = |code: &str| s.units.iter().filter(|u| u.status == code).count();
+    let mut out = vec![
+        heading("I. KHÁI QUÁT CHUNG"),
+        body(format!(
+            "Thực hiện {} (từ {} đến hạn báo cáo {}), các đoàn kiểm tra đã được phân công kiểm tra {} đơn vị theo {}.",
+            s.round.name,
+            s.round.starts_on.format("%d/%m/%Y"),
+            s.round.due_on.format("%d/%m/%Y"),
+            c.assigned,
+            r.checklist
+        )),
+        body(format!(
+            "Đến ngày {}, có {} phiếu kiểm tra đã được trưởng đoàn duyệt; {} đơn vị chưa có kết quả chính thức (chưa kiểm tra: {}; đang kiểm tra: {}; chờ duyệt: {}; trả lại để bổ sung: {}). Số liệu trong báo cáo này chỉ tính các phiếu đã được duyệt.",
+            r.issued_on.format("%d/%m/%Y"),
+            c.approved,
+            c.pending,
+            c.not_started,
+            status_count("draft"),
+            status_count("submitted"),
+            status_count("returned"),
+        )),
+    ];
+    if let Some(mean) = s.mean_score {
+        let bands: Vec<String> = s
+            .distribution
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} {} đơn vị ({})",
+                    b.label,
+                    b.count,
+                    labels::percent(b.share)
+                )
+            })
+            .collect();
+        out.push(body(format!(
+            "Điểm bình quân đạt {} điểm. Kết quả xếp loại: {}.",
+            labels::score(mean),
+            bands.join("; ")
+        )));
+    }
+    out
+}
+
+pub(super) fn chart_paragraphs(r: &Report) -> Result<Vec<Paragraph>, ExportError> {
+    let png = chart::png(&r.summary)?;
+    // 160 mm wide, in proportion; EMU: 36,000 per millimetre.
+    let w_mm = 160.0;
+    let h_mm = w_mm * f64::from(chart::HEIGHT) / f64::from(chart::WIDTH);
+    let pic = Pic::new_with_dimensions(png, chart::WIDTH, chart::HEIGHT)
+        .size((w_mm * 36_000.0) as u32, (h_mm * 36_000.0) as u32);
+    Ok(vec![
+        centred(Run::new().add_image(pic)),
+        centred(
+            text(
+                "Biểu đồ: kết quả xếp loại và những nội dung nhiều đơn vị chưa đạt",
+                TABLE_TEXT,
+            )
+            .italic(),
+        )
+        .line_spacing(LineSpacing::new().before(0).after(120)),
+    ])
+}
+
+fn quoted(
+    r: &Report,
+    pick: fn(&crate::reports::summary::FindingsLine) -> Option<&String>,
+) -> Vec<Paragraph> {
+    let lines: Vec<Paragraph> = r
+        .summary
+        .findings
+        .iter()
+        .filter_map(|f| {
+            pick(f)
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+                .map(|t| body(format!("- {}: {}", f.unit_name, t)))
+        })
+        .collect();
+    if lines.is_empty() {
+        vec![body("(Chưa có nội dung từ các phiếu đã duyệt.)")]
+    } else {
+        lines
+    }
+}
+
+pub(super) fn findings(r: &Report) -> Vec<Paragraph> {
+    let mut out = vec![heading("III. ƯU ĐIỂM")];
+    out.extend(quoted(r, |f| f.strengths.as_ref()));
+    out.push(heading("IV. HẠN CHẾ VÀ NGUYÊN NHÂN"));
+    out.push(heading("1. Hạn chế"));
+    out.extend(quoted(r, |f| f.shortcomings.as_ref()));
+    out.push(heading("2. Nguyên nhân"));
+    out.extend(quoted(r, |f| f.causes.as_ref()));
+    out.push(heading("3. Những nội dung nhiều đơn vị chưa đạt"));
+    if r.summary.weakest.is_empty() {
+        out.push(body(
+            "(Không có nội dung nào chưa đạt trong các phiếu đã duyệt.)",
+        ));
+    }
+    for w in &r.summary.weakest {
+        out.push(body(format!(
+            "- {}: {}/{} đơn vị chưa đạt ({}).",
+            w.label,
+            w.fell_short,
+            w.counted,
+            labels::percent(w.share)
+        )));
+    }
+    if !r.summary.conclusions.is_empty() {
+        out.push(heading("V. KẾT LUẬN CỦA CÁC ĐOÀN KIỂM TRA"));
+        for c in &r.summary.conclusions {
+            out.push(body(format!("- {}: {}", c.team_name, c.body.trim())));
+        }
+    }
+    out
+}
