@@ -67,6 +67,12 @@ pub struct Settings {
     /// matching `AWS_*` variable.
     pub s3: S3Settings,
     pub media: MediaSettings,
+    /// The LibreOffice program PDFs are made with (`KIEMTRA_SOFFICE`; default `soffice` on
+    /// the PATH). Without it, PDF downloads answer 503 `pdf_unavailable`.
+    pub soffice: String,
+    /// Seconds one DOCX → PDF conversion may take before it is killed
+    /// (`KIEMTRA_SOFFICE_TIMEOUT_SECS`).
+    pub soffice_timeout_secs: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -139,6 +145,8 @@ impl Default for Settings {
             blob_url: None,
             s3: S3Settings::default(),
             media: MediaSettings::default(),
+            soffice: "soffice".into(),
+            soffice_timeout_secs: 120,
         }
     }
 }

@@ -182,6 +182,8 @@ pub fn load(conn: &mut DbConn) -> Result<(), DomainError> {
             ends_on: date("2026-11-25")?,
             due_on: date("2026-11-30")?,
             status: "open".into(),
+            plan_number: None,
+            plan_date: None,
         },
     )?;
     let plan = [

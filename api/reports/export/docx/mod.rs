@@ -1,94 +1,60 @@
-//! The committee's report as a Word document in the layout of Nghị định 30/2020/NĐ-CP
-//! (Phụ lục I): the issuing body and the national motto side by side, number and symbol,
-//! place and date, the title, the body, recipients (Nơi nhận) and the signature block;
-//! Times New Roman on A4 with the decree's margins (top and bottom 20 mm, left 30 mm,
-//! right 15 mm).
+//! Word documents in the layout of Nghị định 30/2020/NĐ-CP (Phụ lục I): the committee's
+//! report of a round and the biên bản of an inspection. The issuing body and the national
+//! motto side by side, number and symbol, place and date, the title, the body, recipients
+//! (Nơi nhận) and the signer; Times New Roman on A4 with the decree's margins, page numbers
+//! from page 2, table headers repeated on every page, and core properties naming the issuer.
 
 mod heading;
 mod package;
 mod page;
+mod record;
 mod sections;
 mod signing;
 mod tables;
 
-use std::io::Cursor;
-
 use chrono::Datelike;
-use docx_rs::{Docx, LineSpacing, PageMargin, Paragraph};
+use docx_rs::{LineSpacing, Paragraph};
 
 use super::ExportError;
+use crate::reports::documents::issuer::{self, DocKind, Issuer, Settings};
+use crate::reports::documents::nd30::{self, Plan};
+pub use crate::reports::documents::Letterhead;
 use crate::reports::service::Report;
-use page::{centred, fonts, heading, text, tight, A4, BODY, MM};
 
-/// Who issues and signs the report. The defaults are Sở Nội vụ's, which compiles the
-/// province's report for the steering committee.
-pub struct Letterhead {
-    pub parent_body: &'static str,
-    pub issuer: &'static str,
-    pub symbol: &'static str,
-    pub place: &'static str,
-    pub recipients: &'static [&'static str],
-    pub signer_authority: &'static str,
-    pub signer_title: &'static str,
+/// Sở Nội vụ's default letterhead, dated the report's day (what `kiemtra export` and callers
+/// with no settings get).
+pub fn default_letterhead(r: &Report) -> Letterhead {
+    issuer::resolve(
+        &Issuer::Snv,
+        DocKind::Report,
+        &Settings::default(),
+        None,
+        r.issued_on,
+    )
 }
 
-pub const SO_NOI_VU: Letterhead = Letterhead {
-    parent_body: "UBND TỈNH NGHỆ AN",
-    issuer: "SỞ NỘI VỤ",
-    symbol: "BC-SNV",
-    place: "Nghệ An",
-    recipients: &[
-        "Ban Chỉ đạo thực hiện công tác dân vận chính quyền tỉnh (để b/c);",
-        "UBND tỉnh (để b/c);",
-        "Ban Tuyên giáo và Dân vận Tỉnh ủy;",
-        "Thành viên, Tổ giúp việc BCĐ tỉnh;",
-        "Các sở, ban, ngành cấp tỉnh; UBND các xã, phường;",
-        "Lưu: VT, XDCQ.",
-    ],
-    signer_authority: "KT. GIÁM ĐỐC",
-    signer_title: "PHÓ GIÁM ĐỐC",
-};
-
+/// The report as Sở Nội vụ's, with its default settings and no plan cited.
 pub fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
-    render_with(&SO_NOI_VU, r)
+    let plan = Plan {
+        number: None,
+        date: None,
+    };
+    render_with(&default_letterhead(r), &plan, r)
 }
 
-pub fn render_with(l: &Letterhead, r: &Report) -> Result<Vec<u8>, ExportError> {
-    let year = r.summary.round.starts_on.year();
-    let mut doc = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(PageMargin {
-            top: (20.0 * MM) as i32,
-            bottom: (20.0 * MM) as i32,
-            left: (30.0 * MM) as i32,
-            right: (15.0 * MM) as i32,
-            header: (10.0 * MM) as i32,
-            footer: (10.0 * MM) as i32,
-            gutter: 0,
-        })
-        .default_fonts(fonts())
-        .default_size(BODY)
-        .add_table(heading::letterhead(l, r))
-        .add_paragraph(
-            centred(text("BÁO CÁO", BODY).bold())
-                .line_spacing(LineSpacing::new().before(360).after(0)),
-        )
-        .add_paragraph(tight(centred(
-            text(
-                format!("Kết quả kiểm tra công tác dân vận chính quyền năm {year}"),
-                BODY,
-            )
-            .bold(),
-        )))
-        .add_paragraph(
-            centred(text("──────", 20)).line_spacing(LineSpacing::new().before(0).after(240)),
-        );
-    for p in sections::overview(r) {
+pub fn render_with(l: &Letterhead, plan: &Plan, r: &Report) -> Result<Vec<u8>, ExportError> {
+    let round = &r.summary.round;
+    let subject = nd30::report_subject(&round.kind, &round.name, round.starts_on.year());
+    let mut doc = page::document().add_table(heading::letterhead(l));
+    for p in heading::title("BÁO CÁO", &subject) {
+        doc = doc.add_paragraph(p);
+    }
+    for p in sections::overview(r, plan) {
         doc = doc.add_paragraph(p);
     }
     let (table, note) = tables::results(r);
     doc = doc
-        .add_paragraph(heading("II. KẾT QUẢ KIỂM TRA THEO ĐƠN VỊ"))
+        .add_paragraph(page::heading("II. KẾT QUẢ KIỂM TRA THEO ĐƠN VỊ"))
         .add_table(table)
         .add_paragraph(note);
     for p in sections::chart_paragraphs(r)? {
@@ -97,15 +63,18 @@ pub fn render_with(l: &Letterhead, r: &Report) -> Result<Vec<u8>, ExportError> {
     for p in sections::findings(r) {
         doc = doc.add_paragraph(p);
     }
-    let (head, table) = tables::recommendations(r);
+    let number = if r.summary.conclusions.is_empty() {
+        "V"
+    } else {
+        "VI"
+    };
+    let (head, table) = tables::recommendations(r, number);
     doc = doc
         .add_paragraph(head)
         .add_table(table)
         .add_paragraph(Paragraph::new().line_spacing(LineSpacing::new().after(240)))
         .add_table(signing::signature(l));
-    let mut out = Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| ExportError::Docx(e.to_string()))?;
-    package::deflated(&out.into_inner())
+    package::finish(doc, l.author(), &format!("Báo cáo {subject}"))
 }
+
+pub use record::render as render_record;

@@ -5,22 +5,36 @@ use docx_rs::{LineSpacing, Paragraph, Pic, Run};
 
 use super::super::{chart, ExportError};
 use super::page::{body, centred, heading, text, TABLE_TEXT};
+use crate::reports::documents::nd30::{self, Plan};
+
+/// Points and bands are the committee's choice for the round, not the plan's rating.
+pub(super) const SCHEME: &str =
+    "Thang điểm và xếp loại do Ban Chỉ đạo quy định cho đợt kiểm tra này.";
 use crate::reports::labels;
 use crate::reports::service::Report;
 
-pub(super) fn overview(r: &Report) -> Vec<Paragraph> {
+pub(super) fn overview(r: &Report, plan: &Plan) -> Vec<Paragraph> {
     let s = &r.summary;
     let c = &s.counts;
     let status_count = |code: &str| s.units.iter().filter(|u| u.status == code).count();
+    let mut teams: Vec<&str> = s.units.iter().map(|u| u.team_id.as_str()).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    let who = if teams.len() > 1 {
+        "các đoàn kiểm tra"
+    } else {
+        "đoàn kiểm tra"
+    };
     let mut out = vec![
         heading("I. KHÁI QUÁT CHUNG"),
         body(format!(
-            "Thực hiện {} (từ {} đến hạn báo cáo {}), các đoàn kiểm tra đã được phân công kiểm tra {} đơn vị theo {}.",
-            s.round.name,
+            "{}, {who} đã tiến hành đợt {} (từ ngày {}, hạn báo cáo ngày {}) tại {} đơn vị, theo {}.",
+            nd30::basis(plan),
+            nd30::mid_sentence(&s.round.name),
             s.round.starts_on.format("%d/%m/%Y"),
             s.round.due_on.format("%d/%m/%Y"),
             c.assigned,
-            r.checklist
+            nd30::mid_sentence(&r.checklist)
         )),
         body(format!(
             "Đến ngày {}, có {} phiếu kiểm tra đã được trưởng đoàn duyệt; {} đơn vị chưa có kết quả chính thức (chưa kiểm tra: {}; đang kiểm tra: {}; chờ duyệt: {}; trả lại để bổ sung: {}). Số liệu trong báo cáo này chỉ tính các phiếu đã được duyệt.",
@@ -47,7 +61,7 @@ pub(super) fn overview(r: &Report) -> Vec<Paragraph> {
             })
             .collect();
         out.push(body(format!(
-            "Điểm bình quân đạt {} điểm. Kết quả xếp loại: {}.",
+            "Điểm bình quân đạt {} điểm. Kết quả xếp loại: {}. {SCHEME}",
             labels::score(mean),
             bands.join("; ")
         )));
@@ -57,8 +71,8 @@ pub(super) fn overview(r: &Report) -> Vec<Paragraph> {
 
 pub(super) fn chart_paragraphs(r: &Report) -> Result<Vec<Paragraph>, ExportError> {
     let png = chart::png(&r.summary)?;
-    // 160 mm wide, in proportion; EMU: 36,000 per millimetre.
-    let w_mm = 160.0;
+    // At the width the chart's font sizes were chosen for; EMU: 36,000 per millimetre.
+    let w_mm = chart::PRINTED_WIDTH_MM;
     let h_mm = w_mm * f64::from(chart::HEIGHT) / f64::from(chart::WIDTH);
     let pic = Pic::new_with_dimensions(png, chart::WIDTH, chart::HEIGHT)
         .size((w_mm * 36_000.0) as u32, (h_mm * 36_000.0) as u32);
