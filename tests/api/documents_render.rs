@@ -369,7 +369,7 @@ async fn a_bien_ban_records_each_inspection() {
         &file(
             &app,
             &w.lead1,
-            &format!("/api/v1/inspections/{a}/bien-ban.docx"),
+            &format!("/api/v1/inspections/{a}/bien-ban?format=docx"),
             docx_ct,
         )
         .await,
@@ -379,7 +379,7 @@ async fn a_bien_ban_records_each_inspection() {
     assert!(blank.contains("<w:tblHeader />"), "table headers repeat");
 
     // Who may read it: as for the inspection itself.
-    let path = format!("/api/v1/inspections/{a}/bien-ban.docx");
+    let path = format!("/api/v1/inspections/{a}/bien-ban?format=docx");
     for (token, status) in [
         (&w.insp1, 200),
         (&w.viewer, 200),
@@ -395,13 +395,13 @@ async fn a_bien_ban_records_each_inspection() {
     let res = app
         .authed(
             Method::GET,
-            &format!("/api/v1/inspections/{a}/bien-ban.odt"),
+            &format!("/api/v1/inspections/{a}/bien-ban?format=odt"),
             &w.admin,
         )
         .send()
         .await
         .unwrap();
-    crate::helpers::assert_problem(res, 400, "invalid_path").await;
+    crate::helpers::assert_problem(res, 400, "invalid_query").await;
 
     if !soffice_ready() {
         return;
@@ -410,7 +410,7 @@ async fn a_bien_ban_records_each_inspection() {
     let pdf = file(
         &app,
         &w.insp1,
-        &format!("/api/v1/inspections/{a}/bien-ban.pdf"),
+        &format!("/api/v1/inspections/{a}/bien-ban?format=pdf"),
         PDF,
     )
     .await;
@@ -520,7 +520,7 @@ async fn document_settings_api(engine: Engine) {
         .unwrap();
     assert_eq!(res.status(), 403, "a lead does not sign as Sở Nội vụ");
 
-    // A team's: its lead and administrators; its inspector and viewers 403; others 404.
+    // A team's: its lead and administrators write; whoever sees the team reads; others 404.
     let t1 = format!("/api/v1/rounds/{r}/documents/team:{}", w.team1);
     let v: Value = app.get_json(&t1, &w.lead1).await;
     assert_eq!(v["issuer_name"], "ĐOÀN KIỂM TRA SỐ 1");
@@ -534,14 +534,21 @@ async fn document_settings_api(engine: Engine) {
         json!({"place": "Vinh", "version": 0}),
     )
     .await;
-    for (token, status) in [
-        (&w.insp1, 403),
-        (&w.viewer, 403),
-        (&w.lead2, 404),
-        (&w.insp2, 404),
+    for (token, read, write) in [
+        (&w.insp1, 200, 403),
+        (&w.viewer, 200, 403),
+        (&w.lead2, 404, 404),
+        (&w.insp2, 404, 404),
     ] {
         let res = app.authed(Method::GET, &t1, token).send().await.unwrap();
-        assert_eq!(res.status(), status);
+        assert_eq!(res.status(), read);
+        let res = app
+            .authed(Method::PUT, &t1, token)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), write);
     }
     let res = app
         .authed(

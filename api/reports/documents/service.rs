@@ -2,8 +2,9 @@
 //! document of that issuer is made from.
 //!
 //! Sở Nội vụ's and the committee's settings are administrators' to write (viewers read them);
-//! a team's are its lead's (and administrators'). Callers who see the round but have no say
-//! get 403, those who do not see it 404, as elsewhere in the reports API.
+//! a team's are its lead's (and administrators') to write, and anyone's who sees the team to
+//! read, as the rest of its work. Callers who see the round but have no say get 403, those
+//! who do not see it 404, as elsewhere in the reports API.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -63,7 +64,9 @@ pub fn access(
                 return Err(DomainError::NotFound);
             }
             match (use_, scope.standing(team)) {
-                (Use::Export, _) | (_, Some(Standing::Lead | Standing::Admin)) => Ok(round),
+                (Use::Export | Use::Read, _) | (_, Some(Standing::Lead | Standing::Admin)) => {
+                    Ok(round)
+                }
                 _ => Err(DomainError::Forbidden),
             }
         }

@@ -1,7 +1,9 @@
-//! `GET /inspections/{id}/bien-ban.{docx|pdf}`: the biên bản kiểm tra of one inspection.
+//! `GET /inspections/{id}/bien-ban?format=docx|pdf`: the biên bản kiểm tra of one inspection.
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use super::exports::document_bytes;
 use crate::auth::CurrentUser;
@@ -13,24 +15,39 @@ use crate::reports::service::today;
 use crate::scope::Scope;
 use crate::state::AppState;
 
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordFormat {
+    #[default]
+    Docx,
+    Pdf,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RecordQuery {
+    /// `docx` (default) or `pdf`.
+    #[param(inline)]
+    pub format: Option<RecordFormat>,
+}
+
 /// The biên bản kiểm tra of the inspection (Nghị định 30/2020 layout), issued by its team:
 /// time and place, both sides' attendees, the answers and score by section, the findings, the
 /// recommendations, the closing sentence and both signatures. Unrecorded fields print as
 /// dotted lines. Whoever may read the inspection may download it; `pdf` answers 503
 /// `pdf_unavailable` when the server has no LibreOffice.
-#[utoipa::path(tag = "inspections", security(("bearer" = [])), params(("id" = String, Path, description = "Inspection id"), ("format" = String, Path, description = "docx or pdf")), responses((status = 200, description = "The biên bản", content(("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/pdf")))))]
-#[get("/inspections/{id}/bien-ban.{format}")]
+#[utoipa::path(tag = "inspections", security(("bearer" = [])), params(("id" = String, Path, description = "Inspection id"), RecordQuery), responses((status = 200, description = "The biên bản", content(("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/pdf")))))]
+#[get("/inspections/{id}/bien-ban")]
 pub async fn get_bien_ban(
     state: web::Data<AppState>,
     me: CurrentUser,
-    path: web::Path<(String, String)>,
+    id: web::Path<String>,
+    query: web::Query<RecordQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, ext) = path.into_inner();
     let id = parse_id(&id)?;
-    let format = match ext.as_str() {
-        "docx" => ExportFormat::Docx,
-        "pdf" => ExportFormat::Pdf,
-        other => return Err(ApiError::InvalidPath(format!("`{other}`: docx or pdf"))),
+    let (format, ext) = match query.format.unwrap_or_default() {
+        RecordFormat::Docx => (ExportFormat::Docx, "docx"),
+        RecordFormat::Pdf => (ExportFormat::Pdf, "pdf"),
     };
     let r = state
         .db
