@@ -74,6 +74,12 @@ pub struct Settings {
     /// deadlines (`KIEMTRA_TIMEZONE`, an IANA name; `Asia/Ho_Chi_Minh` by default). The JSON API
     /// writes UTC whatever this is.
     pub timezone: String,
+    /// The LibreOffice program PDFs are made with (`KIEMTRA_SOFFICE`; default `soffice` on
+    /// the PATH). Without it, PDF downloads answer 503 `pdf_unavailable`.
+    pub soffice: String,
+    /// Seconds one DOCX → PDF conversion may take before it is killed
+    /// (`KIEMTRA_SOFFICE_TIMEOUT_SECS`).
+    pub soffice_timeout_secs: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -148,6 +154,8 @@ impl Default for Settings {
             media: MediaSettings::default(),
             late_inspections: Default::default(),
             timezone: crate::time::DEFAULT_ZONE.into(),
+            soffice: "soffice".into(),
+            soffice_timeout_secs: 120,
         }
     }
 }

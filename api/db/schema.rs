@@ -408,6 +408,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     uploads,
     report_conclusions,
     report_recommendations,
+    document_settings,
 );
 
 diesel::table! {
@@ -445,5 +446,27 @@ diesel::table! {
     data_migrations (name) {
         name -> Text,
         applied_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_settings (id) {
+        id -> Text,
+        round_id -> Text,
+        issuer -> Text,
+        team_id -> Nullable<Text>,
+        parent_body -> Nullable<Text>,
+        issuer_name -> Nullable<Text>,
+        number -> Nullable<Text>,
+        issued_on -> Nullable<Date>,
+        place -> Nullable<Text>,
+        signer_authority -> Nullable<Text>,
+        signer_title -> Nullable<Text>,
+        signer_name -> Nullable<Text>,
+        recipients -> Nullable<Text>,
+        version -> BigInt,
+        updated_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }

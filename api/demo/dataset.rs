@@ -157,6 +157,8 @@ fn open_round(
             ends_on: date("2026-11-25")?,
             due_on: date("2026-11-30")?,
             status: "open".into(),
+            plan_number: None,
+            plan_date: None,
         },
     )?;
     let plan = [

@@ -91,6 +91,9 @@ pub enum ApiError {
     },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A PDF was asked for and LibreOffice is missing or failed (the string is for the log).
+    #[error("pdf unavailable: {0}")]
+    PdfUnavailable(String),
     /// The string is for the log only; clients never see it.
     #[error("internal error: {0}")]
     Internal(String),
@@ -123,7 +126,7 @@ impl ApiError {
             Conflict { .. } => StatusCode::CONFLICT,
             UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
             Upload { status, .. } => *status,
-            Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Unavailable(_) | PdfUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         }
@@ -156,6 +159,7 @@ impl ApiError {
             UpgradeRequired { .. } => "client_upgrade_required",
             Upload { code, .. } => code,
             Unavailable(_) => "service_unavailable",
+            PdfUnavailable(_) => "pdf_unavailable",
             Internal(_) => "internal_error",
             CursorAhead { .. } => "cursor_ahead",
             RequestTimeout => "request_timeout",
@@ -202,6 +206,7 @@ impl ApiError {
             UpgradeRequired { .. } => Text::new("App update required", "Cần cập nhật ứng dụng"),
             Upload { .. } => Text::new("Upload refused", "Tệp tải lên bị từ chối"),
             Unavailable(_) => Text::new("Service unavailable", "Dịch vụ tạm thời không sẵn sàng"),
+            PdfUnavailable(_) => Text::new("PDF unavailable", "Không tạo được tệp PDF"),
             Internal(_) => Text::new("Internal error", "Lỗi hệ thống"),
             CursorAhead { .. } => Text::new(
                 "Sync cursor ahead of the server",
@@ -295,6 +300,10 @@ impl ApiError {
                     format!("Phiên bản dữ liệu đồng bộ của ứng dụng không được máy chủ hỗ trợ (hỗ trợ: {list}). Hãy cập nhật ứng dụng rồi đồng bộ lại; dữ liệu trên điện thoại không bị mất."),
                 )
             }
+            PdfUnavailable(_) => Text::new(
+                "This server cannot make PDFs: LibreOffice (soffice) is not installed or failed. Download the DOCX instead, or ask the administrator to install libreoffice-writer-nogui.",
+                "Máy chủ chưa cài LibreOffice (hoặc LibreOffice gặp lỗi) nên không tạo được tệp PDF. Hãy tải bản DOCX, hoặc đề nghị quản trị viên cài gói libreoffice-writer-nogui.",
+            ),
             Unavailable(_) => Text::new(
                 "The service cannot reach its database right now; retry shortly.",
                 "Hệ thống tạm thời không kết nối được cơ sở dữ liệu; hãy thử lại sau ít phút.",

@@ -6,8 +6,10 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 
+use super::documents::service as documents;
+use super::documents::Issuer;
 use super::export::csv::CsvDialect;
-use super::export::{self, CsvTable, ExportFormat};
+use super::export::{self, docx, pdf, CsvTable, ExportFormat};
 use super::service;
 use crate::config::Settings;
 use crate::startup::open_database;
@@ -28,9 +30,13 @@ pub struct ExportArgs {
     /// The file to write.
     #[arg(long)]
     pub out: PathBuf,
-    /// The date printed on the report (YYYY-MM-DD); today by default.
+    /// The date printed on the report (YYYY-MM-DD); by default the issuer's stored date, or
+    /// today.
     #[arg(long)]
     pub date: Option<NaiveDate>,
+    /// For `docx` and `pdf`: who issues it, `snv` (default), `bcd` or `team:<team id>`.
+    #[arg(long)]
+    pub issuer: Option<String>,
 }
 
 pub async fn run(a: ExportArgs, settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
@@ -39,10 +45,21 @@ pub async fn run(a: ExportArgs, settings: Settings) -> Result<(), Box<dyn std::e
     if a.format == ExportFormat::Zip {
         return evidence_zip(&db, &settings, round, a.out).await;
     }
-    let issued_on = a.date.unwrap_or_else(service::today);
+    let issuer = match a.issuer.as_deref() {
+        Some(raw) => Some(Issuer::parse(raw).ok_or("--issuer: snv, bcd or team:<team id>")?),
+        None => None,
+    };
+    let date = a.date;
     let started = Instant::now();
-    let report = db
-        .read(move |c| service::report(c, None, &round, issued_on))
+    let d = db
+        .read(move |c| {
+            let mut d = documents::round_document(c, None, &round, issuer, service::today())?;
+            if let Some(date) = date {
+                d.letterhead.date = date;
+                d.report.issued_on = date;
+            }
+            Ok::<_, crate::domain::DomainError>(d)
+        })
         .await
         .map_err(|e| match e {
             crate::domain::DomainError::NotFound => "no such round".to_string(),
@@ -50,7 +67,16 @@ pub async fn run(a: ExportArgs, settings: Settings) -> Result<(), Box<dyn std::e
         })?;
     let compiled = started.elapsed();
     let rendering = Instant::now();
-    let bytes = export::render(a.format, a.table, a.dialect, &report)?;
+    let report = &d.report;
+    let bytes = match a.format {
+        ExportFormat::Docx => docx::render_with(&d.letterhead, &d.plan, report)?,
+        ExportFormat::Pdf => {
+            let docx = docx::render_with(&d.letterhead, &d.plan, report)?;
+            let timeout = std::time::Duration::from_secs(settings.soffice_timeout_secs);
+            pdf::from_docx(docx, &settings.soffice, timeout).await?
+        }
+        other => export::render(other, a.table, a.dialect, report)?,
+    };
     let rendered = rendering.elapsed();
     std::fs::write(&a.out, &bytes)?;
     println!(

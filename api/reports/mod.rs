@@ -10,6 +10,7 @@
 pub mod answer_sheet;
 pub mod cli;
 pub mod conclusions;
+pub mod documents;
 pub mod export;
 pub mod labels;
 pub mod progress;

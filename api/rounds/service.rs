@@ -25,11 +25,17 @@ pub struct RoundInput {
     pub ends_on: NaiveDate,
     pub due_on: NaiveDate,
     pub status: String,
+    /// The plan the round carries out (`125/KH-BCĐ`) and its date, cited by documents.
+    pub plan_number: Option<String>,
+    pub plan_date: Option<NaiveDate>,
 }
 
 fn check(conn: &mut DbConn, r: &RoundInput) -> Result<(), DomainError> {
     let mut f = Faults::default();
     f.text("/name", &r.name, 300);
+    if let Some(n) = &r.plan_number {
+        f.text("/plan_number", n, 50);
+    }
     if !KINDS.contains(&r.kind.as_str()) {
         f.push(
             "/kind",
@@ -75,6 +81,14 @@ fn check(conn: &mut DbConn, r: &RoundInput) -> Result<(), DomainError> {
     f.finish()
 }
 
+fn plan_number(r: &RoundInput) -> Option<String> {
+    r.plan_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+}
+
 fn snapshot(r: &RoundRow) -> serde_json::Value {
     serde_json::to_value(r).unwrap_or_default()
 }
@@ -92,6 +106,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, r: &RoundInput) -> Result<RoundR
             rounds::ends_on.eq(r.ends_on),
             rounds::due_on.eq(r.due_on),
             rounds::status.eq(&r.status),
+            rounds::plan_number.eq(plan_number(r)),
+            rounds::plan_date.eq(r.plan_date),
             rounds::version.eq(1),
             rounds::created_at.eq(now),
             rounds::updated_at.eq(now),
@@ -171,6 +187,8 @@ pub fn update(
             rounds::ends_on.eq(r.ends_on),
             rounds::due_on.eq(r.due_on),
             rounds::status.eq(&r.status),
+            rounds::plan_number.eq(plan_number(r)),
+            rounds::plan_date.eq(r.plan_date),
             rounds::version.eq(cur.version + 1),
             rounds::updated_at.eq(db::now()),
         ))

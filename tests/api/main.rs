@@ -17,6 +17,7 @@ mod client_errors;
 mod convergence;
 mod corpus;
 mod crash;
+mod documents_render;
 mod edges;
 mod errors;
 mod evidence;

@@ -196,6 +196,9 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/rounds/{id}/progress", "get"),
         ("/api/v1/rounds/{id}/summary", "get"),
         ("/api/v1/rounds/{id}/exports/{format}", "get"),
+        ("/api/v1/rounds/{id}/documents/{issuer}", "get"),
+        ("/api/v1/rounds/{id}/documents/{issuer}", "put"),
+        ("/api/v1/inspections/{id}/bien-ban", "get"),
         ("/api/v1/rounds/{id}/teams/{team_id}/conclusion", "put"),
         (
             "/api/v1/rounds/{id}/teams/{team_id}/report-recommendations",

@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod csv;
 pub mod docx;
+pub mod pdf;
 pub mod tables;
 pub mod xlsx;
 
@@ -18,6 +19,8 @@ use super::service::Report;
 pub enum ExportFormat {
     /// The committee's report (Nghị định 30/2020/NĐ-CP format), chart included.
     Docx,
+    /// The same report converted to PDF by LibreOffice (`docs/operations.md`).
+    Pdf,
     /// Units, every answer, and recommendations: one sheet each.
     Xlsx,
     /// One of the XLSX's tables (`table`), for Excel in Vietnamese settings or, with
@@ -49,6 +52,7 @@ impl ExportFormat {
             ExportFormat::Docx => {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
+            ExportFormat::Pdf => "application/pdf",
             ExportFormat::Xlsx => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
@@ -63,6 +67,7 @@ impl ExportFormat {
     pub fn file_name(self, table: CsvTable) -> String {
         match self {
             ExportFormat::Docx => "bao-cao-ket-qua-kiem-tra.docx".into(),
+            ExportFormat::Pdf => "bao-cao-ket-qua-kiem-tra.pdf".into(),
             ExportFormat::Xlsx => "ket-qua-kiem-tra.xlsx".into(),
             ExportFormat::Csv => format!("ket-qua-kiem-tra-{}.csv", tables::slug(table)),
             ExportFormat::ChartPng => "bieu-do-ket-qua.png".into(),
@@ -84,6 +89,8 @@ pub enum ExportError {
     Chart(String),
     #[error("the evidence archive is streamed from the blob store, not rendered")]
     Streamed,
+    #[error("a PDF is converted from the DOCX by LibreOffice, not rendered")]
+    Converted,
 }
 
 impl From<ExportError> for crate::error::ApiError {
@@ -106,5 +113,6 @@ pub fn render(
         ExportFormat::ChartPng => chart::png(&report.summary),
         ExportFormat::ChartSvg => chart::svg(&report.summary).map(String::into_bytes),
         ExportFormat::Zip => Err(ExportError::Streamed),
+        ExportFormat::Pdf => Err(ExportError::Converted),
     }
 }

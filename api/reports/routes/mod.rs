@@ -1,6 +1,8 @@
 //! HTTP edge of reports.
 
+pub mod bien_ban;
 pub mod conclusions;
+pub mod documents;
 pub mod exports;
 pub mod progress;
 pub mod summary;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
-use crate::domain::{parse_id, DomainError};
+use crate::domain::{double_option, parse_id, DomainError};
 use crate::error::ApiError;
 use crate::rounds::assign;
 use crate::rounds::service::{self, RoundInput};
@@ -29,6 +29,12 @@ pub struct CreateRound {
     pub due_on: NaiveDate,
     /// `planned` (default), `open` or `closed`.
     pub status: Option<String>,
+    /// The plan the round carries out, cited by every document's opening line.
+    #[schema(example = "125/KH-BCĐ")]
+    pub plan_number: Option<String>,
+    /// The plan's date.
+    #[schema(example = "2026-03-05")]
+    pub plan_date: Option<NaiveDate>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -42,6 +48,14 @@ pub struct UpdateRound {
     pub due_on: Option<NaiveDate>,
     /// planned → open → closed; a closed round may be reopened.
     pub status: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub plan_number: Option<Option<String>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub plan_date: Option<Option<NaiveDate>>,
     pub version: Option<i64>,
 }
 
@@ -138,6 +152,8 @@ pub async fn create_round(
         ends_on: b.ends_on,
         due_on: b.due_on,
         status: b.status.unwrap_or_else(|| "planned".into()),
+        plan_number: b.plan_number,
+        plan_date: b.plan_date,
     };
     let actor = me.actor();
     let r = state
@@ -147,8 +163,8 @@ pub async fn create_round(
     Ok(HttpResponse::Created().json(r))
 }
 
-/// Change a round: name, dates, checklist version (before inspections start), status
-/// (administrators).
+/// Change a round: name, dates, checklist version (before inspections start), status, the
+/// plan it carries out (administrators).
 #[utoipa::path(tag = "rounds", security(("bearer" = [])), params(("id" = String, Path, description = "Round id")), request_body = UpdateRound, responses((status = 200, body = RoundRow)))]
 #[patch("/rounds/{id}")]
 pub async fn update_round(
@@ -175,6 +191,8 @@ pub async fn update_round(
                 ends_on: b.ends_on.unwrap_or(cur.ends_on),
                 due_on: b.due_on.unwrap_or(cur.due_on),
                 status: b.status.unwrap_or_else(|| cur.status.clone()),
+                plan_number: b.plan_number.unwrap_or_else(|| cur.plan_number.clone()),
+                plan_date: b.plan_date.unwrap_or(cur.plan_date),
             };
             service::update(c, &actor, &cur, &input, b.version)
         })

@@ -115,6 +115,10 @@ fn path_targets(fx: &Fixture, key: &str, side: Side) -> Option<Vec<(String, Reac
             )
         }
         "teams" | "teams/{team_id}" => (vec![one.team.clone()], theirs(vec![two.team.clone()])),
+        "documents/{issuer}" => (
+            vec![format!("team:{}", one.team)],
+            theirs(vec![format!("team:{}", two.team)]),
+        ),
         "units" | "assignments/{unit_id}" => (
             vec![one.unit.clone()],
             vec![(two.unit.clone(), Reach::Everyone)],
