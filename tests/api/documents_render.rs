@@ -268,7 +268,8 @@ async fn round_reports_print_to_the_decree() {
         "Nghệ An triển khai kịp thời Chương trình công tác năm 2026.",
         "Chủ tịch UBND xã Nghi Lộc",
         "31/03/2027",
-        "Thang điểm và xếp loại do Ban Chỉ đạo quy định cho đợt kiểm tra này.",
+        // The test checklist sets no `scoring.note`: the default says whose scheme it is.
+        kiemtra::templates::model::DEFAULT_SCHEME_NOTE,
         "KT. GIÁM ĐỐC",
         "Nguyễn Văn Bình",
         "Nơi nhận:",
@@ -330,25 +331,25 @@ async fn round_reports_print_to_the_decree() {
     assert!(!all.contains("SỞ NỘI VỤ"));
 }
 
-/// Sets the record fields straight in the database.
-// TODO(merge): PATCH /inspections/{id} with place, held_at, members, attendees once the
-// findings work lands; until then the test writes them as a sync would.
-async fn record_fields(app: &TestApp, id: &str) {
-    let q = format!(
-        "UPDATE inspections SET place = 'Hội trường UBND xã Nghi Lộc', held_at = '2026-03-05 07:30:00', \
-         members = '[{{\"name\":\"Nguyễn Văn An\",\"title\":\"Phó Giám đốc Sở Nội vụ, Trưởng đoàn\"}},{{\"name\":\"Lê Thị Hoa\",\"title\":\"Chuyên viên\"}}]', \
-         attendees = '[{{\"name\":\"Trần Văn Cường\",\"title\":\"Chủ tịch UBND xã\"}}]' WHERE id = '{id}'"
-    );
-    app.db
-        .write(move |c| {
-            use diesel::RunQueryDsl;
-            diesel::sql_query(q)
-                .execute(c)
-                .map_err(kiemtra::db::DbError::from)?;
-            Ok::<_, kiemtra::domain::DomainError>(())
-        })
-        .await
-        .unwrap();
+/// The lead returns the approved inspection, the inspector records the meeting (place, time,
+/// who sat on each side) and sends it again, and the lead approves it: as it happens when a
+/// biên bản is completed after the visit.
+async fn record_fields(app: &TestApp, w: &World, id: &str) {
+    let path = |action: &str| format!("/api/v1/inspections/{id}{action}");
+    let reason = json!({"reason": "Bổ sung thành phần và thời gian làm việc vào biên bản."});
+    send(app, Method::POST, &w.lead1, &path("/return"), reason).await;
+    let record = json!({
+        "place": "Hội trường UBND xã Nghi Lộc",
+        "held_at": "2026-03-05T14:30:00+07:00",
+        "members": [
+            {"name": "Nguyễn Văn An", "title": "Phó Giám đốc Sở Nội vụ, Trưởng đoàn"},
+            {"name": "Lê Thị Hoa", "title": "Chuyên viên"}
+        ],
+        "attendees": [{"name": "Trần Văn Cường", "title": "Chủ tịch UBND xã"}]
+    });
+    send(app, Method::PATCH, &w.insp1, &path(""), record).await;
+    send(app, Method::POST, &w.insp1, &path("/submit"), json!(null)).await;
+    send(app, Method::POST, &w.lead1, &path("/approve"), json!(null)).await;
 }
 
 fn docx_text(bytes: &[u8]) -> String {
@@ -406,7 +407,7 @@ async fn a_bien_ban_records_each_inspection() {
     if !soffice_ready() {
         return;
     }
-    record_fields(&app, &a).await;
+    record_fields(&app, &w, &a).await;
     let pdf = file(
         &app,
         &w.insp1,

@@ -92,11 +92,10 @@ pub fn mid_sentence(s: &str) -> String {
     }
 }
 
-/// A stored UTC time as read in Vietnam (UTC+7, no daylight saving). The one place documents
-/// convert; `api/time.rs` is to gain the configurable zone (KIEMTRA_TIMEZONE) and this is to
-/// call it.
+/// A stored UTC time as read where the documents are signed (`KIEMTRA_TIMEZONE`,
+/// Asia/Ho_Chi_Minh by default; `api/time.rs`).
 pub fn local(utc: NaiveDateTime) -> NaiveDateTime {
-    utc + chrono::TimeDelta::hours(7)
+    crate::time::local(utc).naive_local()
 }
 
 /// "14 giờ 30 phút" (local time).

@@ -57,6 +57,8 @@ pub struct Record {
     pub shortcomings: Option<String>,
     pub causes: Option<String>,
     pub recommendations: Vec<RecordRecommendation>,
+    /// Whose scoring scheme the points and band are (the template's `scoring.note`).
+    pub scheme_note: String,
     /// `draft`, `submitted`, `returned` or `approved`.
     pub status: String,
 }
@@ -77,6 +79,28 @@ fn unit_name(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
         .select(units::name)
         .first(conn)
         .optional()
+}
+
+/// The inspection's kiến nghị, each with the person or body named in words, else its unit.
+fn recommendations_of(
+    conn: &mut DbConn,
+    inspection_id: &str,
+) -> QueryResult<Vec<RecordRecommendation>> {
+    let mut out = Vec::new();
+    for r in rows::recommendations_of(conn, inspection_id)? {
+        let named = r.responsible.clone().filter(|s| !s.trim().is_empty());
+        let responsible = match (named, &r.responsible_unit_id) {
+            (Some(n), _) => Some(n),
+            (None, Some(u)) => unit_name(conn, u)?,
+            (None, None) => None,
+        };
+        out.push(RecordRecommendation {
+            content: r.content,
+            responsible,
+            due_on: r.due_on,
+        });
+    }
+    Ok(out)
 }
 
 /// The biên bản of inspection `id`, if the caller may see it.
@@ -123,20 +147,7 @@ pub fn load(
             items: scored.items.clone(),
         }),
     };
-    let mut recommendations = Vec::new();
-    for r in rows::recommendations_of(conn, &row.id)? {
-        let named = r.responsible.clone().filter(|s| !s.trim().is_empty());
-        let responsible = match (named, &r.responsible_unit_id) {
-            (Some(n), _) => Some(n),
-            (None, Some(u)) => unit_name(conn, u)?,
-            (None, None) => None,
-        };
-        recommendations.push(RecordRecommendation {
-            content: r.content,
-            responsible,
-            due_on: r.due_on,
-        });
-    }
+    let recommendations = recommendations_of(conn, &row.id)?;
     Ok(Record {
         letterhead,
         unit_name: unit,
@@ -154,6 +165,10 @@ pub fn load(
             .filter(|l| !hidden.contains(&l.item_id.as_str()))
             .collect(),
         score: scored.score,
+        scheme_note: scored
+            .scheme_note
+            .clone()
+            .unwrap_or_else(|| crate::templates::model::DEFAULT_SCHEME_NOTE.to_owned()),
         band_label: scored.band.map(|b| b.label),
         strengths: row.strengths.clone(),
         shortcomings: row.shortcomings.clone(),

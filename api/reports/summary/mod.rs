@@ -21,6 +21,8 @@ mod weak;
 #[cfg(test)]
 mod tests;
 
+use crate::templates::model::DEFAULT_SCHEME_NOTE;
+
 pub use inputs::{
     ConclusionInput, Inputs, InspectionInput, LeadRecommendationInput, RecommendationInput,
     RoundInput, UnitInput,
@@ -84,5 +86,11 @@ pub fn compile(i: &Inputs) -> Summary {
         recommendations: recommendations::lines(i, &approved),
         findings: findings::findings(&approved),
         conclusions: findings::conclusions(&units, i.conclusions),
+        scheme_note: i
+            .template
+            .scoring
+            .as_ref()
+            .map_or(DEFAULT_SCHEME_NOTE, |s| s.scheme_note())
+            .to_owned(),
     }
 }

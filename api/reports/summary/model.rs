@@ -142,4 +142,7 @@ pub struct Summary {
     pub recommendations: Vec<RecommendationLine>,
     pub findings: Vec<FindingsLine>,
     pub conclusions: Vec<ConclusionLine>,
+    /// Whose scoring scheme the points and bands are: the template's `scoring.note`, or the
+    /// default saying the committee set them (the plan sets none).
+    pub scheme_note: String,
 }

@@ -6,7 +6,6 @@
 use docx_rs::{LineSpacing, Paragraph};
 
 use super::page::{self, body, heading};
-use super::sections::SCHEME;
 use super::tables::{self, STT};
 use super::{signing, ExportError};
 use crate::reports::documents::nd30;
@@ -93,10 +92,11 @@ fn answers(r: &Record) -> Vec<Block> {
     }
     let total = match (r.score, &r.band_label) {
         (Some(s), Some(b)) => format!(
-            "Tổng điểm: {} điểm; xếp loại: {b}. {SCHEME}",
-            labels::score(s)
+            "Tổng điểm: {} điểm; xếp loại: {b}. {}",
+            labels::score(s),
+            r.scheme_note
         ),
-        (Some(s), None) => format!("Tổng điểm: {} điểm. {SCHEME}", labels::score(s)),
+        (Some(s), None) => format!("Tổng điểm: {} điểm. {}", labels::score(s), r.scheme_note),
         _ => "Tổng điểm: chưa có (chưa trả lời nội dung nào được tính điểm).".into(),
     };
     out.push(para(body(total)));
@@ -185,9 +185,11 @@ pub fn render(r: &Record) -> Result<Vec<u8>, ExportError> {
         blocks.extend(finding(t, v).into_iter().map(para));
     }
     blocks.extend(recommendations(r));
+    // Space above: the closing sentence follows a table, which has no spacing of its own.
     blocks.push(para(body(format!(
         "Buổi kiểm tra kết thúc vào hồi {DOTS} giờ {DOTS} phút cùng ngày. Biên bản được lập thành 02 bản có giá trị như nhau, đơn vị được kiểm tra giữ 01 bản, Đoàn kiểm tra giữ 01 bản; đã đọc lại cho các thành phần tham dự cùng nghe và thống nhất ký tên."
-    ))));
+    ))
+    .line_spacing(LineSpacing::new().before(240).after(120))));
     let unit_side = Signer {
         authority: None,
         title: "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA".into(),

@@ -7,9 +7,6 @@ use super::super::{chart, ExportError};
 use super::page::{body, centred, heading, text, TABLE_TEXT};
 use crate::reports::documents::nd30::{self, Plan};
 
-/// Points and bands are the committee's choice for the round, not the plan's rating.
-pub(super) const SCHEME: &str =
-    "Thang điểm và xếp loại do Ban Chỉ đạo quy định cho đợt kiểm tra này.";
 use crate::reports::labels;
 use crate::reports::service::Report;
 
@@ -61,9 +58,11 @@ pub(super) fn overview(r: &Report, plan: &Plan) -> Vec<Paragraph> {
             })
             .collect();
         out.push(body(format!(
-            "Điểm bình quân đạt {} điểm. Kết quả xếp loại: {}. {SCHEME}",
+            "Điểm bình quân đạt {} điểm. Kết quả xếp loại: {}. {}",
             labels::score(mean),
-            bands.join("; ")
+            bands.join("; "),
+            // Points and bands are the committee's choice, never the plan's rating.
+            s.scheme_note
         )));
     }
     out

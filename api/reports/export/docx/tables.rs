@@ -75,14 +75,21 @@ pub(super) fn results(r: &Report) -> (Table, Paragraph) {
         .iter()
         .enumerate()
         .map(|(i, u)| {
+            let standing = u
+                .band_label
+                .clone()
+                .unwrap_or_else(|| labels::status(&u.status).to_owned());
+            // Late marks beside the rating; "Đúng hạn" would only crowd the column.
+            let standing = match labels::timeliness(u).filter(|t| *t != "Đúng hạn") {
+                Some(late) => format!("{standing} ({})", late.to_lowercase()),
+                None => standing,
+            };
             vec![
                 (i + 1).to_string(),
                 u.name.clone(),
                 u.team_name.clone(),
                 u.score.map(labels::score).unwrap_or_default(),
-                u.band_label
-                    .clone()
-                    .unwrap_or_else(|| labels::status(&u.status).to_owned()),
+                standing,
             ]
         })
         .collect();
@@ -94,7 +101,10 @@ pub(super) fn results(r: &Report) -> (Table, Paragraph) {
     );
     (
         table,
-        note("Ghi chú: đơn vị chưa có phiếu được duyệt ghi trạng thái thay cho xếp loại. Thang điểm và xếp loại do Ban Chỉ đạo quy định cho đợt kiểm tra này."),
+        note(&format!(
+            "Ghi chú: đơn vị chưa có phiếu được duyệt ghi trạng thái thay cho xếp loại. {}",
+            r.summary.scheme_note
+        )),
     )
 }
 
