@@ -213,14 +213,14 @@ fn start_inspections(
     )?;
 
     let approved = start(conn, &i1, &s1, "DEMO-SO-NV")?;
-    findings::fill(conn, &i1, &s1, &approved, &template, "Giám đốc Sở Nội vụ")?;
+    findings::fill(conn, &i1, &s1, &approved, template, "Giám đốc Sở Nội vụ")?;
     let submitted = start(conn, &i3, &s3, "DEMO-X-DIENCHAU")?;
     findings::fill(
         conn,
         &i3,
         &s3,
         &submitted,
-        &template,
+        template,
         "Chủ tịch UBND xã Diễn Châu",
     )?;
     let returned = start(conn, &i3, &s3, "DEMO-P-THANHVINH")?;
@@ -229,7 +229,7 @@ fn start_inspections(
         &i3,
         &s3,
         &returned,
-        &template,
+        template,
         "Chủ tịch UBND phường Thành Vinh",
     )?;
     Ok(Staged {

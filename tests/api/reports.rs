@@ -698,16 +698,22 @@ async fn exports_are_read_back_by_independent_readers(engine: Engine) {
         .find(|r| r[1] == "Xã Nghi Lộc")
         .unwrap();
     assert_eq!(row_a[3], "66,67");
-    assert_eq!(row_a[4], "Trung bình");
+    // The World's round is due 30/11/2026: run after that, the rating also carries the late
+    // marks, "Trung bình (nộp muộn, duyệt muộn)" (tests/api/local_time.rs checks them).
+    assert!(
+        row_a[4].as_str().unwrap().starts_with("Trung bình"),
+        "{row_a:?}"
+    );
     let row_b = results
         .as_array()
         .unwrap()
         .iter()
         .find(|r| r[1] == "Xã Diễn Châu")
         .unwrap();
-    assert_eq!(
-        (row_b[3].as_str(), row_b[4].as_str()),
-        (Some(""), Some("Chờ duyệt"))
+    assert_eq!(row_b[3].as_str(), Some(""));
+    assert!(
+        row_b[4].as_str().unwrap().starts_with("Chờ duyệt"),
+        "{row_b:?}"
     );
 
     // XLSX: five sheets, real numbers and dates, frozen header, filters.

@@ -99,7 +99,10 @@ fn answers(r: &Record) -> Vec<Block> {
         (Some(s), None) => format!("Tổng điểm: {} điểm. {}", labels::score(s), r.scheme_note),
         _ => "Tổng điểm: chưa có (chưa trả lời nội dung nào được tính điểm).".into(),
     };
-    out.push(para(body(total)));
+    // Space above: it follows a table, which has none of its own.
+    out.push(para(
+        body(total).line_spacing(LineSpacing::new().before(120).after(120)),
+    ));
     if r.status != "approved" {
         out.push(para(body(
             "Phiếu kiểm tra chưa được trưởng đoàn duyệt; điểm số là tạm tính.",
