@@ -150,9 +150,10 @@ async fn run(command: Command, mut settings: Settings) -> Result<(), Box<dyn std
             settings.ensure_data_dir()?;
             let url = settings.database_url();
             let size = settings.db_pool_size;
-            let ran =
-                tokio::task::spawn_blocking(move || crate::db::Db::connect(&url, size)?.migrate())
-                    .await??;
+            let ran = tokio::task::spawn_blocking(move || {
+                crate::db::Db::connect(&url, size)?.migrate(crate::upgrades::STEPS)
+            })
+            .await??;
             println!(
                 "{ran} migration(s) applied to {}",
                 settings.database_display()

@@ -29,4 +29,5 @@ pub mod telemetry;
 pub mod templates;
 pub mod time;
 pub mod units;
+pub mod upgrades;
 pub mod users;

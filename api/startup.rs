@@ -51,7 +51,7 @@ pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     let size = settings.db_pool_size;
     tokio::task::spawn_blocking(move || {
         let db = Db::connect(&url, size)?;
-        db.migrate()?;
+        db.migrate(crate::upgrades::STEPS)?;
         Ok::<_, DbError>(db)
     })
     .await

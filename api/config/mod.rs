@@ -69,7 +69,7 @@ pub struct Settings {
     pub media: MediaSettings,
     /// Inspections started after their round's `ends_on` (`KIEMTRA_LATE_INSPECTIONS`): `warn`
     /// (the default: created, with a `round_ended` warning) or `refuse` (409 `round_ended`).
-    pub late_inspections: crate::inspections::late::LateInspections,
+    pub late_inspections: LateInspections,
     /// The zone every date a person reads is in: documents, XLSX, CSV, the evidence manifest,
     /// deadlines (`KIEMTRA_TIMEZONE`, an IANA name; `Asia/Ho_Chi_Minh` by default). The JSON API
     /// writes UTC whatever this is.
@@ -80,6 +80,18 @@ pub struct Settings {
     /// Seconds one DOCX → PDF conversion may take before it is killed
     /// (`KIEMTRA_SOFFICE_TIMEOUT_SECS`).
     pub soffice_timeout_secs: u64,
+}
+
+/// What happens to an inspection started after its round's end date
+/// (`crate::inspections::late` applies it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LateInspections {
+    /// Created, and the answer carries a `round_ended` warning.
+    #[default]
+    Warn,
+    /// Refused: 409 `round_ended`.
+    Refuse,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

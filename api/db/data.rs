@@ -1,28 +1,22 @@
 //! Data migrations: changes to the data that must go through the services, so that the sync
 //! log, the heads and the audit log are stamped as for any other change (a SQL migration
 //! cannot). Each runs once per database, after the schema migrations, in one transaction with
-//! its record in `data_migrations`.
+//! its record in `data_migrations`. The steps themselves live above this layer (they call the
+//! domain's services) and are handed in: `crate::upgrades::STEPS`.
 
 use diesel::prelude::*;
 
 use super::schema::data_migrations;
 use super::{DbConn, DbError};
 
-type Step = fn(&mut DbConn) -> Result<usize, crate::domain::DomainError>;
+/// One step: its name (never reused) and what it does; it returns how many rows it changed,
+/// or why it failed.
+pub type Step = (&'static str, fn(&mut DbConn) -> Result<usize, String>);
 
-/// In order; a name is never reused.
-const STEPS: &[(&str, Step)] = &[
-    // Issue 16: findings typed into the old checklist items reach the report.
-    (
-        "2026-12-02_fold_checklist_findings",
-        crate::inspections::legacy::migrate,
-    ),
-];
-
-/// Runs the steps not yet recorded; returns how many ran.
-pub fn run(conn: &mut DbConn) -> Result<usize, DbError> {
+/// Runs the steps not yet recorded, in order; returns how many ran.
+pub fn run(conn: &mut DbConn, steps: &[Step]) -> Result<usize, DbError> {
     let mut ran = 0;
-    for (name, step) in STEPS {
+    for (name, step) in steps {
         let done = conn.transaction::<bool, DbError, _>(|c| {
             let recorded: i64 = data_migrations::table
                 .filter(data_migrations::name.eq(name))

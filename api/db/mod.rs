@@ -251,9 +251,10 @@ impl Db {
             .await
     }
 
-    pub fn migrate(&self) -> Result<usize, DbError> {
+    /// The schema's migrations, then the data `steps` not yet run.
+    pub fn migrate(&self, steps: &[data::Step]) -> Result<usize, DbError> {
         let mut conn = self.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
-        run_migrations(&mut conn)
+        run_migrations(&mut conn, steps)
     }
 }
 

@@ -7,16 +7,8 @@ use utoipa::ToSchema;
 
 use crate::domain::DomainError;
 
-/// What happens to an inspection started after its round's end date.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LateInspections {
-    /// Created, and the answer carries a `round_ended` warning.
-    #[default]
-    Warn,
-    /// Refused: 409 `round_ended`.
-    Refuse,
-}
+// The setting is the configuration's; the rule that reads it is here.
+pub use crate::config::LateInspections;
 
 /// Something the caller should know although the request succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -343,7 +343,7 @@ async fn answers_in_the_old_findings_items_reach_the_report(engine: Engine) {
         .write(|c| {
             use diesel::prelude::*;
             diesel::delete(kiemtra::db::schema::data_migrations::table).execute(c)?;
-            kiemtra::db::data::run(c)
+            kiemtra::db::data::run(c, kiemtra::upgrades::STEPS)
         })
         .await
         .unwrap();
