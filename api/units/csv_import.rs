@@ -34,54 +34,18 @@ fn column(header: &str) -> Option<&'static str> {
 pub const MAX_ROWS: usize = 20_000;
 
 pub fn parse(bytes: &[u8]) -> Result<Vec<CsvUnit>, Vec<FieldError>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut faults = Faults::default();
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        faults.push(
-            "/lines",
-            "not_utf8",
-            "The file is not UTF-8 text; save it as \"CSV UTF-8\".",
-            "Tệp không phải văn bản UTF-8; hãy lưu dưới dạng \"CSV UTF-8\".",
-        );
+    let Some(text) = text_of(bytes, &mut faults) else {
         return Err(faults.0);
     };
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
+        .delimiter(delimiter_of(text))
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers: Vec<Option<&'static str>> = match reader.headers() {
-        Ok(h) => h.iter().map(column).collect(),
-        Err(e) => {
-            faults.push(
-                "/lines/1",
-                "unreadable",
-                format!("The header line cannot be read: {e}"),
-                format!("Không đọc được dòng tiêu đề: {e}"),
-            );
-            return Err(faults.0);
-        }
-    };
-    for required in ["code", "name", "kind"] {
-        if !headers.contains(&Some(required)) {
-            faults.push(
-                &format!("/lines/1/{required}"),
-                "missing_column",
-                format!("The header has no `{required}` column."),
-                format!("Dòng tiêu đề thiếu cột `{required}`."),
-            );
-        }
-    }
-    if !faults.0.is_empty() {
+    let Some(headers) = headers_of(&mut reader, &mut faults) else {
         return Err(faults.0);
-    }
-
+    };
     let mut rows = Vec::new();
     let mut seen_codes = std::collections::HashMap::new();
     for (i, record) in reader.records().enumerate() {
@@ -110,57 +74,123 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvUnit>, Vec<FieldError>> {
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let get = |name: &str| -> Option<&str> {
-            headers
-                .iter()
-                .position(|h| *h == Some(name))
-                .and_then(|i| record.get(i))
-                .filter(|v| !v.is_empty())
-        };
-        let prefix = format!("/lines/{line}/");
-        let mut number = |name: &str| -> Option<f64> {
-            let raw = get(name)?;
-            match raw.replace(',', ".").parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(v),
-                _ => {
-                    faults.push(
-                        &format!("{prefix}{name}"),
-                        "not_a_number",
-                        format!("`{raw}` is not a number."),
-                        format!("`{raw}` không phải là số."),
-                    );
-                    None
-                }
-            }
-        };
-        let (lat, lon) = (number("latitude"), number("longitude"));
-        let raw = RawUnit {
-            code: get("code").unwrap_or(""),
-            name: get("name").unwrap_or(""),
-            kind: get("kind").unwrap_or(""),
-            address: get("address"),
-            latitude: lat,
-            longitude: lon,
-        };
-        let fields = UnitFields::check(&mut faults, &prefix, raw);
-        if let Some(first) = seen_codes.insert(fields.code.clone(), line) {
+        let unit = row(&headers, &record, line, &mut faults);
+        if let Some(first) = seen_codes.insert(unit.fields.code.clone(), line) {
             faults.push(
-                &format!("{prefix}code"),
+                &format!("/lines/{line}/code"),
                 "duplicate_code",
-                format!("Code `{}` is also on line {first}.", fields.code),
-                format!("Mã `{}` trùng với dòng {first}.", fields.code),
+                format!("Code `{}` is also on line {first}.", unit.fields.code),
+                format!("Mã `{}` trùng với dòng {first}.", unit.fields.code),
             );
         }
-        rows.push(CsvUnit {
-            line,
-            fields,
-            parent_code: get("parent_code").map(str::to_owned),
-        });
+        rows.push(unit);
     }
     if faults.0.is_empty() {
         Ok(rows)
     } else {
         Err(faults.0)
+    }
+}
+
+/// The file as text, without the BOM Excel writes; `None` (with the fault) unless UTF-8.
+fn text_of<'a>(bytes: &'a [u8], faults: &mut Faults) -> Option<&'a str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).ok();
+    if text.is_none() {
+        faults.push(
+            "/lines",
+            "not_utf8",
+            "The file is not UTF-8 text; save it as \"CSV UTF-8\".",
+            "Tệp không phải văn bản UTF-8; hãy lưu dưới dạng \"CSV UTF-8\".",
+        );
+    }
+    text
+}
+
+/// Excel in Vietnamese settings separates with `;`, elsewhere with `,`: the header tells.
+fn delimiter_of(text: &str) -> u8 {
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The known column of each header cell; `None` (with the faults) when unreadable or when a
+/// required column is missing.
+fn headers_of(
+    reader: &mut csv::Reader<&[u8]>,
+    faults: &mut Faults,
+) -> Option<Vec<Option<&'static str>>> {
+    let headers: Vec<Option<&'static str>> = match reader.headers() {
+        Ok(h) => h.iter().map(column).collect(),
+        Err(e) => {
+            faults.push(
+                "/lines/1",
+                "unreadable",
+                format!("The header line cannot be read: {e}"),
+                format!("Không đọc được dòng tiêu đề: {e}"),
+            );
+            return None;
+        }
+    };
+    for required in ["code", "name", "kind"] {
+        if !headers.contains(&Some(required)) {
+            faults.push(
+                &format!("/lines/1/{required}"),
+                "missing_column",
+                format!("The header has no `{required}` column."),
+                format!("Dòng tiêu đề thiếu cột `{required}`."),
+            );
+        }
+    }
+    faults.0.is_empty().then_some(headers)
+}
+
+/// One data line, checked; its faults point at `/lines/<line>/<column>`.
+fn row(
+    headers: &[Option<&'static str>],
+    record: &csv::StringRecord,
+    line: usize,
+    faults: &mut Faults,
+) -> CsvUnit {
+    let get = |name: &str| -> Option<&str> {
+        headers
+            .iter()
+            .position(|h| *h == Some(name))
+            .and_then(|i| record.get(i))
+            .filter(|v| !v.is_empty())
+    };
+    let prefix = format!("/lines/{line}/");
+    let mut number = |name: &str| -> Option<f64> {
+        let raw = get(name)?;
+        match raw.replace(',', ".").parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                faults.push(
+                    &format!("{prefix}{name}"),
+                    "not_a_number",
+                    format!("`{raw}` is not a number."),
+                    format!("`{raw}` không phải là số."),
+                );
+                None
+            }
+        }
+    };
+    let (lat, lon) = (number("latitude"), number("longitude"));
+    let raw = RawUnit {
+        code: get("code").unwrap_or(""),
+        name: get("name").unwrap_or(""),
+        kind: get("kind").unwrap_or(""),
+        address: get("address"),
+        latitude: lat,
+        longitude: lon,
+    };
+    CsvUnit {
+        line,
+        fields: UnitFields::check(faults, &prefix, raw),
+        parent_code: get("parent_code").map(str::to_owned),
     }
 }
 
