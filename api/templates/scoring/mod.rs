@@ -16,7 +16,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::model::{Answer, Answers, Item, ItemType, Template};
+use super::model::{Answer, Answers, Band, Item, ItemType, Scoring, Template};
 use super::visibility::visible_items;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -147,39 +147,18 @@ pub fn score(template: &Template, answers: &Answers) -> ScoreReport {
     let mut sections = Vec::new();
     let mut critical_failed = Vec::new();
     let (mut weighted, mut weights) = (0.0, 0.0);
-
     for section in &template.sections {
         let (mut pts, mut max) = (0.0, 0.0);
         for item in &section.items {
-            let answer = answers.get(&item.id);
-            let (item_max, earned) = item_points(item, answer);
-            let status = if !visible.get(&item.id).copied().unwrap_or(false) {
-                ItemStatus::Hidden
-            } else if answer.is_some_and(|a| a.na) {
-                ItemStatus::NotApplicable
-            } else if item_max <= 0.0 {
-                ItemStatus::Unscored
-            } else if earned.is_some() {
-                ItemStatus::Scored
-            } else {
-                ItemStatus::Unanswered
-            };
-            let counts = matches!(status, ItemStatus::Scored | ItemStatus::Unanswered);
-            let got = earned.unwrap_or(0.0);
-            if counts {
-                pts += got;
-                max += item_max;
-            }
-            if item.critical && status == ItemStatus::Scored && got <= 0.0 {
+            let shown = visible.get(&item.id).copied().unwrap_or(false);
+            let mut s = item_score(item, answers.get(&item.id), shown);
+            if s.status == ItemStatus::Scored && item.critical && s.points <= 0.0 {
                 critical_failed.push(item.id.clone());
             }
-            items.push(ItemScore {
-                item_id: item.id.clone(),
-                status,
-                points: if counts { round2(got) } else { 0.0 },
-                max_points: if counts { item_max } else { 0.0 },
-                fell_short: counts && got + 1e-9 < item_max,
-            });
+            pts += s.points;
+            max += s.max_points;
+            s.points = round2(s.points);
+            items.push(s);
         }
         let ratio = (max > 0.0).then(|| pts / max);
         if let Some(r) = ratio {
@@ -193,7 +172,6 @@ pub fn score(template: &Template, answers: &Answers) -> ScoreReport {
             ratio,
         });
     }
-
     let Some(scoring) = &template.scoring else {
         return ScoreReport {
             score: None,
@@ -207,24 +185,7 @@ pub fn score(template: &Template, answers: &Answers) -> ScoreReport {
         };
     };
     let score = (weights > 0.0).then(|| round2(scoring.max_score * weighted / weights));
-    let mut bands: Vec<_> = scoring.bands.iter().collect();
-    bands.sort_by(|a, b| b.min.total_cmp(&a.min));
-    let mut band = score.and_then(|s| bands.iter().find(|b| s + 1e-9 >= b.min).copied());
-    let mut capped = false;
-    if !critical_failed.is_empty() {
-        if let (Some(b), Some(cap)) = (
-            band,
-            scoring
-                .critical_cap
-                .as_ref()
-                .and_then(|c| bands.iter().find(|b| &b.code == c)),
-        ) {
-            if b.min > cap.min {
-                band = Some(cap);
-                capped = true;
-            }
-        }
-    }
+    let (band, capped) = band_of(scoring, score, !critical_failed.is_empty());
     ScoreReport {
         score,
         max_score: scoring.max_score,
@@ -237,6 +198,47 @@ pub fn score(template: &Template, answers: &Answers) -> ScoreReport {
         scheme_note: Some(scoring.scheme_note().to_owned()),
         sections,
         items,
+    }
+}
+
+/// One item's standing and points. Only scored and unanswered items count towards their
+/// section; the others carry zeros.
+fn item_score(item: &Item, answer: Option<&Answer>, shown: bool) -> ItemScore {
+    let (item_max, earned) = item_points(item, answer);
+    let status = if !shown {
+        ItemStatus::Hidden
+    } else if answer.is_some_and(|a| a.na) {
+        ItemStatus::NotApplicable
+    } else if item_max <= 0.0 {
+        ItemStatus::Unscored
+    } else if earned.is_some() {
+        ItemStatus::Scored
+    } else {
+        ItemStatus::Unanswered
+    };
+    let counts = matches!(status, ItemStatus::Scored | ItemStatus::Unanswered);
+    let got = earned.unwrap_or(0.0);
+    ItemScore {
+        item_id: item.id.clone(),
+        status,
+        points: if counts { got } else { 0.0 },
+        max_points: if counts { item_max } else { 0.0 },
+        fell_short: counts && got + 1e-9 < item_max,
+    }
+}
+
+/// The band the score reaches, lowered to the cap when a critical item failed (`capped`).
+fn band_of(scoring: &Scoring, score: Option<f64>, critical_failed: bool) -> (Option<&Band>, bool) {
+    let mut bands: Vec<_> = scoring.bands.iter().collect();
+    bands.sort_by(|a, b| b.min.total_cmp(&a.min));
+    let band = score.and_then(|s| bands.iter().find(|b| s + 1e-9 >= b.min).copied());
+    let cap = scoring
+        .critical_cap
+        .as_ref()
+        .and_then(|c| bands.iter().find(|b| &b.code == c).copied());
+    match (band, cap) {
+        (Some(b), Some(cap)) if critical_failed && b.min > cap.min => (Some(cap), true),
+        _ => (band, false),
     }
 }
 
