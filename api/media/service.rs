@@ -71,8 +71,45 @@ pub fn create(
         };
     }
     editable(&row)?;
+    let known = template_of(conn, &row)?.item(&n.item_id).is_some();
+    let caption = checked(n, known)?;
+    let now = db::now();
+    diesel::insert_into(evidence::table)
+        .values((
+            evidence::id.eq(&n.id),
+            evidence::inspection_id.eq(&n.inspection_id),
+            evidence::item_id.eq(&n.item_id),
+            evidence::created_by.eq(&scope.user_id),
+            evidence::device_id.eq(&actor.device_id),
+            evidence::caption.eq(caption.as_deref()),
+            evidence::claimed_taken_at.eq(n.taken_at.map(|t| t.naive_utc())),
+            evidence::claimed_latitude.eq(n.latitude),
+            evidence::claimed_longitude.eq(n.longitude),
+            evidence::upload_state.eq("pending"),
+            evidence::version.eq(1),
+            evidence::created_at.eq(now),
+            evidence::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let ev = store::find(conn, &n.id)?.ok_or(DomainError::NotFound)?;
+    audit::append(
+        conn,
+        actor,
+        "create",
+        "evidence",
+        &n.id,
+        None,
+        Some(&view(&ev)),
+    )?;
+    changes::record(conn, "evidence", &n.id, keys(&row), false)?;
+    Ok(ev)
+}
+
+/// A new photo's record checked: the item exists (`known`), the caption (NFC, trimmed, at most
+/// 2000 characters; `None` when blank) and the claimed position. Returns the caption to store.
+fn checked(n: &NewEvidence, known: bool) -> Result<Option<String>, DomainError> {
     let mut f = Faults::default();
-    if template_of(conn, &row)?.item(&n.item_id).is_none() {
+    if !known {
         f.push(
             "/item_id",
             "unknown_item",
@@ -83,9 +120,9 @@ pub fn create(
     let caption = n
         .caption
         .as_deref()
-        .map(str::trim)
+        .map(|c| crate::domain::nfc(c.trim()))
         .filter(|c| !c.is_empty());
-    if caption.is_some_and(|c| c.chars().count() > 2000) {
+    if caption.as_ref().is_some_and(|c| c.chars().count() > 2000) {
         f.push(
             "/caption",
             "invalid_text",
@@ -118,36 +155,7 @@ pub fn create(
         );
     }
     f.finish()?;
-    let now = db::now();
-    diesel::insert_into(evidence::table)
-        .values((
-            evidence::id.eq(&n.id),
-            evidence::inspection_id.eq(&n.inspection_id),
-            evidence::item_id.eq(&n.item_id),
-            evidence::created_by.eq(&scope.user_id),
-            evidence::device_id.eq(&actor.device_id),
-            evidence::caption.eq(caption),
-            evidence::claimed_taken_at.eq(n.taken_at.map(|t| t.naive_utc())),
-            evidence::claimed_latitude.eq(n.latitude),
-            evidence::claimed_longitude.eq(n.longitude),
-            evidence::upload_state.eq("pending"),
-            evidence::version.eq(1),
-            evidence::created_at.eq(now),
-            evidence::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    let ev = store::find(conn, &n.id)?.ok_or(DomainError::NotFound)?;
-    audit::append(
-        conn,
-        actor,
-        "create",
-        "evidence",
-        &n.id,
-        None,
-        Some(&view(&ev)),
-    )?;
-    changes::record(conn, "evidence", &n.id, keys(&row), false)?;
-    Ok(ev)
+    Ok(caption)
 }
 
 /// Removes a photo from an inspection that can still change; a submitted or approved
