@@ -12,16 +12,7 @@ async fn the_meeting_photo_and_the_findings_are_required(engine: Engine) {
         {"id": "ket_qua.anh_hien_truong", "type": "photo", "label": "Ảnh buổi làm việc", "evidence": {"min_photos": 1}}]});
     let w = World::build_with_template(&app, with_section(photo)).await;
     let id = start(&app, &w, &w.insp1, &w.unit_a).await;
-    let answers = json!({"answers": {"a": {"value": "yes"}, "b": {"value": "full"}}});
-    ok(send(
-        &app,
-        Method::PATCH,
-        &format!("/api/v1/inspections/{id}/answers"),
-        &w.insp1,
-        answers,
-    )
-    .await)
-    .await;
+    answer_required(&app, &w, &id).await;
     assert_eq!(
         missing_evidence(&app, &w).await,
         1,

@@ -55,6 +55,13 @@ async fn start(app: &TestApp, w: &World, token: &str, unit: &str) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
+/// The inspector answers the test checklist's two required items.
+async fn answer_required(app: &TestApp, w: &World, id: &str) {
+    let answers = json!({"answers": {"a": {"value": "yes"}, "b": {"value": "full"}}});
+    let path = format!("/api/v1/inspections/{id}/answers");
+    ok(send(app, Method::PATCH, &path, &w.insp1, answers).await).await;
+}
+
 fn codes(problem: &Value) -> Vec<(String, String)> {
     problem["errors"]
         .as_array()

@@ -13,16 +13,7 @@ async fn a_return_without_a_reason_says_so_and_lists_name_their_people(engine: E
     };
     let w = World::build(&app).await;
     let id = start(&app, &w, &w.insp1, &w.unit_a).await;
-    let answers = json!({"answers": {"a": {"value": "yes"}, "b": {"value": "full"}}});
-    ok(send(
-        &app,
-        Method::PATCH,
-        &format!("/api/v1/inspections/{id}/answers"),
-        &w.insp1,
-        answers,
-    )
-    .await)
-    .await;
+    answer_required(&app, &w, &id).await;
     write_findings(&app, &w.insp1, &id).await;
     // Approving a draft: the message names the state in Vietnamese.
     let approve = app
