@@ -31,3 +31,4 @@ pub mod time;
 pub mod units;
 pub mod upgrades;
 pub mod users;
+pub mod web;

@@ -110,6 +110,7 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .into_app()
+                .configure(crate::web::configure)
                 .default_service(web::to(routes::no_route))
                 .wrap(from_fn(crate::middleware::refuse_nul))
                 .wrap(from_fn(crate::middleware::body_deadline))

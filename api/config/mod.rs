@@ -80,6 +80,9 @@ pub struct Settings {
     /// Seconds one DOCX → PDF conversion may take before it is killed
     /// (`KIEMTRA_SOFFICE_TIMEOUT_SECS`).
     pub soffice_timeout_secs: u64,
+    /// Minutes a web-app sign-in lasts without use (`KIEMTRA_WEB_SESSION_IDLE_MINUTES`); it
+    /// never outlives the refresh token it is built on (`refresh_token_ttl_days`).
+    pub web_session_idle_minutes: u64,
 }
 
 /// What happens to an inspection started after its round's end date
@@ -168,6 +171,7 @@ impl Default for Settings {
             timezone: crate::time::DEFAULT_ZONE.into(),
             soffice: "soffice".into(),
             soffice_timeout_secs: 120,
+            web_session_idle_minutes: 8 * 60,
         }
     }
 }

@@ -226,6 +226,12 @@ impl From<crate::db::DbError> for ApiError {
     }
 }
 
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        crate::db::DbError::from(e).into()
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(_: actix_web::error::BlockingError) -> Self {
         ApiError::Internal("blocking task panicked or was cancelled".into())

@@ -19,6 +19,9 @@ pub const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 
 /// Everything else the API sends: nothing in it may run, load or be framed.
 pub const API_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/// The web app's pages: scripts, styles and images from this server only, no inline script
+/// or style, forms only to this server, never framed.
+pub const WEB_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 /// Evidence files: as above, and sandboxed even if opened directly.
 pub const FILE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
@@ -27,8 +30,10 @@ fn csp_for(path: &str) -> &'static str {
         DOCS_CSP
     } else if path.starts_with("/api/v1/evidence/") {
         FILE_CSP
-    } else {
+    } else if path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics") {
         API_CSP
+    } else {
+        WEB_CSP
     }
 }
 

@@ -10,4 +10,4 @@ pub use deadline::{body_deadline, payload_error};
 pub use headers::security_headers;
 pub use metrics::Metrics;
 pub use nul::refuse_nul;
-pub use observe::{observe, RequestId};
+pub use observe::{observe, KeepBody, RequestId};

@@ -22,6 +22,11 @@ use crate::state::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Marks a response whose error body is already meant for people (the web app's HTML error
+/// pages): it is kept as it is rather than re-rendered as problem+json.
+#[derive(Clone, Copy, Debug)]
+pub struct KeepBody;
+
 /// The id of the current request, in request extensions.
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
@@ -128,7 +133,8 @@ pub async fn observe(
     };
 
     let status = res.status();
-    if status.is_client_error() || status.is_server_error() {
+    let keep = res.response().extensions().get::<KeepBody>().is_some();
+    if (status.is_client_error() || status.is_server_error()) && !keep {
         res = rerender(res, lang, &rid, &path);
     }
     if let Ok(v) = HeaderValue::from_str(&rid) {

@@ -8,6 +8,7 @@
 //! This module never changes an inspector's record.
 
 pub mod answer_sheet;
+pub mod board;
 pub mod cli;
 pub mod conclusions;
 pub mod documents;

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::answer_sheet::{self, AnswerLine};
+use super::board::{Board, BoardRow};
 use super::progress::{self, Progress, UnitProgress};
 use super::store::{self, Loaded};
 use super::summary::{self, Inputs, Summary};
@@ -78,6 +79,52 @@ pub fn progress(
     as_of: NaiveDate,
 ) -> Result<Progress, DomainError> {
     let l = load(conn, scope, round_id)?;
+    Ok(progress_of(conn, &l, as_of)?.0)
+}
+
+/// The round dashboard: progress per team, and a row per unit in the report's order.
+pub fn board(
+    conn: &mut DbConn,
+    scope: Option<&Scope>,
+    round_id: &str,
+    as_of: NaiveDate,
+) -> Result<Board, DomainError> {
+    let l = load(conn, scope, round_id)?;
+    let (progress, units) = progress_of(conn, &l, as_of)?;
+    let summary = compile(&l);
+    let ids: Vec<String> = l.answers.keys().cloned().collect();
+    let mut last = store::activity::last_writes(conn, &ids)?;
+    let by_unit: std::collections::HashMap<&str, (&summary::UnitInput, &UnitProgress)> = l
+        .units
+        .iter()
+        .zip(&units)
+        .map(|(u, p)| (u.unit_id.as_str(), (u, p)))
+        .collect();
+    let rows = summary
+        .units
+        .into_iter()
+        .filter_map(|unit| {
+            let (input, p) = by_unit.get(unit.unit_id.as_str())?;
+            let inspection_id = input.inspection.as_ref().map(|x| x.id.clone());
+            Some(BoardRow {
+                overdue: progress.past_due && unit.status != "approved",
+                last: inspection_id.as_ref().and_then(|id| last.remove(id)),
+                inspection_id,
+                missing_evidence: p.missing_evidence,
+                open_conflicts: p.open_conflicts,
+                unit,
+            })
+        })
+        .collect();
+    Ok(Board { progress, rows })
+}
+
+/// Progress, and each unit's own figures in the order of `l.units`.
+fn progress_of(
+    conn: &mut DbConn,
+    l: &Loaded,
+    as_of: NaiveDate,
+) -> Result<(Progress, Vec<UnitProgress>), DomainError> {
     let ids: Vec<String> = l.answers.keys().cloned().collect();
     let photos = crate::media::store::photo_counts_of(conn, &ids)?;
     let none = Default::default();
@@ -102,12 +149,8 @@ pub fn progress(
             }
         })
         .collect();
-    Ok(progress::compile(
-        &l.round.id,
-        l.round.due_on,
-        as_of,
-        &units,
-    ))
+    let p = progress::compile(&l.round.id, l.round.due_on, as_of, &units);
+    Ok((p, units))
 }
 
 pub fn report(

@@ -10,6 +10,7 @@ use crate::audit::{self, Actor};
 use crate::db::schema::{assignments, inspections, rounds};
 use crate::db::{self, DbConn};
 use crate::domain::{DomainError, Faults};
+use crate::scope::Scope;
 use crate::sync::log::{self as changes, Keys};
 use crate::sync::scope_change::Watch;
 
@@ -232,4 +233,32 @@ pub(super) fn people_of_round(conn: &mut DbConn, round_id: &str) -> QueryResult<
     people.sort();
     people.dedup();
     Ok(people)
+}
+
+/// Rounds the caller may see: all for administrators and viewers; the rounds of their teams
+/// for leads; only open ones for inspectors.
+pub fn visible_rounds(conn: &mut DbConn, scope: &Scope) -> Result<Vec<RoundRow>, DomainError> {
+    let all = store::list(conn)?;
+    if scope.sees_all() {
+        return Ok(all);
+    }
+    let mine = store::round_ids_of_teams(conn, &scope.team_ids)?;
+    Ok(all
+        .into_iter()
+        .filter(|r| mine.contains(&r.id) && (!scope.open_rounds_only() || r.status == "open"))
+        .collect())
+}
+
+/// One round, if the caller may see it (`visible_rounds`); not found otherwise.
+pub fn visible_round(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<RoundRow, DomainError> {
+    let r = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
+    if scope.sees_all() {
+        return Ok(r);
+    }
+    let mine = store::round_ids_of_teams(conn, &scope.team_ids)?;
+    if mine.contains(&r.id) && (!scope.open_rounds_only() || r.status == "open") {
+        Ok(r)
+    } else {
+        Err(DomainError::NotFound)
+    }
 }

@@ -41,4 +41,5 @@ mod upload_crash;
 mod uploads;
 mod users;
 mod watermelon;
+mod web;
 mod world;

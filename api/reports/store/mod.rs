@@ -1,6 +1,7 @@
 //! Reads everything a round's reports need, in a handful of queries (never one per unit), and
 //! hands it over as the plain inputs of `summary` and `progress`.
 
+pub mod activity;
 mod compilation;
 mod units;
 

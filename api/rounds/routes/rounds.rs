@@ -82,17 +82,7 @@ pub async fn list_rounds(
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            let all = store::list(c)?;
-            if scope.sees_all() {
-                return Ok::<_, DomainError>(all);
-            }
-            let mine = store::round_ids_of_teams(c, &scope.team_ids)?;
-            Ok(all
-                .into_iter()
-                .filter(|r| {
-                    mine.contains(&r.id) && (!scope.open_rounds_only() || r.status == "open")
-                })
-                .collect())
+            service::visible_rounds(c, &scope)
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows))
@@ -103,16 +93,7 @@ fn visible_round(
     scope: &Scope,
     id: &str,
 ) -> Result<RoundRow, DomainError> {
-    let r = store::find(c, id)?.ok_or(DomainError::NotFound)?;
-    if scope.sees_all() {
-        return Ok(r);
-    }
-    let mine = store::round_ids_of_teams(c, &scope.team_ids)?;
-    if mine.contains(&r.id) && (!scope.open_rounds_only() || r.status == "open") {
-        Ok(r)
-    } else {
-        Err(DomainError::NotFound)
-    }
+    service::visible_round(c, scope, id)
 }
 
 /// One round.

@@ -1,0 +1,84 @@
+//! The page table: every page and form action of the web app, with the roles that may use it.
+//!
+//! One macro writes both the router's registrations and `PAGES`, so the table cannot drift
+//! from what is served: `WebUser` refuses a request whose route is missing from the table,
+//! and the security matrix test (tests/api/web_matrix/) walks `PAGES` for every role.
+
+use actix_web::web;
+
+use super::{account, rounds};
+use crate::role::Role;
+
+/// One page or form action.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The actix pattern, e.g. `/dot/{id}`.
+    pub path: &'static str,
+    /// Who may use it; empty for the public sign-in page.
+    pub roles: &'static [Role],
+}
+
+/// Anyone, signed in or not.
+pub const PUBLIC: &[Role] = &[];
+/// Every signed-in person.
+pub const SIGNED_IN: &[Role] = &[Role::Admin, Role::Lead, Role::Inspector, Role::Viewer];
+/// Who reads rounds, inspections and documents: Sở Nội vụ, leads (their teams), the committee.
+pub const READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer];
+/// Who reviews and writes findings: the team's lead and Sở Nội vụ.
+pub const REVIEWERS: &[Role] = &[Role::Admin, Role::Lead];
+/// Sở Nội vụ only.
+pub const ADMINS: &[Role] = &[Role::Admin];
+
+macro_rules! pages {
+    ($( $method:ident $path:literal $roles:ident => $handler:path; )*) => {
+        /// Every page and action, in the order the router tries them.
+        pub const PAGES: &[Page] = &[
+            $( Page { method: pages!(@m $method), path: $path, roles: $roles }, )*
+        ];
+
+        /// Registers every row of the table with its handler.
+        pub fn register(cfg: &mut web::ServiceConfig) {
+            $( cfg.route($path, web::$method().to($handler)); )*
+        }
+    };
+    (@m get) => { "GET" };
+    (@m post) => { "POST" };
+}
+
+pages! {
+    get  "/dang-nhap"            PUBLIC    => account::login::form;
+    post "/dang-nhap"            PUBLIC    => account::login::submit;
+    post "/dang-xuat"            SIGNED_IN => account::login::sign_out;
+    get  "/mat-khau"             SIGNED_IN => account::password::form;
+    post "/mat-khau"             SIGNED_IN => account::password::submit;
+    get  "/"                     SIGNED_IN => rounds::home::home;
+    get  "/dot"                  READERS   => rounds::list::list;
+    get  "/dot/{id}"             READERS   => rounds::dashboard::dashboard;
+
+    // Inspection review (web/review) and conflicts (web/conflicts).
+    // (review rows)
+
+    // Conclusions, document settings and downloads (web/documents).
+    // (documents rows)
+
+    // Administration: units, users, teams (web/admin/{units,users,teams}.rs).
+    // (admin people rows)
+
+    // Administration: templates, rounds, audit (web/admin/{templates,rounds,audit}.rs).
+    // (admin config rows)
+}
+
+impl Page {
+    /// The table's row for a matched route pattern and method.
+    pub fn find(method: &str, pattern: &str) -> Option<&'static Page> {
+        PAGES
+            .iter()
+            .find(|p| p.method == method && p.path == pattern)
+    }
+
+    pub fn is_public(&self) -> bool {
+        self.roles.is_empty()
+    }
+}

@@ -1,0 +1,5 @@
+//! The rounds a person sees, and each round's dashboard.
+
+pub mod dashboard;
+pub mod home;
+pub mod list;
