@@ -223,6 +223,18 @@ fn start_inspections(
         template,
         "Chủ tịch UBND xã Diễn Châu",
     )?;
+    let (i2, s2) = as_user(conn, "demo.kiemtra2", Role::Inspector)?;
+    let waiting = start(conn, &i2, &s2, "DEMO-SO-TC")?;
+    findings::fill(conn, &i2, &s2, &waiting, template, "Giám đốc Sở Tài chính")?;
+    let also_waiting = start(conn, &i1, &s1, "DEMO-P-TRUONGVINH")?;
+    findings::fill(
+        conn,
+        &i1,
+        &s1,
+        &also_waiting,
+        template,
+        "Chủ tịch UBND phường Trường Vinh",
+    )?;
     let returned = start(conn, &i3, &s3, "DEMO-P-THANHVINH")?;
     findings::fill(
         conn,
@@ -232,9 +244,12 @@ fn start_inspections(
         template,
         "Chủ tịch UBND phường Thành Vinh",
     )?;
+    super::conflict::stage(conn, &draft)?;
     Ok(Staged {
         approved,
         submitted,
+        waiting,
+        also_waiting,
         returned,
     })
 }
@@ -244,15 +259,20 @@ fn start_inspections(
 pub struct Staged {
     pub approved: String,
     pub submitted: String,
+    /// Team 1's two inspections waiting for their lead's review.
+    pub waiting: String,
+    pub also_waiting: String,
     pub returned: String,
 }
 
 impl Staged {
     /// Each staged inspection with the inspector who made it.
-    pub fn photographers(&self) -> [(&str, &'static str); 3] {
+    pub fn photographers(&self) -> [(&str, &'static str); 5] {
         [
             (&self.approved, "demo.kiemtra1"),
             (&self.submitted, "demo.kiemtra3"),
+            (&self.waiting, "demo.kiemtra2"),
+            (&self.also_waiting, "demo.kiemtra1"),
             (&self.returned, "demo.kiemtra3"),
         ]
     }
@@ -267,6 +287,9 @@ pub fn conclude(conn: &mut DbConn, staged: &Staged) -> Result<(), DomainError> {
     inspections::act(conn, &i1, &s1, &staged.approved, Action::Submit, None)?;
     inspections::act(conn, &l1, &ls1, &staged.approved, Action::Approve, None)?;
     inspections::act(conn, &i3, &s3, &staged.submitted, Action::Submit, None)?;
+    let (i2, s2) = as_user(conn, "demo.kiemtra2", Role::Inspector)?;
+    inspections::act(conn, &i2, &s2, &staged.waiting, Action::Submit, None)?;
+    inspections::act(conn, &i1, &s1, &staged.also_waiting, Action::Submit, None)?;
     inspections::act(conn, &i3, &s3, &staged.returned, Action::Submit, None)?;
     inspections::act(
         conn,

@@ -1,6 +1,7 @@
 //! The demo dataset behind `serve --demo`: clearly marked demo accounts, then the domain data
 //! in `dataset.rs`, loaded idempotently so a restart changes nothing.
 
+mod conflict;
 mod dataset;
 mod findings;
 mod photo;

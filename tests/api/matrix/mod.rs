@@ -29,11 +29,11 @@ mod bodies;
 mod checks;
 mod operations;
 mod plan;
-mod plant;
+pub(crate) mod plant;
 mod run;
 mod sync;
 mod table;
-mod world;
+pub(crate) mod world;
 
 use std::time::Instant;
 
@@ -93,7 +93,7 @@ const CREATOR_ONLY: [&str; 1] = ["HEAD /api/v1/uploads/{id}"];
 const OWN_TOKEN: [&str; 1] = ["GET /metrics"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Caller {
+pub(crate) enum Caller {
     Lead1,
     Insp1,
     /// An inspector in no team.

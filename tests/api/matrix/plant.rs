@@ -41,7 +41,7 @@ async fn push_ok(app: &TestApp, token: &str, mutations: Value) -> Vec<Value> {
 
 /// Team 2: the draft of unit B (everything, and a conflict), the approved inspection of unit C,
 /// round 2's inspection, and the compilation of the shared round.
-pub(super) async fn team_two(app: &TestApp, w: &World, tablet: &str, png: &[u8]) -> TeamData {
+pub(crate) async fn team_two(app: &TestApp, w: &World, tablet: &str, png: &[u8]) -> TeamData {
     let m = format!("MARKER-B-{}", uuid::Uuid::new_v4().simple());
     let draft = draft_with_conflict(app, w, tablet, &m).await;
     let parts = fill_draft(app, &w.insp2, &draft, &m, png).await;
@@ -77,7 +77,7 @@ pub(super) async fn team_two(app: &TestApp, w: &World, tablet: &str, png: &[u8])
 }
 
 /// Team 1: an ordinary draft of unit A, with the same kinds of data, and its compilation.
-pub(super) async fn team_one(app: &TestApp, w: &World, png: &[u8]) -> TeamData {
+pub(crate) async fn team_one(app: &TestApp, w: &World, png: &[u8]) -> TeamData {
     let m = format!("MARKER-A-{}", uuid::Uuid::new_v4().simple());
     let body = json!({"round_id": w.round, "unit_id": w.unit_a});
     let draft = id_of(&send_ok(app, Method::POST, "/api/v1/inspections", &w.insp1, body).await);

@@ -11,42 +11,42 @@ use crate::world::World;
 
 /// One team's objects. Team 2's texts all contain `marker`; team 1's contain its own.
 #[derive(Default)]
-pub(super) struct TeamData {
-    pub(super) marker: String,
-    pub(super) team: String,
-    pub(super) unit: String,
+pub(crate) struct TeamData {
+    pub(crate) marker: String,
+    pub(crate) team: String,
+    pub(crate) unit: String,
     /// The draft: findings, a comment, a recommendation, evidence (team 2's: a conflict).
-    pub(super) draft: String,
+    pub(crate) draft: String,
     /// Team 2's approved inspection in the shared round, and its inspection in round 2.
-    pub(super) others: Vec<String>,
-    pub(super) comment: String,
-    pub(super) recommendations: Vec<String>,
-    pub(super) evidence: String,
+    pub(crate) others: Vec<String>,
+    pub(crate) comment: String,
+    pub(crate) recommendations: Vec<String>,
+    pub(crate) evidence: String,
     /// Evidence whose bytes are on their way over tus (`upload`).
-    pub(super) evidence_upload: String,
-    pub(super) upload: String,
-    pub(super) conflicts: Vec<String>,
-    pub(super) conclusion: String,
-    pub(super) report_rec: String,
-    pub(super) assignments: Vec<String>,
+    pub(crate) evidence_upload: String,
+    pub(crate) upload: String,
+    pub(crate) conflicts: Vec<String>,
+    pub(crate) conclusion: String,
+    pub(crate) report_rec: String,
+    pub(crate) assignments: Vec<String>,
     /// A round only team 2 is in.
-    pub(super) round2: Option<String>,
+    pub(crate) round2: Option<String>,
 }
 
-pub(super) struct Secret {
-    pub(super) label: String,
-    pub(super) value: String,
+pub(crate) struct Secret {
+    pub(crate) label: String,
+    pub(crate) value: String,
 }
 
 impl TeamData {
-    pub(super) fn inspections(&self) -> Vec<String> {
+    pub(crate) fn inspections(&self) -> Vec<String> {
         let mut all = vec![self.draft.clone()];
         all.extend(self.others.iter().cloned());
         all
     }
 
     /// What nobody outside the team may see: the marker and the ids of the team's objects.
-    pub(super) fn secrets(&self, whose: &str) -> Vec<Secret> {
+    pub(crate) fn secrets(&self, whose: &str) -> Vec<Secret> {
         let mut named: Vec<(&str, &String)> = vec![
             ("marker", &self.marker),
             ("team id", &self.team),
@@ -82,21 +82,21 @@ impl TeamData {
     }
 }
 
-pub(super) struct Fixture {
-    pub(super) w: World,
-    pub(super) loner: String,
-    pub(super) lead1_id: String,
-    pub(super) insp1_id: String,
-    pub(super) insp2_id: String,
+pub(crate) struct Fixture {
+    pub(crate) w: World,
+    pub(crate) loner: String,
+    pub(crate) lead1_id: String,
+    pub(crate) insp1_id: String,
+    pub(crate) insp2_id: String,
     /// insp2's second device (the one that made the conflict).
-    pub(super) insp2_device: String,
-    pub(super) png: Vec<u8>,
-    pub(super) one: TeamData,
-    pub(super) two: TeamData,
+    pub(crate) insp2_device: String,
+    pub(crate) png: Vec<u8>,
+    pub(crate) one: TeamData,
+    pub(crate) two: TeamData,
 }
 
 impl Fixture {
-    pub(super) async fn build(app: &TestApp) -> Fixture {
+    pub(crate) async fn build(app: &TestApp) -> Fixture {
         let w = World::build(app).await;
         let (_, loner) = app.token_for("loner1", Role::Inspector).await;
         let tablet = app
@@ -124,7 +124,7 @@ impl Fixture {
         }
     }
 
-    pub(super) fn token(&self, caller: Caller) -> Option<&str> {
+    pub(crate) fn token(&self, caller: Caller) -> Option<&str> {
         match caller {
             Caller::Lead1 => Some(&self.w.lead1),
             Caller::Insp1 => Some(&self.w.insp1),
@@ -136,7 +136,7 @@ impl Fixture {
     }
 
     /// What `caller` must never receive: team 2's marker and ids; to outsiders, team 1's too.
-    pub(super) fn secrets_for(&self, caller: Caller) -> Vec<Secret> {
+    pub(crate) fn secrets_for(&self, caller: Caller) -> Vec<Secret> {
         match caller {
             // Viewers read everything (docs/api.md): only their writes are checked (refused).
             Caller::Admin | Caller::Viewer => Vec::new(),
@@ -160,17 +160,17 @@ async fn whoami(app: &TestApp, token: &str) -> (String, String) {
     (id_of(&me["user"]), id_of(&me["device"]))
 }
 
-pub(super) fn id_of(v: &Value) -> String {
+pub(crate) fn id_of(v: &Value) -> String {
     v["id"]
         .as_str()
         .unwrap_or_else(|| panic!("no id in {v}"))
         .to_owned()
 }
 
-pub(super) fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-pub(super) fn hlc(ms: i64, node: &str) -> String {
+pub(crate) fn hlc(ms: i64, node: &str) -> String {
     format!("{ms:013}:0000:{node}")
 }

@@ -1,0 +1,118 @@
+//! The web app in a real browser: Debian's Chromium driven by playwright-core
+//! (tests/browser), over the demo dataset, on both engines. The journeys, axe-core and the
+//! screenshots are in `tests/browser/*.mjs`; this starts the server, loads the data and hands
+//! the accounts over. In CI a missing Chromium or Node is a failure, not a skip.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::both_engines;
+use crate::helpers::{Engine, TestApp};
+
+fn browser_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("browser")
+}
+
+fn chromium() -> String {
+    std::env::var("KIEMTRA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// `None` (after a loud notice) when Node or Chromium is missing outside CI.
+fn ready() -> Option<()> {
+    let have_node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let have_chromium = std::path::Path::new(&chromium()).exists();
+    if !have_node || !have_chromium {
+        let what = if have_node { "Chromium" } else { "Node.js" };
+        if std::env::var_os("CI").is_some() {
+            panic!("{what} is required for the browser tests (apt-get install chromium nodejs)");
+        }
+        eprintln!("\n!!!!!!!! BROWSER TESTS SKIPPED: no {what}\n");
+        return None;
+    }
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _once = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
+    let installed = ["playwright-core", "axe-core"]
+        .iter()
+        .all(|p| browser_dir().join("node_modules").join(p).exists());
+    if !installed {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(browser_dir())
+            .output()
+            .expect("npm");
+        assert!(
+            out.status.success(),
+            "npm ci failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Some(())
+}
+
+/// Where screenshots go: `KIEMTRA_SCREENSHOTS` (e.g. `docs/img` to refresh the committed
+/// ones), else under target/, from the SQLite run only (both engines show the same pages).
+fn screenshots(engine: Engine) -> Option<String> {
+    if engine != Engine::Sqlite {
+        return None;
+    }
+    let dir = std::env::var("KIEMTRA_SCREENSHOTS")
+        .unwrap_or_else(|_| format!("{}/target/screenshots", env!("CARGO_MANIFEST_DIR")));
+    Some(dir)
+}
+
+both_engines!(leads_and_administrators_do_their_jobs_in_chromium);
+
+async fn leads_and_administrators_do_their_jobs_in_chromium(engine: Engine) {
+    if ready().is_none() {
+        return;
+    }
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let media = kiemtra::media::Media::open(&app.settings).expect("media");
+    let accounts = kiemtra::demo::load(&app.db, &media)
+        .await
+        .expect("demo data");
+    let accounts: serde_json::Map<String, serde_json::Value> = accounts
+        .into_iter()
+        .map(|a| (a.username, json!(a.password)))
+        .collect();
+    let report = tempfile::NamedTempFile::new().expect("report file");
+    let fixture = json!({
+        "base": app.base,
+        "accounts": accounts,
+        "screenshots": screenshots(engine),
+        "engine": format!("{engine:?}"),
+    });
+    let out = Command::new("node")
+        .arg("journeys.mjs")
+        .current_dir(browser_dir())
+        .env("KIEMTRA_BROWSER_FIXTURE", fixture.to_string())
+        .env("KIEMTRA_BROWSER_REPORT", report.path())
+        .env("KIEMTRA_CHROMIUM", chromium())
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("{stdout}");
+    assert!(
+        out.status.success(),
+        "browser journeys failed:\n{stdout}\n{stderr}"
+    );
+    if let Ok(weights) = std::fs::read_to_string(report.path()) {
+        let _ = std::fs::write(
+            format!(
+                "{}/target/web-pages-{engine:?}.json",
+                env!("CARGO_MANIFEST_DIR")
+            ),
+            weights,
+        );
+    }
+}
