@@ -28,7 +28,7 @@ const CAUSES: &str = "Thay đổi tổ chức bộ máy, cán bộ phụ trách 
 /// can submit without photos: items whose "yes" needs photo evidence are answered "no", and
 /// the year-end duties not yet due are "không áp dụng". Only items `template` has are kept,
 /// so the demo submits under whichever version of the default checklist is published.
-fn complete_answers(template: &Template) -> Answers {
+pub fn complete_answers(template: &Template) -> Answers {
     let full = json!("day_du");
     let part = json!("mot_phan");
     let mut a = answers(&[

@@ -3,7 +3,7 @@
 
 mod conflict;
 mod dataset;
-mod findings;
+pub mod findings;
 mod photo;
 
 use actix_web::web;

@@ -59,10 +59,25 @@ impl RouteIndex {
     }
 }
 
+/// A person's browser asking for a page that does not exist (a mistyped address, an old
+/// bookmark) gets the web app's page saying so; API clients get problem+json.
+fn wants_page(req: &HttpRequest) -> bool {
+    let accepts_html = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    accepts_html && !req.path().starts_with("/api/")
+}
+
 pub async fn no_route(
     req: HttpRequest,
     index: web::Data<RouteIndex>,
 ) -> Result<HttpResponse, ApiError> {
+    if wants_page(&req) {
+        let page = crate::web::WebError::Api(ApiError::RouteNotFound);
+        return Ok(actix_web::ResponseError::error_response(&page));
+    }
     Err(match index.allowed(req.path()) {
         Some(allow) => ApiError::MethodNotAllowed { allow },
         None => ApiError::RouteNotFound,
