@@ -160,7 +160,10 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-pub fn list(conn: &mut DbConn, f: &AuditFilter) -> QueryResult<Vec<AuditRow>> {
+type LogQuery<'a> = audit_log::BoxedQuery<'a, <DbConn as diesel::Connection>::Backend>;
+
+/// The entries `f` selects, in no order yet.
+fn filtered(f: &AuditFilter) -> LogQuery<'static> {
     let mut q = audit_log::table
         .filter(audit_log::seq.gt(f.after_seq))
         .into_boxed();
@@ -173,7 +176,30 @@ pub fn list(conn: &mut DbConn, f: &AuditFilter) -> QueryResult<Vec<AuditRow>> {
     if let Some(a) = &f.actor_id {
         q = q.filter(audit_log::actor_id.eq(a.clone()));
     }
-    q.order(audit_log::seq.asc())
+    q
+}
+
+/// Oldest first, from `after_seq` on (`GET /api/v1/audit`).
+pub fn list(conn: &mut DbConn, f: &AuditFilter) -> QueryResult<Vec<AuditRow>> {
+    filtered(f)
+        .order(audit_log::seq.asc())
+        .limit(f.limit)
+        .select(AuditRow::as_select())
+        .load(conn)
+}
+
+/// Newest first, below `before_seq` when given: the same filters, read backwards (the
+/// administrators' log page, where the latest change matters most).
+pub fn list_newest(
+    conn: &mut DbConn,
+    f: &AuditFilter,
+    before_seq: Option<i64>,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut q = filtered(f);
+    if let Some(b) = before_seq {
+        q = q.filter(audit_log::seq.lt(b));
+    }
+    q.order(audit_log::seq.desc())
         .limit(f.limit)
         .select(AuditRow::as_select())
         .load(conn)

@@ -6,7 +6,7 @@
 
 use actix_web::web;
 
-use super::{account, rounds};
+use super::{account, admin, rounds};
 use crate::role::Role;
 
 /// One page or form action.
@@ -68,6 +68,21 @@ pages! {
 
     // Administration: templates, rounds, audit (web/admin/{templates,rounds,audit}.rs).
     // (admin config rows)
+    get  "/quan-tri/mau-phieu"                              ADMINS => admin::templates::list::list;
+    get  "/quan-tri/mau-phieu/nhap"                         ADMINS => admin::templates::import::form;
+    post "/quan-tri/mau-phieu/nhap"                         ADMINS => admin::templates::import::import;
+    get  "/quan-tri/mau-phieu/{id}"                         ADMINS => admin::templates::family::family;
+    post "/quan-tri/mau-phieu/{id}/ban-hanh"                ADMINS => admin::templates::family::publish;
+    get  "/quan-tri/mau-phieu/{id}/phien-ban/{version_id}"  ADMINS => admin::templates::version::version;
+    get  "/quan-tri/dot"                                    ADMINS => admin::rounds::list::list;
+    post "/quan-tri/dot"                                    ADMINS => admin::rounds::list::create;
+    get  "/quan-tri/dot/{id}"                               ADMINS => admin::rounds::edit::page;
+    post "/quan-tri/dot/{id}"                               ADMINS => admin::rounds::edit::save;
+    post "/quan-tri/dot/{id}/trang-thai"                    ADMINS => admin::rounds::edit::status;
+    post "/quan-tri/dot/{id}/phan-cong"                     ADMINS => admin::rounds::assign::assign_units;
+    post "/quan-tri/dot/{id}/phan-cong/{unit_id}/xoa"       ADMINS => admin::rounds::assign::unassign;
+    get  "/quan-tri/nhat-ky"                                ADMINS => admin::audit::list;
+    post "/quan-tri/nhat-ky/kiem-tra"                       ADMINS => admin::audit::verify;
 }
 
 impl Page {

@@ -37,7 +37,24 @@ pub struct CreateRound {
     pub plan_date: Option<NaiveDate>,
 }
 
-#[derive(Deserialize, ToSchema)]
+impl CreateRound {
+    /// The round to create; it starts `planned` unless told otherwise.
+    pub fn into_input(self) -> RoundInput {
+        RoundInput {
+            name: self.name,
+            kind: self.kind,
+            template_version_id: self.template_version_id,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            due_on: self.due_on,
+            status: self.status.unwrap_or_else(|| "planned".into()),
+            plan_number: self.plan_number,
+            plan_date: self.plan_date,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRound {
     pub name: Option<String>,
@@ -124,18 +141,7 @@ pub async fn create_round(
     body: web::Json<CreateRound>,
 ) -> Result<HttpResponse, ApiError> {
     me.require_admin()?;
-    let b = body.into_inner();
-    let input = RoundInput {
-        name: b.name,
-        kind: b.kind,
-        template_version_id: b.template_version_id,
-        starts_on: b.starts_on,
-        ends_on: b.ends_on,
-        due_on: b.due_on,
-        status: b.status.unwrap_or_else(|| "planned".into()),
-        plan_number: b.plan_number,
-        plan_date: b.plan_date,
-    };
+    let input = body.into_inner().into_input();
     let actor = me.actor();
     let r = state
         .db
@@ -158,27 +164,33 @@ pub async fn update_round(
     let id = parse_id(&id)?;
     let b = body.into_inner();
     let actor = me.actor();
-    let r = state
-        .db
-        .write(move |c| {
-            let cur = store::find(c, &id)?.ok_or(DomainError::NotFound)?;
-            let input = RoundInput {
-                name: b.name.unwrap_or_else(|| cur.name.clone()),
-                kind: b.kind.unwrap_or_else(|| cur.kind.clone()),
-                template_version_id: b
-                    .template_version_id
-                    .unwrap_or_else(|| cur.template_version_id.clone()),
-                starts_on: b.starts_on.unwrap_or(cur.starts_on),
-                ends_on: b.ends_on.unwrap_or(cur.ends_on),
-                due_on: b.due_on.unwrap_or(cur.due_on),
-                status: b.status.unwrap_or_else(|| cur.status.clone()),
-                plan_number: b.plan_number.unwrap_or_else(|| cur.plan_number.clone()),
-                plan_date: b.plan_date.unwrap_or(cur.plan_date),
-            };
-            service::update(c, &actor, &cur, &input, b.version)
-        })
-        .await?;
+    let r = state.db.write(move |c| patch(c, &actor, &id, b)).await?;
     Ok(HttpResponse::Ok().json(r))
+}
+
+/// `PATCH /rounds/{id}`'s work: the fields given change, the rest stay; also what the
+/// administrators' round page calls.
+pub fn patch(
+    c: &mut crate::db::DbConn,
+    actor: &crate::audit::Actor,
+    id: &str,
+    b: UpdateRound,
+) -> Result<RoundRow, DomainError> {
+    let cur = store::find(c, id)?.ok_or(DomainError::NotFound)?;
+    let input = RoundInput {
+        name: b.name.unwrap_or_else(|| cur.name.clone()),
+        kind: b.kind.unwrap_or_else(|| cur.kind.clone()),
+        template_version_id: b
+            .template_version_id
+            .unwrap_or_else(|| cur.template_version_id.clone()),
+        starts_on: b.starts_on.unwrap_or(cur.starts_on),
+        ends_on: b.ends_on.unwrap_or(cur.ends_on),
+        due_on: b.due_on.unwrap_or(cur.due_on),
+        status: b.status.unwrap_or_else(|| cur.status.clone()),
+        plan_number: b.plan_number.unwrap_or_else(|| cur.plan_number.clone()),
+        plan_date: b.plan_date.unwrap_or(cur.plan_date),
+    };
+    service::update(c, actor, &cur, &input, b.version)
 }
 
 /// The round's assignments the caller may see (non-administrators: their teams').

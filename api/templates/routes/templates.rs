@@ -43,7 +43,8 @@ fn full(v: &VersionRow) -> Result<TemplateVersion, DomainError> {
     })
 }
 
-fn family(
+/// A family with its versions (drafts only when `drafts`); also the admin pages' source.
+pub fn family(
     c: &mut crate::db::DbConn,
     id: &str,
     drafts: bool,
@@ -107,6 +108,17 @@ pub async fn get_template(
     Ok(HttpResponse::Ok().json(f))
 }
 
+/// A version the caller may read: drafts only for administrators; not found otherwise.
+pub fn readable_version(
+    c: &mut crate::db::DbConn,
+    id: &str,
+    admin: bool,
+) -> Result<VersionRow, DomainError> {
+    store::find_version(c, id)?
+        .filter(|v| admin || v.status == "published")
+        .ok_or(DomainError::NotFound)
+}
+
 /// One version with its content. Drafts only for administrators.
 #[utoipa::path(tag = "templates", security(("bearer" = [])), params(("id" = String, Path, description = "Template version id")), responses((status = 200, body = TemplateVersion)))]
 #[get("/template-versions/{id}")]
@@ -119,12 +131,7 @@ pub async fn get_template_version(
     let admin = me.role == Role::Admin;
     let v = state
         .db
-        .read(move |c| {
-            let v = store::find_version(c, &id)?
-                .filter(|v| admin || v.status == "published")
-                .ok_or(DomainError::NotFound)?;
-            full(&v)
-        })
+        .read(move |c| full(&readable_version(c, &id, admin)?))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", format!("\"{}-{}\"", v.summary.id, v.summary.status)))
