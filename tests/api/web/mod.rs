@@ -2,4 +2,6 @@
 //! journeys themselves (Chromium) are in `browser`; the role × page matrix in `matrix`.
 
 pub mod client;
+mod conflicts;
+mod review;
 mod session;
