@@ -59,6 +59,14 @@ pages! {
 
     // Inspection review (web/review) and conflicts (web/conflicts).
     // (review rows)
+    get  "/phieu/{id}"              READERS   => crate::web::review::page::inspection;
+    post "/phieu/{id}/tra-lai"      REVIEWERS => crate::web::review::actions::return_to_team;
+    post "/phieu/{id}/duyet"        REVIEWERS => crate::web::review::actions::approve;
+    post "/phieu/{id}/binh-luan"    REVIEWERS => crate::web::review::actions::add_comment;
+    get  "/minh-chung/{id}/anh-nho" READERS   => crate::web::review::photos::small;
+    get  "/minh-chung/{id}/anh"     READERS   => crate::web::review::photos::large;
+    get  "/dot/{id}/xung-dot"       READERS   => crate::web::conflicts::list::round_conflicts;
+    post "/xung-dot/{id}"           REVIEWERS => crate::web::conflicts::resolve::resolve;
 
     // Conclusions, document settings and downloads (web/documents).
     // (documents rows)

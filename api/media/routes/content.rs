@@ -96,7 +96,14 @@ pub async fn put_content(
     })
 }
 
-async fn stored(state: &AppState, me: CurrentUser, id: String) -> Result<EvidenceRow, ApiError> {
+/// The evidence if the caller may see it (`service::visible`: another team's photo is "not
+/// found") and its bytes have arrived: every download of a photo, the API's and the web
+/// app's, goes through here.
+pub async fn stored(
+    state: &AppState,
+    me: CurrentUser,
+    id: String,
+) -> Result<EvidenceRow, ApiError> {
     let ev = state
         .db
         .read(move |c| {
@@ -180,14 +187,26 @@ pub async fn get_thumbnail(
         ));
     }
     let id = parse_id(&id)?;
-    let ev = stored(&state, me, id).await?;
+    thumbnail(&state, &req, me, id, size).await
+}
+
+/// The `size` thumbnail (one of `thumbs::SIZES`) of evidence the caller may see, made now if
+/// the worker has not made it yet; cached privately for a year (the bytes never change).
+pub async fn thumbnail(
+    state: &AppState,
+    req: &HttpRequest,
+    me: CurrentUser,
+    id: String,
+    size: u32,
+) -> Result<HttpResponse, ApiError> {
+    let ev = stored(state, me, id).await?;
     let sha = ev.sha256.unwrap_or_default();
     let blob = ingest::blob_of(&state.db, &sha)
         .await?
         .ok_or_else(|| ApiError::from(MediaError::Store(format!("no blob row for {sha}"))))?;
     ingest::ensure_thumbnail(&state.media, &blob, size).await?;
     serve::blob(
-        &req,
+        req,
         state.media.store.as_ref(),
         &thumbnail_key(&sha, size),
         &format!("{sha}-{size}"),

@@ -4,5 +4,7 @@
 mod admin_config;
 mod browser;
 pub mod client;
+mod conflicts;
 mod matrix;
+mod review;
 mod session;
