@@ -2,4 +2,5 @@
 //! journeys themselves (Chromium) are in `browser`; the role × page matrix in `matrix`.
 
 pub mod client;
+mod documents;
 mod session;
