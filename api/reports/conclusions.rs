@@ -68,8 +68,10 @@ pub struct ReportRecommendationInput {
     pub due_on: Option<Option<NaiveDate>>,
 }
 
-/// The round, if the caller leads `team_id` in it (or administers).
-fn lead_of(
+/// Whether the caller may write `team_id`'s conclusion and report recommendations in the
+/// round: they lead it (or administer). Not found when they do not see it, forbidden when they
+/// see it but have no say; the web page asks it to decide which forms to show.
+pub fn lead_of(
     conn: &mut DbConn,
     scope: &Scope,
     round_id: &str,

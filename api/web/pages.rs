@@ -70,6 +70,14 @@ pages! {
 
     // Conclusions, document settings and downloads (web/documents).
     // (documents rows)
+    get  "/dot/{id}/ket-luan"            READERS   => super::documents::page::page;
+    post "/dot/{id}/ket-luan"            REVIEWERS => super::documents::compile::conclusion;
+    post "/dot/{id}/kien-nghi"           REVIEWERS => super::documents::compile::add;
+    post "/dot/{id}/kien-nghi/{rid}"     REVIEWERS => super::documents::compile::update;
+    post "/dot/{id}/kien-nghi/{rid}/xoa" REVIEWERS => super::documents::compile::delete;
+    post "/dot/{id}/van-ban/{issuer}"    REVIEWERS => super::documents::settings::save;
+    get  "/dot/{id}/tai-ve"              READERS   => super::documents::downloads::round;
+    get  "/phieu/{id}/bien-ban"          READERS   => super::documents::downloads::record;
 
     // Administration: units, users, teams (web/admin/{units,users,teams}.rs).
     // (admin people rows)

@@ -45,7 +45,18 @@ pub async fn get_bien_ban(
     query: web::Query<RecordQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
-    let (format, ext) = match query.format.unwrap_or_default() {
+    bien_ban(&state, me, id, query.format.unwrap_or_default()).await
+}
+
+/// The body of `GET /inspections/{id}/bien-ban`, shared with the web app's download link
+/// (`/phieu/{id}/bien-ban`): the same scope, file and `Content-Disposition`. `id` is parsed.
+pub async fn bien_ban(
+    state: &AppState,
+    me: CurrentUser,
+    id: String,
+    format: RecordFormat,
+) -> Result<HttpResponse, ApiError> {
+    let (format, ext) = match format {
         RecordFormat::Docx => (ExportFormat::Docx, "docx"),
         RecordFormat::Pdf => (ExportFormat::Pdf, "pdf"),
     };
@@ -56,7 +67,7 @@ pub async fn get_bien_ban(
             record::load(c, Some(&scope), &id, today())
         })
         .await?;
-    let bytes = document_bytes(&state, format, move || docx::render_record(&r)).await?;
+    let bytes = document_bytes(state, format, move || docx::render_record(&r)).await?;
     Ok(HttpResponse::Ok()
         .content_type(format.content_type())
         .insert_header(ContentDisposition {

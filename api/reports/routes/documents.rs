@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::audit::Actor;
 use crate::auth::CurrentUser;
 use crate::domain::{parse_id, DomainError, Faults};
 use crate::error::ApiError;
@@ -120,7 +121,8 @@ fn check(b: &PutDocumentSettings) -> Result<Settings, DomainError> {
     Ok(s)
 }
 
-fn issuer_in_path(raw: &str) -> Result<Issuer, ApiError> {
+/// The issuer named in a path (`snv`, `bcd`, `team:{id}`), as the API and the web app read it.
+pub fn issuer_in_path(raw: &str) -> Result<Issuer, ApiError> {
     Issuer::parse(raw)
         .ok_or_else(|| ApiError::InvalidPath(format!("issuer `{raw}`: snv, bcd or team:<team id>")))
 }
@@ -157,6 +159,32 @@ fn view(
     })
 }
 
+/// The body of `GET /rounds/{id}/documents/{issuer}`, shared with the web app's page.
+pub fn read_settings(
+    c: &mut crate::db::DbConn,
+    scope: &Scope,
+    round_id: &str,
+    issuer: &Issuer,
+) -> Result<DocumentSettings, DomainError> {
+    documents::access(c, Some(scope), round_id, issuer, Use::Read)?;
+    view(c, round_id, issuer)
+}
+
+/// The body of `PUT /rounds/{id}/documents/{issuer}`, shared with the web app's form.
+pub fn write_settings(
+    c: &mut crate::db::DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    round_id: &str,
+    issuer: &Issuer,
+    b: &PutDocumentSettings,
+) -> Result<DocumentSettings, DomainError> {
+    documents::access(c, Some(scope), round_id, issuer, Use::Write)?;
+    let s = check(b)?;
+    documents::put(c, actor, scope, round_id, issuer, &s, b.version)?;
+    view(c, round_id, issuer)
+}
+
 /// An issuer's document settings for the round, defaults filled in (administrators and
 /// viewers for `snv` and `bcd`; the team's lead and administrators for `team:{id}`).
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = String, Path, description = "Round id"), ("issuer" = String, Path, description = "snv, bcd or team:{team_id}")), responses((status = 200, body = DocumentSettings)))]
@@ -172,8 +200,7 @@ pub async fn get_document_settings(
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            documents::access(c, Some(&scope), &round, &issuer, Use::Read)?;
-            view(c, &round, &issuer)
+            read_settings(c, &scope, &round, &issuer)
         })
         .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -197,10 +224,7 @@ pub async fn put_document_settings(
         .db
         .write(move |c| {
             let scope = Scope::load(c, &me)?;
-            documents::access(c, Some(&scope), &round, &issuer, Use::Write)?;
-            let s = check(&b)?;
-            documents::put(c, &actor, &scope, &round, &issuer, &s, b.version)?;
-            view(c, &round, &issuer)
+            write_settings(c, &actor, &scope, &round, &issuer, &b)
         })
         .await?;
     Ok(HttpResponse::Ok().json(v))

@@ -90,9 +90,20 @@ pub async fn export_round(
 ) -> Result<HttpResponse, ApiError> {
     let (id, format) = path.into_inner();
     let id = parse_id(&id)?;
-    let query = query.into_inner();
+    export(&state, me, id, format, query.into_inner()).await
+}
+
+/// The body of `GET /rounds/{id}/exports/{format}`, shared with the web app's download link
+/// (`/dot/{id}/tai-ve`): the same scope, file and `Content-Disposition`. `id` is parsed.
+pub async fn export(
+    state: &AppState,
+    me: CurrentUser,
+    id: String,
+    format: ExportFormat,
+    query: ExportQuery,
+) -> Result<HttpResponse, ApiError> {
     let bytes = match format {
-        ExportFormat::Zip => return crate::media::routes::archive::respond(&state, me, id).await,
+        ExportFormat::Zip => return crate::media::routes::archive::respond(state, me, id).await,
         ExportFormat::Docx | ExportFormat::Pdf => {
             let issuer = issuer_of(query.issuer.as_deref())?;
             let d: RoundDocument = state
@@ -102,7 +113,7 @@ pub async fn export_round(
                     documents::round_document(c, Some(&scope), &id, issuer, service::today())
                 })
                 .await?;
-            document_bytes(&state, format, move || {
+            document_bytes(state, format, move || {
                 docx::render_with(&d.letterhead, &d.plan, &d.report)
             })
             .await?

@@ -5,6 +5,7 @@ mod admin_config;
 mod browser;
 pub mod client;
 mod conflicts;
+mod documents;
 mod matrix;
 mod review;
 mod session;
