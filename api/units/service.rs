@@ -128,6 +128,41 @@ pub struct ImportReport {
     pub dry_run: bool,
 }
 
+/// What an import does with one row of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowOutcome {
+    Create,
+    Update,
+    Unchanged,
+}
+
+/// What [`import`] would do with each row, read before it runs: the preview of an import
+/// lists it line by line. Matches `import`'s rules: a row is unchanged only when its fields
+/// and its parent (by code) are what is stored; a parent that only the file brings is new,
+/// so it is always a change.
+pub fn plan(conn: &mut DbConn, rows: &[CsvUnit]) -> Result<Vec<RowOutcome>, DomainError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(old) = store::find_by_code(conn, &r.fields.code)? else {
+            out.push(RowOutcome::Create);
+            continue;
+        };
+        let same = match &r.parent_code {
+            None => r.fields.same_as(&old, None),
+            Some(code) => match store::find_by_code(conn, code)? {
+                Some(p) => r.fields.same_as(&old, Some(&p.id)),
+                None => false,
+            },
+        };
+        out.push(if same {
+            RowOutcome::Unchanged
+        } else {
+            RowOutcome::Update
+        });
+    }
+    Ok(out)
+}
+
 /// Creates or updates every row by code, in one transaction: any fault rejects the file.
 /// Parents may be named by code, of a unit already stored or of any row in the file.
 pub fn import(

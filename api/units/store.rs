@@ -152,3 +152,11 @@ pub fn list(conn: &mut DbConn, f: &UnitFilter) -> QueryResult<(Vec<UnitRow>, i64
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// The units with these ids (e.g. the parents of one page of a list), in one query.
+pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<UnitRow>> {
+    units::table
+        .filter(units::id.eq_any(ids))
+        .select(UnitRow::as_select())
+        .load(conn)
+}

@@ -95,3 +95,27 @@ pub fn update(conn: &mut DbConn, id: &str, changes: &UserChanges) -> QueryResult
         .set(changes)
         .execute(conn)
 }
+
+/// Every user, by username: for the pickers of team forms (a province has hundreds of
+/// accounts, not thousands).
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .order(users::username.asc())
+        .select(UserRow::as_select())
+        .load(conn)
+}
+
+/// How many devices each of `user_ids` is signed in on (not revoked), in one query.
+pub fn device_counts(
+    conn: &mut DbConn,
+    user_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, i64>> {
+    use crate::db::schema::devices;
+    let rows: Vec<(String, i64)> = devices::table
+        .filter(devices::user_id.eq_any(user_ids))
+        .filter(devices::revoked_at.is_null())
+        .group_by(devices::user_id)
+        .select((devices::user_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}

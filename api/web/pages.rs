@@ -81,6 +81,23 @@ pages! {
 
     // Administration: units, users, teams (web/admin/{units,users,teams}.rs).
     // (admin people rows)
+    get  "/quan-tri/don-vi"                    ADMINS => crate::web::admin::units::list::list;
+    post "/quan-tri/don-vi"                    ADMINS => crate::web::admin::units::edit::create;
+    post "/quan-tri/don-vi/nhap"               ADMINS => crate::web::admin::units::import::upload;
+    post "/quan-tri/don-vi/nhap-xac-nhan"      ADMINS => crate::web::admin::units::import::confirm;
+    get  "/quan-tri/don-vi/{id}"               ADMINS => crate::web::admin::units::edit::form;
+    post "/quan-tri/don-vi/{id}"               ADMINS => crate::web::admin::units::edit::save;
+    get  "/quan-tri/nguoi-dung"                ADMINS => crate::web::admin::users::list::list;
+    post "/quan-tri/nguoi-dung"                ADMINS => crate::web::admin::users::list::create;
+    get  "/quan-tri/nguoi-dung/{id}"           ADMINS => crate::web::admin::users::edit::form;
+    post "/quan-tri/nguoi-dung/{id}"           ADMINS => crate::web::admin::users::edit::save;
+    post "/quan-tri/nguoi-dung/{id}/mat-khau"  ADMINS => crate::web::admin::users::edit::reset_password;
+    post "/quan-tri/nguoi-dung/{id}/dang-xuat" ADMINS => crate::web::admin::users::edit::sign_out;
+    get  "/quan-tri/doan"                      ADMINS => crate::web::admin::teams::list::list;
+    post "/quan-tri/doan"                      ADMINS => crate::web::admin::teams::list::create;
+    get  "/quan-tri/doan/{id}"                 ADMINS => crate::web::admin::teams::edit::form;
+    post "/quan-tri/doan/{id}"                 ADMINS => crate::web::admin::teams::edit::save;
+    post "/quan-tri/doan/{id}/xoa"             ADMINS => crate::web::admin::teams::edit::delete;
 
     // Administration: templates, rounds, audit (web/admin/{templates,rounds,audit}.rs).
     // (admin config rows)

@@ -31,26 +31,10 @@ pub struct CreatedUser {
     pub generated_password: Option<String>,
 }
 
-/// Create a user (administrators). Answers 201 with the user and, when the server made the
-/// password, `generated_password` (shown this once; `null` when a password was given).
-#[utoipa::path(
-    tag = "users",
-    security(("bearer" = [])),
-    request_body = CreateUserRequest,
-    responses(
-        (status = 201, body = CreatedUser),
-        (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/users")]
-pub async fn create_user(
-    state: web::Data<AppState>,
-    me: CurrentUser,
-    body: web::Json<CreateUserRequest>,
-) -> Result<HttpResponse, ApiError> {
-    me.require_admin()?;
-    let b = body.into_inner();
+/// Checks a create request (every field's fault at once), generates the password when none
+/// was given and hashes it off the async threads: the user to create, and the generated
+/// password to show once. Shared by this handler and the web app's form.
+pub async fn prepare(b: CreateUserRequest) -> Result<(NewUser, Option<String>), ApiError> {
     let mut errors = Vec::new();
     let username = check_username("/username", &b.username)
         .map_err(|e| errors.push(e))
@@ -83,6 +67,29 @@ pub async fn create_user(
         role,
         password_hash,
     };
+    Ok((new, generated))
+}
+
+/// Create a user (administrators). Answers 201 with the user and, when the server made the
+/// password, `generated_password` (shown this once; `null` when a password was given).
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, body = CreatedUser),
+        (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    body: web::Json<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    me.require_admin()?;
+    let (new, generated) = prepare(body.into_inner()).await?;
     let actor = me.actor();
     let user = state
         .db

@@ -23,28 +23,9 @@ pub struct UpdateUserRequest {
     pub version: Option<i64>,
 }
 
-/// Change a user's name or role, disable or re-enable them, or reset their password
-/// (administrators). The last active administrator cannot be demoted or disabled.
-#[utoipa::path(
-    tag = "users",
-    security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "User id")),
-    request_body = UpdateUserRequest,
-    responses(
-        (status = 200, body = UserView),
-        (status = 409, description = "Last administrator, or stale version", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[patch("/users/{id}")]
-pub async fn update_user(
-    state: web::Data<AppState>,
-    me: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<UpdateUserRequest>,
-) -> Result<HttpResponse, ApiError> {
-    me.require_admin()?;
-    let id = parse_id(&id)?;
-    let b = body.into_inner();
+/// Checks a change (every field's fault at once) and hashes a new password off the async
+/// threads. Shared by this handler and the web app's forms.
+pub async fn prepare(b: UpdateUserRequest) -> Result<UserUpdate, ApiError> {
     let mut errors = Vec::new();
     let full_name = b
         .full_name
@@ -78,13 +59,37 @@ pub async fn update_user(
         ),
         None => None,
     };
-    let update = UserUpdate {
+    Ok(UserUpdate {
         full_name,
         role,
         disabled: b.disabled,
         password_hash,
         expected_version: b.version,
-    };
+    })
+}
+
+/// Change a user's name or role, disable or re-enable them, or reset their password
+/// (administrators). The last active administrator cannot be demoted or disabled.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "User id")),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, body = UserView),
+        (status = 409, description = "Last administrator, or stale version", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<UpdateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    me.require_admin()?;
+    let id = parse_id(&id)?;
+    let update = prepare(body.into_inner()).await?;
     let actor = me.actor();
     let user = state
         .db

@@ -2,6 +2,7 @@
 //! journeys themselves (Chromium) are in `browser`; the role × page matrix in `matrix`.
 
 mod admin_config;
+mod admin_people;
 mod browser;
 pub mod client;
 mod conflicts;
