@@ -78,18 +78,19 @@ impl WebError {
 
 /// The problem body's Vietnamese title and detail, and each invalid field's message.
 pub fn api_message(e: &ApiError) -> String {
-    let (title, detail) = (e.title().vi, e.detail().vi);
-    let mut out = if detail.is_empty() || detail == title {
+    let title = e.title().vi;
+    // The API's detail for invalid fields points at its `errors` member; a person reads the
+    // fields' own messages instead.
+    if let ApiError::Invalid(fields) = e {
+        let list: Vec<String> = fields.iter().map(|f| f.message.vi.clone()).collect();
+        return format!("{title}: {}", list.join(" "));
+    }
+    let detail = e.detail().vi;
+    if detail.is_empty() || detail == title {
         title
     } else {
         format!("{title}: {detail}")
-    };
-    if let ApiError::Invalid(fields) = e {
-        for f in fields {
-            out.push_str(&format!(" {}", f.message.vi));
-        }
     }
-    out
 }
 
 #[derive(Template)]
