@@ -1,6 +1,7 @@
 //! Security headers on every response, set once here rather than per handler:
 //! - `X-Content-Type-Options: nosniff`: a browser takes every body as the type it is told;
-//! - `Referrer-Policy: no-referrer`: no URL (with its ids) leaks to another site;
+//! - `Referrer-Policy: no-referrer` (`same-origin` on the web app's pages, whose forms need a
+//!   real `Origin`): no URL (with its ids) leaks to another site;
 //! - a Content-Security-Policy with `frame-ancestors 'none'`: no page of ours inside another's
 //!   frame. JSON and files get `default-src 'none'` (nothing in them may run or load); the
 //!   offline API docs page gets what Swagger UI needs from this server only; evidence files
@@ -49,10 +50,14 @@ pub async fn security_headers(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    // Pages send their address to this server only: with `no-referrer`, browsers send
+    // `Origin: null` on form posts, and the origin check could not tell ours from another's.
+    let referrer = if csp == WEB_CSP {
+        "same-origin"
+    } else {
+        "no-referrer"
+    };
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(csp),

@@ -102,14 +102,13 @@ fn here(req: &HttpRequest) -> String {
     }
 }
 
-/// Refuses a state-changing request another site made: browsers send `Origin` (and
-/// `Sec-Fetch-Site`) on every POST, so one that names another origin is not ours.
+/// Refuses a state-changing request another site made. Browsers say where a request comes
+/// from in `Sec-Fetch-Site`; when it is missing (older browsers, other clients) the `Origin`,
+/// if sent, must be ours.
 pub(crate) fn same_origin(req: &HttpRequest) -> bool {
     let h = req.headers();
     if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if !matches!(site, "same-origin" | "none") {
-            return false;
-        }
+        return matches!(site, "same-origin" | "none");
     }
     match h.get("origin").and_then(|v| v.to_str().ok()) {
         None => true,

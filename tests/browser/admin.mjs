@@ -21,25 +21,33 @@ function checklist(withFault) {
   }
   return JSON.stringify({
     code: "thu-nghiem-web", title: "Phiếu kiểm tra chuyên đề (thử nghiệm)",
-    scoring: { max_score: 100, bands: [{ code: "tot", label: "Tốt", min: 85 }, { code: "kha", label: "Khá", min: 70 }, { code: "tb", label: "Trung bình", min: 50 }, { code: "yeu", label: "Yếu", min: 0 }] },
+    scoring: { max_score: 100, critical_cap: "tb", bands: [{ code: "tot", label: "Tốt", min: 85 }, { code: "kha", label: "Khá", min: 70 }, { code: "tb", label: "Trung bình", min: 50 }, { code: "yeu", label: "Yếu", min: 0 }] },
     sections: [{ id: "s1", title: "Phần 1. Chương trình và tiếp dân", items }],
   }, null, 2);
+}
+
+// Chooses the option whose text matches `re`.
+async function choose(select, re) {
+  const texts = await select.locator("option").allTextContents();
+  const label = texts.find((t) => re.test(t));
+  expect(label !== undefined, `an option matching ${re} (have: ${texts.join(" | ")})`);
+  await select.selectOption({ label });
 }
 
 async function units(p) {
   const { page, f } = p;
   await page.goto(`${f.base}/quan-tri/don-vi`);
-  await page.getByLabel("Tìm theo tên hoặc mã").fill("nghi loc");
+  await page.getByLabel("Tìm theo tên hoặc mã", { exact: true }).fill("nghi loc");
   await page.getByRole("button", { name: "Tìm" }).click();
   await page.waitForURL(/q=nghi/);
   expect((await page.content()).includes("Nghi Lộc"), "the search ignores diacritics");
   await look(p, "don-vi");
-  await page.getByLabel("Tệp CSV").setInputFiles({ name: "sai.csv", mimeType: "text/csv", buffer: Buffer.from(BAD_CSV) });
+  await page.getByLabel("Tệp CSV", { exact: true }).setInputFiles({ name: "sai.csv", mimeType: "text/csv", buffer: Buffer.from(BAD_CSV) });
   await page.getByRole("button", { name: "Xem trước" }).click();
   expect(/Dòng 2/.test(await page.textContent("main")), "a bad line is named by its number");
   await look(p, "don-vi-loi");
   await page.goto(`${f.base}/quan-tri/don-vi`);
-  await page.getByLabel("Tệp CSV").setInputFiles({ name: "don-vi.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
+  await page.getByLabel("Tệp CSV", { exact: true }).setInputFiles({ name: "don-vi.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
   await page.getByRole("button", { name: "Xem trước" }).click();
   await look(p, "don-vi-xem-truoc");
   await page.getByRole("button", { name: /Nhập 2 đơn vị/ }).click();
@@ -49,8 +57,8 @@ async function units(p) {
 async function people(p) {
   const { page, f } = p;
   await page.goto(`${f.base}/quan-tri/nguoi-dung`);
-  await page.getByLabel("Tên đăng nhập").fill("demo.kiemtra4");
-  await page.getByLabel("Họ và tên").fill("Hồ Thị Lan – Thành viên đoàn 3 (demo)");
+  await page.getByLabel("Tên đăng nhập", { exact: true }).fill("demo.kiemtra4");
+  await page.getByLabel("Họ và tên", { exact: true }).fill("Hồ Thị Lan – Thành viên đoàn 3 (demo)");
   await page.getByRole("button", { name: "Tạo tài khoản" }).click();
   await page.waitForLoadState("load");
   expect(/demo\.kiemtra4/.test(await page.textContent("main")), "the new account is shown");
@@ -59,8 +67,8 @@ async function people(p) {
   await look(p, "nguoi-dung");
 
   await page.goto(`${f.base}/quan-tri/doan`);
-  await page.getByLabel("Tên đoàn").fill("Đoàn kiểm tra số 3 [demo]");
-  await page.getByLabel("Trưởng đoàn").selectOption({ label: /truongdoan2|Trưởng đoàn 2/ });
+  await page.getByLabel("Tên đoàn", { exact: true }).fill("Đoàn kiểm tra số 3 [demo]");
+  await choose(page.getByLabel("Trưởng đoàn", { exact: true }), /truongdoan2|Trưởng đoàn 2/);
   await page.getByLabel(/Hồ Thị Lan/).check();
   await page.getByRole("button", { name: "Tạo đoàn" }).click();
   expect(/Đã tạo/.test(await said(page)), "creating a team says so");
@@ -70,11 +78,11 @@ async function people(p) {
 async function checklists(p) {
   const { page, f } = p;
   await page.goto(`${f.base}/quan-tri/mau-phieu/nhap`);
-  await page.getByLabel("Hoặc dán nội dung JSON").fill(checklist(true));
+  await page.getByLabel("Hoặc dán nội dung JSON", { exact: true }).fill(checklist(true));
   await page.getByRole("button", { name: "Nhập mẫu phiếu" }).click();
   expect(/\/sections\/0\/items\/2/.test(await page.textContent("main")), "a fault is shown by its path");
   await look(p, "mau-phieu-loi");
-  await page.getByLabel("Hoặc dán nội dung JSON").fill(checklist(false));
+  await page.getByLabel("Hoặc dán nội dung JSON", { exact: true }).fill(checklist(false));
   await page.getByRole("button", { name: "Nhập mẫu phiếu" }).click();
   await page.waitForURL(/\/quan-tri\/mau-phieu\/[0-9a-f-]+$/);
   await page.getByRole("button", { name: /Ban hành bản nháp/ }).click();
@@ -91,15 +99,15 @@ async function rounds(p) {
   const { page, f } = p;
   await page.goto(`${f.base}/quan-tri/dot`);
   await look(p, "quan-ly-dot");
-  await page.getByLabel("Tên đợt").fill("Kiểm tra chuyên đề tiếp công dân 2027 [demo]");
-  await page.getByLabel("Loại đợt").selectOption("thematic");
-  await page.getByLabel(/Phiếu kiểm tra/).selectOption({ label: /thử nghiệm/ });
-  await page.getByLabel("Ngày bắt đầu").fill("2027-03-01");
-  await page.getByLabel("Ngày kết thúc").fill("2027-04-30");
-  await page.getByLabel("Hạn gửi kết quả").fill("2027-05-15");
+  await page.getByLabel("Tên đợt", { exact: true }).fill("Kiểm tra chuyên đề tiếp công dân 2027 [demo]");
+  await page.getByLabel("Loại đợt", { exact: true }).selectOption("thematic");
+  await choose(page.getByLabel(/Phiếu kiểm tra/), /thử nghiệm/);
+  await page.getByLabel("Ngày bắt đầu", { exact: true }).fill("2027-03-01");
+  await page.getByLabel("Ngày kết thúc", { exact: true }).fill("2027-04-30");
+  await page.getByLabel("Hạn gửi kết quả", { exact: true }).fill("2027-05-15");
   await page.getByRole("button", { name: "Tạo đợt kiểm tra" }).click();
   expect(/Đã tạo đợt/.test(await said(page)), "creating a round says so");
-  await page.getByLabel("Đoàn kiểm tra").selectOption({ label: /Đoàn kiểm tra số 3/ });
+  await choose(page.getByLabel("Đoàn kiểm tra", { exact: true }), /Đoàn kiểm tra số 3/);
   await page.getByLabel(/Xã Nam Đàn/).check();
   await page.getByLabel(/Xã Hưng Nguyên/).check();
   await page.getByRole("button", { name: "Phân công" }).click();
@@ -126,7 +134,17 @@ export async function adminJourney(p) {
   await checklists(p);
   await rounds(p);
   await audit(p);
-  // The administrator's view of the demo round, and the inspectors' page for completeness.
+  // The pages of one unit, one person and the list of teams.
+  await page.goto(`${f.base}/quan-tri/don-vi?q=nam+dan`);
+  await page.locator("a[href^='/quan-tri/don-vi/']").first().click();
+  await page.waitForURL(/\/quan-tri\/don-vi\/[0-9a-f-]+$/);
+  await look(p, "don-vi-sua");
+  await page.goto(`${f.base}/quan-tri/nguoi-dung`);
+  await page.locator("a[href^='/quan-tri/nguoi-dung/']").first().click();
+  await page.waitForURL(/\/quan-tri\/nguoi-dung\/[0-9a-f-]+$/);
+  await look(p, "nguoi-dung-sua");
+  await page.goto(`${f.base}/quan-tri/doan`);
+  await look(p, "doan-danh-sach");
   await page.goto(`${f.base}/dot`);
   await look(p, "dot-quan-tri");
 }

@@ -5,7 +5,7 @@
 import { fixture, launch, person, look, finish, report } from "./lib.mjs";
 import { leadJourney } from "./lead.mjs";
 import { adminJourney } from "./admin.mjs";
-import { viewerJourney } from "./viewer.mjs";
+import { viewerJourney, inspectorLook } from "./viewer.mjs";
 
 const f = fixture();
 const browser = await launch();
@@ -20,6 +20,7 @@ try {
     ["lead", leadJourney],
     ["admin", adminJourney],
     ["viewer", viewerJourney],
+    ["inspector", inspectorLook],
   ]) {
     const p = await person(browser, f);
     people.push(p);

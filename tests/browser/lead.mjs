@@ -39,7 +39,7 @@ export async function leadJourney(p) {
   expect((await page.locator("tbody tr").count()) >= 4, "the dashboard lists team 1's units");
   expect(!(await page.content()).includes("Diễn Châu"), "team 2's units are not on team 1's dashboard");
   await look(p, "bang-theo-doi");
-  await page.getByLabel("Tìm đơn vị").fill("truong vinh");
+  await page.getByLabel("Tìm đơn vị", { exact: true }).fill("truong vinh");
   await page.getByRole("button", { name: "Lọc" }).click();
   await page.waitForURL(/q=truong/);
   expect((await page.locator("table.data").last().locator("tbody tr").count()) === 1, "the search finds Trường Vinh alone");
@@ -60,7 +60,7 @@ export async function leadJourney(p) {
   });
   await look(p, "anh-minh-chung");
   await dialog.getByRole("button", { name: "Đóng" }).click();
-  await page.getByLabel("Lý do trả lại").fill("Đề nghị bổ sung ảnh buổi làm việc có đủ thành phần.");
+  await page.getByLabel("Lý do trả lại", { exact: true }).fill("Đề nghị bổ sung ảnh buổi làm việc có đủ thành phần.");
   await page.getByRole("button", { name: "Trả lại cho đoàn" }).click();
   expect(/trả lại/i.test(await said(page)), "returning says so");
   expect((await page.locator(".badge", { hasText: "Trả lại" }).count()) >= 1, "the inspection shows as returned");
@@ -76,8 +76,8 @@ export async function leadJourney(p) {
   await look(p, "xung-dot");
   const form = page.locator("form.resolve").first();
   expect((await form.count()) === 1, "the demo's conflict is listed");
-  await form.getByLabel("Nhập giá trị mới").check();
-  await form.getByLabel("Giá trị mới").fill("mot_phan");
+  await form.getByLabel("Nhập giá trị mới", { exact: true }).check();
+  await form.getByLabel("Giá trị mới", { exact: true }).fill("mot_phan");
   await form.getByRole("button", { name: "Xử lý xung đột" }).click();
   expect(/xung đột/i.test(await said(page)), "resolving says so");
 

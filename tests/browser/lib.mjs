@@ -66,8 +66,8 @@ export async function person(browser, f) {
 export async function signIn(p, username, password) {
   const { page, f } = p;
   await page.goto(`${f.base}/dang-nhap`);
-  await page.getByLabel("Tên đăng nhập").fill(username);
-  await page.getByLabel("Mật khẩu").fill(password);
+  await page.getByLabel("Tên đăng nhập", { exact: true }).fill(username);
+  await page.getByLabel("Mật khẩu", { exact: true }).fill(password);
   await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Đăng nhập" }).click()]);
   if (page.url().includes("/dang-nhap")) {
     throw new Error(`sign-in of ${username} failed: ${await page.textContent("main")}`);
@@ -116,7 +116,11 @@ export async function look(p, name) {
     entry.axe.push(...found.map((v) => `${w.name}px: ${v}`));
     if (f.screenshots) {
       mkdirSync(f.screenshots, { recursive: true });
-      await page.screenshot({ path: `${f.screenshots}/web-${name}-${w.name}.png`, fullPage: true });
+      // The page from its top, as far as a person first scrolls: whole pages of answers
+      // would make the docs' pictures megabytes each.
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      const clip = { x: 0, y: 0, width: w.width, height: Math.min(height, w.name === "360" ? 1600 : 1000) };
+      await page.screenshot({ path: `${f.screenshots}/web-${name}-${w.name}.png`, fullPage: true, clip });
     }
   }
   await page.setViewportSize({ width: 1366, height: 900 });
