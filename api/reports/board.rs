@@ -14,6 +14,9 @@ use super::summary::UnitResult;
 pub struct BoardRow {
     pub unit: UnitResult,
     pub inspection_id: Option<String>,
+    /// The score so far of an inspection not yet approved (the official score is the
+    /// approved one, `unit.score`).
+    pub provisional_score: Option<f64>,
     pub missing_evidence: usize,
     pub open_conflicts: usize,
     /// Not approved although the round's deadline has passed.
@@ -81,7 +84,10 @@ fn order(a: &BoardRow, b: &BoardRow, sort: Sort) -> Ordering {
     match sort {
         Sort::Unit => Ordering::Equal,
         Sort::Status => status_rank(&a.unit.status).cmp(&status_rank(&b.unit.status)),
-        Sort::Score => match (a.unit.score, b.unit.score) {
+        Sort::Score => match (
+            a.unit.score.or(a.provisional_score),
+            b.unit.score.or(b.provisional_score),
+        ) {
             (Some(x), Some(y)) => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,

@@ -106,7 +106,13 @@ pub fn board(
         .filter_map(|unit| {
             let (input, p) = by_unit.get(unit.unit_id.as_str())?;
             let inspection_id = input.inspection.as_ref().map(|x| x.id.clone());
+            let provisional_score = input
+                .inspection
+                .as_ref()
+                .filter(|x| !x.approved())
+                .and_then(|x| x.score);
             Some(BoardRow {
+                provisional_score,
                 overdue: progress.past_due && unit.status != "approved",
                 last: inspection_id.as_ref().and_then(|id| last.remove(id)),
                 inspection_id,

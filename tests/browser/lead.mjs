@@ -25,12 +25,31 @@ function isPdf(bytes) {
   return bytes.subarray(0, 5).toString() === "%PDF-";
 }
 
+// The keyboard alone: the first Tab reaches "skip to content", with a visible focus ring, and
+// Enter takes focus past the menu to the page itself.
+async function keyboard(page) {
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { cls: el.className, outline: style.outlineStyle, width: style.outlineWidth };
+  });
+  expect(first.cls === "skip", `the first Tab reaches the skip link (got ${first.cls})`);
+  expect(first.outline !== "none" && first.width !== "0px", "focus is visible");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/#noi-dung$/);
+  await page.keyboard.press("Tab");
+  const inMain = await page.evaluate(() => Boolean(document.activeElement.closest("main")));
+  expect(inMain, "after skipping, Tab goes on inside the page's content");
+}
+
 export async function leadJourney(p) {
   const { page, f } = p;
   page.on("dialog", (d) => d.accept());
   await signIn(p, "demo.truongdoan1", f.accounts["demo.truongdoan1"]);
   await page.waitForURL(/\/dot$/);
   await look(p, "dot");
+  await keyboard(page);
 
   // The dashboard, then a search that ignores diacritics.
   await page.getByRole("link", { name: /Kiểm tra công tác dân vận/ }).click();

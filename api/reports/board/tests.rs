@@ -21,6 +21,7 @@ fn row(name: &str, status: &str, score: Option<f64>, conflicts: usize) -> BoardR
             approved_late: false,
         },
         inspection_id: None,
+        provisional_score: None,
         missing_evidence: 0,
         open_conflicts: conflicts,
         overdue: status != "approved",

@@ -85,6 +85,8 @@ pub struct UnitLine {
     pub status_code: String,
     pub status: &'static str,
     pub score: String,
+    /// The score is not official yet (not approved).
+    pub provisional: bool,
     pub band: String,
     pub who: String,
     pub last_sync: String,
@@ -117,7 +119,8 @@ fn unit_line(r: board::BoardRow) -> UnitLine {
     let last = r.last.as_ref();
     UnitLine {
         status: format::status(&r.unit.status),
-        score: format::score(r.unit.score),
+        score: format::score(r.unit.score.or(r.provisional_score)),
+        provisional: r.unit.score.is_none() && r.provisional_score.is_some(),
         band: r.unit.band_label.clone().unwrap_or_default(),
         who: last.map(|a| a.user_name.clone()).unwrap_or_default(),
         last_sync: last.map(|a| format::datetime(a.at)).unwrap_or_default(),

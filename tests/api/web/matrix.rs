@@ -35,6 +35,16 @@ const CALLERS: [(Caller, Option<&str>, Option<Role>); 6] = [
 /// covers it).
 const SKIPPED: [&str; 1] = ["POST /dang-xuat"];
 
+/// Pages that show team 2's marked texts to an administrator: findings, comments, evidence
+/// captions and recommendations on the review page; the conflict; the conclusion and report
+/// recommendation; and inside the DOCX, XLSX and ZIP downloads.
+const MARKED: [&str; 4] = [
+    "/phieu/{id}",
+    "/dot/{id}/xung-dot",
+    "/dot/{id}/ket-luan",
+    "/dot/{id}/tai-ve",
+];
+
 /// The real ids each path parameter is probed with.
 fn targets(fx: &Fixture, page: &Page, param: &str) -> Option<Vec<String>> {
     let two = &fx.two;
@@ -79,6 +89,39 @@ fn urls(fx: &Fixture, page: &Page) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Query strings a page is also probed with: the downloads need a format (and are probed in
+/// each, and as team 2's issuer), and the dashboard is asked for team 2's rows by its id.
+fn queries(fx: &Fixture, page: &Page) -> Vec<String> {
+    let team2 = &fx.two.team;
+    match (page.method, page.path) {
+        ("GET", "/dot/{id}/tai-ve") => ["docx", "xlsx", "csv", "zip"]
+            .iter()
+            .map(|f| format!("?dinh-dang={f}"))
+            .chain([format!("?dinh-dang=docx&noi-ban-hanh=team:{team2}")])
+            .collect(),
+        ("GET", "/phieu/{id}/bien-ban") => vec!["?dinh-dang=docx".into()],
+        ("GET", "/dot/{id}") => vec![String::new(), format!("?doan={team2}")],
+        _ => vec![String::new()],
+    }
+}
+
+/// The text of a body, and of every file inside it when it is a ZIP (DOCX, XLSX, the
+/// evidence archive), whose parts are deflated and would hide a marker from a plain search.
+fn readable(body: &[u8]) -> String {
+    let mut out = String::from_utf8_lossy(body).into_owned();
+    if body.starts_with(b"PK\x03\x04") {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(body)).expect("a readable ZIP");
+        for i in 0..zip.len() {
+            let mut file = zip.by_index(i).expect("a ZIP entry");
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).expect("a ZIP entry's bytes");
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    out
+}
+
 /// A form that most actions will parse: whatever a page does not use, it ignores.
 const FIELDS: [(&str, &str); 8] = [
     ("reason", "MATRIX"),
@@ -110,7 +153,7 @@ async fn call(c: &mut WebClient, method: &str, url: &str) -> Outcome {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let body = res.text().await.unwrap_or_default();
+    let body = readable(&res.bytes().await.unwrap_or_default());
     Outcome {
         status,
         location,
@@ -196,6 +239,9 @@ async fn every_page_refuses_the_roles_it_must_and_keeps_team_two_private(engine:
     let before = snapshot(&app, &fx).await;
     let mut failures = Vec::new();
     let mut requests = 0;
+    // The positive control: pages where an administrator must meet team 2's marker, so the
+    // leak check above could have noticed it anywhere else.
+    let mut seen = std::collections::BTreeSet::new();
     for (caller, user, role) in CALLERS {
         let mut c = match user {
             Some(u) => WebClient::world_user(&app, u).await,
@@ -214,11 +260,26 @@ async fn every_page_refuses_the_roles_it_must_and_keeps_team_two_private(engine:
                     continue;
                 }
             };
-            for url in urls {
+            let probes = urls.iter().flat_map(|u| {
+                queries(&fx, page)
+                    .into_iter()
+                    .map(move |q| format!("{u}{q}"))
+            });
+            for url in probes.collect::<Vec<_>>() {
                 requests += 1;
                 let o = call(&mut c, page.method, &url).await;
+                if caller == Caller::Admin && o.body.contains(&fx.two.marker) {
+                    seen.insert(page.path);
+                }
                 failures.extend(check(&fx, caller, role, page, &url, &o));
             }
+        }
+    }
+    for must in MARKED {
+        if !seen.contains(must) {
+            failures.push(format!(
+                "positive control: an administrator never saw team 2's marker on {must}"
+            ));
         }
     }
     let after = snapshot(&app, &fx).await;
