@@ -32,7 +32,9 @@ fn label_of<'a>(item: &'a Item, value: &'a str) -> &'a str {
         .map_or(value, |o| o.label.as_str())
 }
 
-fn words(item: &Item, value: &Value) -> String {
+/// A value in words, as people read it in the report and on the review page: option labels,
+/// "Có"/"Không", dd/mm/yyyy, a rating out of its scale, decimal commas; empty when none.
+pub fn words(item: &Item, value: &Value) -> String {
     match (item.kind, value) {
         (_, Value::Null) => String::new(),
         (ItemType::YesNo, Value::String(s)) => match s.as_str() {
@@ -40,6 +42,7 @@ fn words(item: &Item, value: &Value) -> String {
             "no" => "Không".into(),
             other => other.into(),
         },
+        (ItemType::YesNo, Value::Bool(b)) => if *b { "Có" } else { "Không" }.into(),
         (ItemType::SingleChoice, Value::String(s)) => label_of(item, s).into(),
         (ItemType::MultiChoice, Value::Array(vs)) => vs
             .iter()
@@ -49,8 +52,14 @@ fn words(item: &Item, value: &Value) -> String {
             .join("; "),
         (ItemType::Date, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_or(s.clone(), |d| d.format("%d/%m/%Y").to_string()),
+        (ItemType::Rating, Value::Number(n)) => match &item.scale {
+            Some(scale) => format!("{n}/{}", scale.max),
+            None => n.to_string(),
+        },
+        (_, Value::Number(n)) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), super::labels::score),
         (_, Value::String(s)) => s.clone(),
-        (_, Value::Number(n)) => n.to_string(),
         (_, other) => other.to_string(),
     }
 }

@@ -4,24 +4,17 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::Value;
 
 use crate::db::schema::{devices, users};
 use crate::db::DbConn;
-use crate::templates::model::{Answer, Item, ItemType};
+use crate::templates::model::{Answer, Item};
 use crate::web::format;
 
 /// What a person sees for "not applicable".
 pub const NOT_APPLICABLE: &str = "Không áp dụng";
-
-fn label_of<'a>(item: &'a Item, value: &'a str) -> &'a str {
-    item.options()
-        .iter()
-        .find(|o| o.value == value)
-        .map_or(value, |o| o.label.as_str())
-}
 
 /// A decimal number the Vietnamese way: `2,5`, `12`.
 pub fn number(n: f64) -> String {
@@ -30,31 +23,7 @@ pub fn number(n: f64) -> String {
 
 /// A value in words, as the report's answer sheet prints it; empty when there is none.
 pub fn value(item: &Item, value: &Value) -> String {
-    match (item.kind, value) {
-        (_, Value::Null) => String::new(),
-        (ItemType::YesNo, Value::String(s)) => match s.as_str() {
-            "yes" => "Có".into(),
-            "no" => "Không".into(),
-            other => other.into(),
-        },
-        (ItemType::YesNo, Value::Bool(b)) => if *b { "Có" } else { "Không" }.into(),
-        (ItemType::SingleChoice, Value::String(s)) => label_of(item, s).into(),
-        (ItemType::MultiChoice, Value::Array(vs)) => vs
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|v| label_of(item, v))
-            .collect::<Vec<_>>()
-            .join("; "),
-        (ItemType::Date, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_or(s.clone(), |d| d.format("%d/%m/%Y").to_string()),
-        (ItemType::Rating, Value::Number(n)) => match &item.scale {
-            Some(scale) => format!("{n}/{}", scale.max),
-            None => n.to_string(),
-        },
-        (_, Value::Number(n)) => n.as_f64().map_or_else(|| n.to_string(), number),
-        (_, Value::String(s)) => s.clone(),
-        (_, other) => other.to_string(),
-    }
+    crate::reports::answer_sheet::words(item, value)
 }
 
 /// An answer in words: "Không áp dụng", the value in words, or empty when unanswered.
