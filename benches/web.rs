@@ -79,7 +79,7 @@ fn seed(c: &mut DbConn) -> String {
             },
         )
         .unwrap();
-        inspectors.push(insp);
+        inspectors.push((team.id.clone(), insp));
         for i in (t..UNITS).step_by(TEAMS) {
             let unit = kiemtra::units::store::find_by_code(c, &format!("X{i:03}"))
                 .unwrap()
@@ -89,8 +89,8 @@ fn seed(c: &mut DbConn) -> String {
     }
     kiemtra::rounds::assign::assign(c, &admin, &round.id, &pairs).unwrap();
     let answers = kiemtra::demo::findings::complete_answers(&template);
-    for (n, (unit, _)) in pairs.iter().enumerate().take(STARTED) {
-        let insp = &inspectors[n % TEAMS];
+    for (unit, team) in pairs.iter().take(STARTED) {
+        let insp = &inspectors.iter().find(|(t, _)| t == team).unwrap().1;
         let actor = Actor {
             user_id: Some(insp.clone()),
             device_id: None,
