@@ -150,7 +150,8 @@ async fn serve_demo_prints_working_accounts_once() {
         .to_owned();
     assert_eq!(t["user"]["role"], "admin");
 
-    // The demo domain: an open round with inspections in every review state.
+    // The demo domain: an open round with inspections in every review state (team 1's lead has
+    // two waiting for review, team 2's one).
     let mut statuses: Vec<String> = client
         .get(server.url("/api/v1/inspections"))
         .bearer_auth(&access)
@@ -166,7 +167,17 @@ async fn serve_demo_prints_working_accounts_once() {
         .map(|i| i["status"].as_str().unwrap().to_owned())
         .collect();
     statuses.sort();
-    assert_eq!(statuses, ["approved", "draft", "returned", "submitted"]);
+    assert_eq!(
+        statuses,
+        [
+            "approved",
+            "draft",
+            "returned",
+            "submitted",
+            "submitted",
+            "submitted"
+        ]
+    );
     let units: Value = client
         .get(server.url("/api/v1/units?q=nghi loc"))
         .bearer_auth(&access)
