@@ -14,6 +14,7 @@ pub mod conclusions;
 pub mod documents;
 pub mod export;
 pub mod labels;
+pub mod missing;
 pub mod progress;
 pub mod routes;
 pub mod service;

@@ -90,6 +90,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(sync::routes::watermelon::watermelon_pull)
                 .service(sync::routes::watermelon::watermelon_push)
                 .service(reports::routes::progress::get_progress)
+                .service(reports::routes::missing::get_missing)
                 .service(reports::routes::summary::get_summary)
                 .service(reports::routes::exports::export_round)
                 .service(reports::routes::documents::get_document_settings)

@@ -26,6 +26,7 @@ mod inspections;
 mod local_time;
 mod matrix;
 mod metrics;
+mod missing;
 mod node;
 mod operations;
 mod plan;

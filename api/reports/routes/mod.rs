@@ -4,5 +4,6 @@ pub mod bien_ban;
 pub mod conclusions;
 pub mod documents;
 pub mod exports;
+pub mod missing;
 pub mod progress;
 pub mod summary;
