@@ -129,6 +129,21 @@ pub struct MediaSettings {
     pub thumbnail_queue: usize,
     /// Hours an unfinished resumable (tus) upload is kept before it is cleaned up.
     pub upload_expiry_hours: u64,
+    /// A photo taken further than this many metres from its unit's recorded location is
+    /// flagged for the lead (`media::checks`; never refused).
+    pub flag_distance_m: f64,
+    /// A photo whose camera time and claimed time differ by more minutes than this is flagged.
+    pub flag_clock_minutes: i64,
+}
+
+impl MediaSettings {
+    /// The thresholds of the evidence checks.
+    pub fn check_limits(&self) -> crate::media::checks::Limits {
+        crate::media::checks::Limits {
+            max_distance_m: self.flag_distance_m,
+            max_clock_minutes: self.flag_clock_minutes,
+        }
+    }
 }
 
 impl Default for MediaSettings {
@@ -141,6 +156,8 @@ impl Default for MediaSettings {
             workers: 0,
             thumbnail_queue: 256,
             upload_expiry_hours: 24,
+            flag_distance_m: 1000.0,
+            flag_clock_minutes: 60,
         }
     }
 }

@@ -17,6 +17,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 
 use super::blob::{original_key, BlobStore, ByteStream};
+use super::checks::Limits;
 use super::model::EvidenceRow;
 use crate::db::schema::{evidence, inspections, units};
 use crate::db::DbConn;
@@ -32,6 +33,8 @@ pub struct Entry {
     pub unit_name: String,
     pub inspection_status: String,
     pub evidence: EvidenceRow,
+    /// The evidence checks' flags (`media::checks`), in Vietnamese.
+    pub flags: Vec<String>,
 }
 
 /// The archive of a round: its download name and its photos.
@@ -46,8 +49,9 @@ pub fn entries(
     conn: &mut DbConn,
     scope: Option<&Scope>,
     round_id: &str,
+    limits: Limits,
 ) -> Result<Vec<Entry>, DomainError> {
-    archive(conn, scope, round_id).map(|a| a.entries)
+    archive(conn, scope, round_id, limits).map(|a| a.entries)
 }
 
 /// The round's stored photos the caller may see (`None`: the command line, everything), in
@@ -56,6 +60,7 @@ pub fn archive(
     conn: &mut DbConn,
     scope: Option<&Scope>,
     round_id: &str,
+    limits: Limits,
 ) -> Result<Archive, DomainError> {
     let round = crate::rounds::store::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
     if let Some(scope) = scope.filter(|s| !s.sees_all()) {
@@ -83,10 +88,17 @@ pub fn archive(
             inspections::team_id,
         ))
         .load(conn)?;
-    let entries: Vec<Entry> = rows
+    let rows: Vec<(EvidenceRow, String, String, String, String)> = rows
         .into_iter()
         .filter(|(_, _, _, _, team)| scope.is_none_or(|s| s.sees(team, &round.status)))
-        .map(|(ev, code, name, status, _)| Entry {
+        .collect();
+    let flagged =
+        super::flagged::flag_all(conn, rows.iter().map(|r| r.0.clone()).collect(), limits)?;
+    let entries: Vec<Entry> = rows
+        .into_iter()
+        .zip(flagged)
+        .map(|((ev, code, name, status, _), f)| Entry {
+            flags: f.flags.into_iter().map(|x| x.message).collect(),
             path: format!(
                 "{}/{}/{}.{}",
                 unit_folder(&code, &name),
@@ -155,7 +167,7 @@ fn clean(s: &str) -> String {
 
 pub const MANIFEST: &str = "manifest.csv";
 
-const HEADERS: [&str; 19] = [
+const HEADERS: [&str; 20] = [
     "Tệp",
     "Mã đơn vị",
     "Tên đơn vị",
@@ -175,6 +187,7 @@ const HEADERS: [&str; 19] = [
     "Kinh độ (thiết bị báo)",
     "Chú thích",
     "Thời điểm tải lên",
+    "Cần xem lại",
 ];
 
 /// A coordinate to 6 decimals (about 10 cm), trailing zeros dropped, with a decimal comma:
@@ -194,7 +207,7 @@ fn exif_time(s: &str) -> String {
     }
 }
 
-fn row(e: &Entry) -> [String; 19] {
+fn row(e: &Entry) -> [String; 20] {
     let ev = &e.evidence;
     let opt = |v: Option<String>| v.unwrap_or_default();
     let time = |t: Option<chrono::NaiveDateTime>| opt(t.map(crate::time::local_rfc3339));
@@ -218,6 +231,7 @@ fn row(e: &Entry) -> [String; 19] {
         opt(ev.claimed_longitude.map(coordinate)),
         opt(ev.caption.clone()),
         time(ev.uploaded_at),
+        e.flags.join(" "),
     ]
 }
 

@@ -4,9 +4,11 @@
 
 pub mod archive;
 pub mod blob;
+pub mod checks;
 pub mod digest;
 pub mod error;
 pub mod exif;
+pub mod flagged;
 pub mod formats;
 pub mod ingest;
 pub mod inspect;

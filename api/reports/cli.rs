@@ -99,8 +99,9 @@ async fn evidence_zip(
     out: PathBuf,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
+    let limits = settings.media.check_limits();
     let entries = db
-        .read(move |c| crate::media::archive::entries(c, None, &round))
+        .read(move |c| crate::media::archive::entries(c, None, &round, limits))
         .await
         .map_err(|e| match e {
             crate::domain::DomainError::NotFound => "no such round".to_string(),

@@ -21,6 +21,7 @@ mod documents_render;
 mod edges;
 mod errors;
 mod evidence;
+mod evidence_checks;
 mod findings;
 mod inspections;
 mod local_time;

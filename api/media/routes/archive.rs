@@ -20,11 +20,12 @@ pub async fn respond(
     me: CurrentUser,
     round: String,
 ) -> Result<HttpResponse, ApiError> {
+    let limits = state.settings.media.check_limits();
     let archive = state
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            archive::archive(c, Some(&scope), &round)
+            archive::archive(c, Some(&scope), &round, limits)
         })
         .await?;
     let body = stream(state.media.store.clone(), archive.entries);

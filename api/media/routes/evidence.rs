@@ -9,6 +9,7 @@ use crate::auth::CurrentUser;
 use crate::domain::{client_id, parse_id, DomainError};
 use crate::error::{ApiError, Problem};
 use crate::inspections::service as inspections;
+use crate::media::flagged::{self, FlaggedEvidence};
 use crate::media::model::EvidenceRow;
 use crate::media::service::{self, NewEvidence};
 use crate::media::store;
@@ -63,8 +64,10 @@ pub async fn create_evidence(
     Ok(HttpResponse::Created().json(row))
 }
 
-/// The inspection's evidence, by item.
-#[utoipa::path(tag = "evidence", security(("bearer" = [])), params(("id" = String, Path, description = "Inspection id")), responses((status = 200, body = Vec<EvidenceRow>)))]
+/// The inspection's evidence, by item, each with its `flags`: what the lead should look at
+/// twice (camera time against the claim, the biên bản's day and the round's dates; position
+/// against the unit's location; the same bytes used twice). Flags never refuse a photo.
+#[utoipa::path(tag = "evidence", security(("bearer" = [])), params(("id" = String, Path, description = "Inspection id")), responses((status = 200, body = Vec<FlaggedEvidence>)))]
 #[get("/inspections/{id}/evidence")]
 pub async fn list_evidence(
     state: web::Data<AppState>,
@@ -72,19 +75,22 @@ pub async fn list_evidence(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
+    let limits = state.settings.media.check_limits();
     let rows = state
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
             inspections::visible(c, &scope, &id)?;
-            store::of_inspection(c, &id).map_err(DomainError::from)
+            let rows = store::of_inspection(c, &id)?;
+            flagged::flag_all(c, rows, limits).map_err(DomainError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows))
 }
 
-/// One piece of evidence: its record, with the verified facts once the bytes arrived.
-#[utoipa::path(tag = "evidence", security(("bearer" = [])), params(("id" = String, Path, description = "Evidence id")), responses((status = 200, body = EvidenceRow)))]
+/// One piece of evidence: its record, with the verified facts once the bytes arrived, and its
+/// `flags` (see the list).
+#[utoipa::path(tag = "evidence", security(("bearer" = [])), params(("id" = String, Path, description = "Evidence id")), responses((status = 200, body = FlaggedEvidence)))]
 #[get("/evidence/{id}")]
 pub async fn get_evidence(
     state: web::Data<AppState>,
@@ -92,11 +98,14 @@ pub async fn get_evidence(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&id)?;
-    let (ev, _) = state
+    let limits = state.settings.media.check_limits();
+    let ev = state
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            service::visible(c, &scope, &id)
+            let (ev, _) = service::visible(c, &scope, &id)?;
+            let mut one = flagged::flag_all(c, vec![ev], limits)?;
+            one.pop().ok_or(DomainError::NotFound)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ev))

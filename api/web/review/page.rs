@@ -252,14 +252,16 @@ pub fn build(
     scope: &Scope,
     id: &str,
     layout: Layout,
+    limits: crate::media::checks::Limits,
 ) -> Result<ReviewPage, WebError> {
     let (row, round_status) = inspections::visible(c, scope, id)?;
     let t = inspections::template_of(c, &row)?;
     let (answers, report) = inspections::report(c, &row)?;
     let evidence = crate::media::store::of_inspection(c, &row.id)?;
+    let evidence = crate::media::flagged::flag_all(c, evidence, limits)?;
     let comment_rows = store::comments_of(c, &row.id)?;
     let mut people: Vec<&str> = comment_rows.iter().map(|r| r.author_id.as_str()).collect();
-    people.extend(evidence.iter().map(|e| e.created_by.as_str()));
+    people.extend(evidence.iter().map(|e| e.evidence.created_by.as_str()));
     people.extend(row.approved_by.as_deref());
     let names = words::names(c, &people)?;
     let standing = scope.standing(&row.team_id);
@@ -307,11 +309,12 @@ pub async fn inspection(
     let id = parse_id(&id)?;
     let me = user.me.clone();
     let layout = Layout::new(&req, &user, "Phiếu kiểm tra");
+    let limits = state.settings.media.check_limits();
     let page = state
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            build(c, &scope, &id, layout)
+            build(c, &scope, &id, layout, limits)
         })
         .await?;
     Ok(render::page(&req, &page))

@@ -5,17 +5,12 @@
 
 use std::collections::HashMap;
 
-use crate::media::model::EvidenceRow;
+use crate::media::flagged::FlaggedEvidence;
 use crate::templates::model::{Answers, Item, ItemType, Template};
 use crate::templates::scoring::{ItemScore, ItemStatus, ScoreReport};
 use crate::web::format;
 
 use super::words;
-
-/// Claimed and recorded positions further apart than this are pointed out.
-const FAR_METRES: f64 = 1000.0;
-/// Claimed and recorded capture times further apart than this are pointed out.
-const LATE_MINUTES: i64 = 60;
 
 pub struct PhotoView {
     pub id: String,
@@ -58,33 +53,17 @@ pub struct SectionView {
     pub hidden: usize,
 }
 
-fn photo(ev: &EvidenceRow, item: &Item, names: &HashMap<String, String>) -> PhotoView {
+fn photo(fe: &FlaggedEvidence, item: &Item, names: &HashMap<String, String>) -> PhotoView {
+    let ev = &fe.evidence;
     let claimed_pos = ev.claimed_latitude.zip(ev.claimed_longitude);
     let exif_pos = ev.exif_latitude.zip(ev.exif_longitude);
-    let (exif_time, exif_utc) = ev
+    let (exif_time, _) = ev
         .exif_taken_at
         .as_deref()
         .map(words::exif_time)
         .unwrap_or_default();
-    let mut mismatch = Vec::new();
-    if let (Some(a), Some(b)) = (claimed_pos, exif_pos) {
-        let d = words::distance_m(a, b);
-        if d > FAR_METRES {
-            mismatch.push(format!(
-                "Vị trí khai báo cách vị trí trong ảnh khoảng {} km.",
-                words::number((d / 100.0).round() / 10.0)
-            ));
-        }
-    }
-    if let (Some(a), Some(b)) = (ev.claimed_taken_at, exif_utc) {
-        let minutes = (a - b).num_minutes().abs();
-        if minutes > LATE_MINUTES {
-            mismatch.push(format!(
-                "Thời điểm khai báo lệch thời điểm trong ảnh {} phút.",
-                minutes
-            ));
-        }
-    }
+    // The evidence checks' own words (`media::checks`), the same the API's `flags` carry.
+    let mismatch = fe.flags.iter().map(|f| f.message.clone()).collect();
     PhotoView {
         id: ev.id.clone(),
         caption: ev
@@ -119,7 +98,7 @@ pub fn sections(
     template: &Template,
     answers: &Answers,
     report: &ScoreReport,
-    evidence: &[EvidenceRow],
+    evidence: &[FlaggedEvidence],
     names: &HashMap<String, String>,
 ) -> Vec<SectionView> {
     let scores: HashMap<&str, &ItemScore> = report
@@ -152,7 +131,7 @@ pub fn sections(
                     required: item.required,
                     photos: evidence
                         .iter()
-                        .filter(|e| e.item_id == item.id)
+                        .filter(|e| e.evidence.item_id == item.id)
                         .map(|e| photo(e, item, names))
                         .collect(),
                 });

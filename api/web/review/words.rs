@@ -54,17 +54,6 @@ pub fn map_link(lat: f64, lon: f64) -> String {
     format!("https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=17/{lat:.6}/{lon:.6}")
 }
 
-/// Metres between two positions (haversine): enough to tell a photo taken on site from one
-/// taken elsewhere.
-pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let r = 6_371_000.0_f64;
-    let (la1, la2) = (a.0.to_radians(), b.0.to_radians());
-    let dla = (b.0 - a.0).to_radians();
-    let dlo = (b.1 - a.1).to_radians();
-    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
-    2.0 * r * h.sqrt().asin()
-}
-
 /// The capture time the camera wrote (`2026-05-03T09:12:44+07:00`, the offset optional):
 /// with an offset, on the local clock like every other time of the page (and as UTC, to
 /// compare); without one, as the camera's own clock read, said so.
@@ -152,7 +141,5 @@ mod tests {
         assert_eq!(shown, "03/05/2026 09:12 (giờ của máy ảnh)");
         assert!(utc.is_none());
         assert_eq!(place(18.6796, 105.6813), "18,67960; 105,68130");
-        let d = distance_m((18.6796, 105.6813), (18.68, 105.68));
-        assert!((100.0..200.0).contains(&d), "{d}");
     }
 }
