@@ -194,6 +194,7 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/sync/watermelon", "get"),
         ("/api/v1/sync/watermelon", "post"),
         ("/api/v1/rounds/{id}/progress", "get"),
+        ("/api/v1/rounds/{id}/missing", "get"),
         ("/api/v1/rounds/{id}/summary", "get"),
         ("/api/v1/rounds/{id}/exports/{format}", "get"),
         ("/api/v1/rounds/{id}/documents/{issuer}", "get"),
