@@ -56,6 +56,7 @@ pages! {
     get  "/"                     SIGNED_IN => rounds::home::home;
     get  "/dot"                  READERS   => rounds::list::list;
     get  "/dot/{id}"             READERS   => rounds::dashboard::dashboard;
+    get  "/dot/{id}/con-thieu"   READERS   => rounds::missing::missing;
 
     // Inspection review (web/review) and conflicts (web/conflicts).
     // (review rows)

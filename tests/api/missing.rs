@@ -67,4 +67,20 @@ async fn the_round_lists_what_each_unit_still_owes(engine: Engine) {
         listed(&after),
         [(w.unit_c.clone(), vec!["not_started".to_owned()])]
     );
+
+    // The web app's list is the same one, in each lead's scope.
+    let mut lead2 = crate::web::client::WebClient::world_user(&app, "lead2").await;
+    let (status, page) = lead2.get(&format!("/dot/{}/con-thieu", w.round)).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Sở Tài chính") && page.contains("Chưa bắt đầu kiểm tra"),
+        "{page}"
+    );
+    let mut lead1 = crate::web::client::WebClient::world_user(&app, "lead1").await;
+    let (status, page) = lead1.get(&format!("/dot/{}/con-thieu", w.round)).await;
+    assert_eq!(status, 200);
+    assert!(
+        !page.contains("Sở Tài chính") && page.contains("Không còn đơn vị nào thiếu"),
+        "{page}"
+    );
 }

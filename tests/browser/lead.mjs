@@ -63,6 +63,9 @@ export async function leadJourney(p) {
   await page.waitForURL(/q=truong/);
   expect((await page.locator("table.data").last().locator("tbody tr").count()) === 1, "the search finds Trường Vinh alone");
   await look(p, "bang-theo-doi-loc");
+  await page.goto(`${dashboard}/con-thieu`);
+  expect((await page.textContent("main")).includes("Xã Nghi Lộc"), "the draft past its deadline is owed");
+  await look(p, "con-thieu");
 
   // An inspection, its photo large, then returned with a reason.
   await page.goto(dashboard);

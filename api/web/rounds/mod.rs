@@ -3,3 +3,4 @@
 pub mod dashboard;
 pub mod home;
 pub mod list;
+pub mod missing;
