@@ -128,3 +128,38 @@ pub fn with_status<T: Template>(status: StatusCode, t: &T) -> HttpResponse {
     res.extensions_mut().insert(crate::middleware::KeepBody);
     res
 }
+
+/// A page about one object (a round, an inspection) in the caller's scope: parses the id,
+/// loads the caller's `Scope` in one read transaction, lets `build` fill the page, and renders
+/// it. The shape every such page handler shares.
+pub async fn scoped_page<T, F>(
+    req: &HttpRequest,
+    state: &crate::state::AppState,
+    user: &WebUser,
+    title: &str,
+    id: &str,
+    build: F,
+) -> Result<HttpResponse, super::WebError>
+where
+    T: Template + Send + 'static,
+    F: FnOnce(
+            &mut crate::db::DbConn,
+            &crate::scope::Scope,
+            &str,
+            Layout,
+        ) -> Result<T, super::WebError>
+        + Send
+        + 'static,
+{
+    let id = crate::domain::parse_id(id)?;
+    let me = user.me.clone();
+    let layout = Layout::new(req, user, title);
+    let filled = state
+        .db
+        .read(move |c| {
+            let scope = crate::scope::Scope::load(c, &me)?;
+            build(c, &scope, &id, layout)
+        })
+        .await?;
+    Ok(page(req, &filled))
+}

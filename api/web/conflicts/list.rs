@@ -11,7 +11,7 @@ use askama::Template;
 
 use super::value;
 use crate::db::DbConn;
-use crate::domain::{parse_id, DomainError};
+use crate::domain::DomainError;
 use crate::inspections::service as inspections;
 use crate::inspections::store::{self, InspectionRow};
 use crate::inspections::workflow::Standing;
@@ -263,15 +263,5 @@ pub async fn round_conflicts(
     user: WebUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
-    let id = parse_id(&id)?;
-    let me = user.me.clone();
-    let layout = Layout::new(&req, &user, "Xung đột dữ liệu");
-    let page = state
-        .db
-        .read(move |c| {
-            let scope = Scope::load(c, &me)?;
-            build(c, &scope, &id, layout)
-        })
-        .await?;
-    Ok(render::page(&req, &page))
+    render::scoped_page(&req, &state, &user, "Xung đột dữ liệu", &id, build).await
 }

@@ -11,7 +11,7 @@ use askama::Template;
 
 use super::{downloads, settings};
 use crate::db::DbConn;
-use crate::domain::{parse_id, DomainError};
+use crate::domain::DomainError;
 use crate::reports::conclusions;
 use crate::reports::labels;
 use crate::reports::service as reports;
@@ -269,15 +269,6 @@ pub async fn page(
     user: WebUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
-    let id = parse_id(&id)?;
-    let me = user.me.clone();
-    let layout = Layout::new(&req, &user, "Kết luận, văn bản và tải về");
-    let page = state
-        .db
-        .read(move |c| {
-            let scope = Scope::load(c, &me)?;
-            build(c, &scope, &id, layout)
-        })
-        .await?;
-    Ok(render::page(&req, &page))
+    let title = "Kết luận, văn bản và tải về";
+    render::scoped_page(&req, &state, &user, title, &id, build).await
 }

@@ -14,7 +14,7 @@ use askama::Template;
 use super::sheet::{self, SectionView};
 use super::words;
 use crate::db::DbConn;
-use crate::domain::{parse_id, DomainError};
+use crate::domain::DomainError;
 use crate::inspections::record::people_of;
 use crate::inspections::service as inspections;
 use crate::inspections::store::{self, CommentRow, EventView, InspectionRow, RecommendationRow};
@@ -306,16 +306,14 @@ pub async fn inspection(
     user: WebUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
-    let id = parse_id(&id)?;
-    let me = user.me.clone();
-    let layout = Layout::new(&req, &user, "Phiếu kiểm tra");
     let limits = state.settings.media.check_limits();
-    let page = state
-        .db
-        .read(move |c| {
-            let scope = Scope::load(c, &me)?;
-            build(c, &scope, &id, layout, limits)
-        })
-        .await?;
-    Ok(render::page(&req, &page))
+    render::scoped_page(
+        &req,
+        &state,
+        &user,
+        "Phiếu kiểm tra",
+        &id,
+        move |c, s, id, l| build(c, s, id, l, limits),
+    )
+    .await
 }

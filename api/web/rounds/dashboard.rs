@@ -7,7 +7,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::parse_id;
 use crate::reports::board::{self, Filter, Sort};
 use crate::reports::service as reports;
 use crate::rounds::service as rounds;
@@ -194,16 +193,10 @@ pub async fn dashboard(
     id: web::Path<String>,
     q: web::Query<Query>,
 ) -> Result<HttpResponse, WebError> {
-    let id = parse_id(&id)?;
-    let me = user.me.clone();
-    let layout = Layout::new(&req, &user, "Bảng theo dõi đợt kiểm tra");
     let q = q.into_inner();
-    let page = state
-        .db
-        .read(move |c| {
-            let scope = Scope::load(c, &me)?;
-            build(c, &scope, &id, q, layout)
-        })
-        .await?;
-    Ok(render::page(&req, &page))
+    let title = "Bảng theo dõi đợt kiểm tra";
+    render::scoped_page(&req, &state, &user, title, &id, move |c, s, id, l| {
+        build(c, s, id, q, l)
+    })
+    .await
 }

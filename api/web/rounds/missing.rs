@@ -4,7 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::domain::parse_id;
+use crate::db::DbConn;
 use crate::reports::missing::{self, MissingUnit};
 use crate::reports::service as reports;
 use crate::rounds::service as rounds;
@@ -38,26 +38,20 @@ pub async fn missing(
     user: WebUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
-    let id = parse_id(&id)?;
-    let me = user.me.clone();
-    let layout = Layout::new(&req, &user, "Đơn vị còn thiếu");
-    let page = state
-        .db
-        .read(move |c| -> Result<_, WebError> {
-            let scope = Scope::load(c, &me)?;
-            let round = rounds::visible_round(c, &scope, &id)?;
-            let board = reports::board(c, Some(&scope), &id, crate::time::today_local())?;
-            let m = missing::compile(&board);
-            Ok(MissingPage {
-                layout,
-                round_id: round.id,
-                round_name: round.name,
-                due: format::date(m.due_on),
-                as_of: format::date(m.as_of),
-                past_due: m.past_due,
-                units: m.units,
-            })
-        })
-        .await?;
-    Ok(render::page(&req, &page))
+    render::scoped_page(&req, &state, &user, "Đơn vị còn thiếu", &id, build).await
+}
+
+fn build(c: &mut DbConn, scope: &Scope, id: &str, layout: Layout) -> Result<MissingPage, WebError> {
+    let round = rounds::visible_round(c, scope, id)?;
+    let board = reports::board(c, Some(scope), id, crate::time::today_local())?;
+    let m = missing::compile(&board);
+    Ok(MissingPage {
+        layout,
+        round_id: round.id,
+        round_name: round.name,
+        due: format::date(m.due_on),
+        as_of: format::date(m.as_of),
+        past_due: m.past_due,
+        units: m.units,
+    })
 }
