@@ -12,6 +12,16 @@ pub fn clients_dir() -> PathBuf {
 
 /// `None` (after a loud notice) when Node is missing outside CI.
 pub fn ready(what: &str) -> Option<()> {
+    installed(
+        what,
+        &clients_dir(),
+        &["@nozbe/watermelondb", "tus-js-client"],
+    )
+}
+
+/// Node on the PATH, and `packages` installed in `dir` (with `npm ci` on first use); `None`
+/// (after a loud notice) when Node is missing outside CI, a failure in CI.
+pub fn installed(what: &str, dir: &std::path::Path, packages: &[&str]) -> Option<()> {
     let have_node = Command::new("node")
         .arg("--version")
         .output()
@@ -25,13 +35,13 @@ pub fn ready(what: &str) -> Option<()> {
     }
     static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _once = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
-    let installed = ["@nozbe/watermelondb", "tus-js-client"]
+    let present = packages
         .iter()
-        .all(|p| clients_dir().join("node_modules").join(p).exists());
-    if !installed {
+        .all(|p| dir.join("node_modules").join(p).exists());
+    if !present {
         let out = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(clients_dir())
+            .current_dir(dir)
             .output()
             .expect("npm");
         assert!(

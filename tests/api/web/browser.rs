@@ -21,39 +21,16 @@ fn chromium() -> String {
     std::env::var("KIEMTRA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
 }
 
-/// `None` (after a loud notice) when Node or Chromium is missing outside CI.
+/// `None` (after a loud notice) when Node or Chromium is missing outside CI; a failure in CI.
 fn ready() -> Option<()> {
-    let have_node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let have_chromium = std::path::Path::new(&chromium()).exists();
-    if !have_node || !have_chromium {
-        let what = if have_node { "Chromium" } else { "Node.js" };
+    if !std::path::Path::new(&chromium()).exists() {
         if std::env::var_os("CI").is_some() {
-            panic!("{what} is required for the browser tests (apt-get install chromium nodejs)");
+            panic!("Chromium is required for the browser tests (apt-get install chromium)");
         }
-        eprintln!("\n!!!!!!!! BROWSER TESTS SKIPPED: no {what}\n");
+        eprintln!("\n!!!!!!!! BROWSER TESTS SKIPPED: no Chromium\n");
         return None;
     }
-    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _once = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
-    let installed = ["playwright-core", "axe-core"]
-        .iter()
-        .all(|p| browser_dir().join("node_modules").join(p).exists());
-    if !installed {
-        let out = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(browser_dir())
-            .output()
-            .expect("npm");
-        assert!(
-            out.status.success(),
-            "npm ci failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Some(())
+    crate::node::installed("browser", &browser_dir(), &["playwright-core", "axe-core"])
 }
 
 /// Where screenshots go: `KIEMTRA_SCREENSHOTS` (e.g. `docs/img` to refresh the committed
