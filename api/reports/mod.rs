@@ -13,6 +13,7 @@ pub mod cli;
 pub mod conclusions;
 pub mod documents;
 pub mod export;
+pub mod extra;
 pub mod labels;
 pub mod missing;
 pub mod progress;

@@ -20,6 +20,8 @@ pub struct Report {
     pub checklist: String,
     pub answers: Vec<AnswerLine>,
     pub issued_on: NaiveDate,
+    /// The plan's wider work, after the findings (`extra`).
+    pub extra: Vec<super::extra::Section>,
 }
 
 /// Today on the local calendar (`KIEMTRA_TIMEZONE`), the one deadlines are kept in.
@@ -165,7 +167,9 @@ pub fn report(
     round_id: &str,
     issued_on: NaiveDate,
 ) -> Result<Report, DomainError> {
-    let l = load(conn, scope, round_id)?;
+    let (round, teams) = in_view(conn, scope, round_id)?;
+    let l = store::load(conn, &round, teams.as_deref())?;
+    let extra = super::extra::gather(conn, &round, teams.as_deref())?;
     let summary = compile(&l);
     // In the summary's order, so every table reads the same way.
     let by_id: std::collections::HashMap<&str, &summary::UnitInput> =
@@ -186,5 +190,6 @@ pub fn report(
         checklist: l.template.title.clone(),
         answers,
         issued_on,
+        extra,
     })
 }

@@ -185,11 +185,13 @@ pub fn report(
         }
     }
     let checklist = l.template.title.clone();
+    let extra = crate::reports::extra::gather(conn, &round, Some(&[team.to_owned()]))?;
     let r = Report {
         summary: s,
         checklist,
         answers,
         issued_on,
+        extra,
     };
     Ok((round, r))
 }

@@ -63,12 +63,17 @@ pub fn render_with(l: &Letterhead, plan: &Plan, r: &Report) -> Result<Vec<u8>, E
     for p in sections::findings(r) {
         doc = doc.add_paragraph(p);
     }
-    let number = if r.summary.conclusions.is_empty() {
-        "V"
+    // III and IV are the findings, V the teams' conclusions when there are any.
+    let mut next = if r.summary.conclusions.is_empty() {
+        5
     } else {
-        "VI"
+        6
     };
-    let (head, table) = tables::recommendations(r, number);
+    for x in &r.extra {
+        doc = sections::extra(doc, x, next);
+        next += 1;
+    }
+    let (head, table) = tables::recommendations(r, sections::roman(next));
     doc = doc
         .add_paragraph(head)
         .add_table(table)

@@ -1,12 +1,14 @@
 //! The body's sections: the overview, the chart, strengths, shortcomings and causes, the
 //! teams' conclusions.
 
-use docx_rs::{LineSpacing, Paragraph, Pic, Run};
+use docx_rs::{Docx, LineSpacing, Paragraph, Pic, Run};
 
 use super::super::{chart, ExportError};
-use super::page::{body, centred, heading, text, TABLE_TEXT};
+use super::page::{body, centred, heading, text, TABLE_TEXT, TEXT_WIDTH};
+use super::tables::grid;
 use crate::reports::documents::nd30::{self, Plan};
 
+use crate::reports::extra::Section;
 use crate::reports::labels;
 use crate::reports::service::Report;
 
@@ -140,4 +142,60 @@ pub(super) fn findings(r: &Report) -> Vec<Paragraph> {
         }
     }
     out
+}
+
+/// The body's heading numbers; a report has a dozen sections at most.
+pub(super) fn roman(n: usize) -> &'static str {
+    const R: [&str; 13] = [
+        "", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    R.get(n).copied().unwrap_or("XII")
+}
+
+/// Column widths in twips from relative weights, adding up to the text width exactly.
+fn widths(columns: &[(String, u32)]) -> Vec<usize> {
+    let total: u32 = columns.iter().map(|c| c.1.max(1)).sum();
+    let mut w: Vec<usize> = columns
+        .iter()
+        .map(|c| TEXT_WIDTH * c.1.max(1) as usize / total.max(1) as usize)
+        .collect();
+    let used: usize = w.iter().sum();
+    if let Some(last) = w.last_mut() {
+        *last += TEXT_WIDTH - used;
+    }
+    w
+}
+
+/// One of the plan's wider sections (`reports::extra`), numbered `n`, added to `doc`.
+pub(super) fn extra(doc: Docx, x: &Section, n: usize) -> Docx {
+    let mut doc = doc.add_paragraph(heading(&format!("{}. {}", roman(n), x.title)));
+    if let Some(intro) = &x.intro {
+        doc = doc.add_paragraph(body(intro.clone()));
+    }
+    if x.rows.is_empty() || x.columns.is_empty() {
+        return doc.add_paragraph(body(x.empty.clone()));
+    }
+    let heads: Vec<&str> = x.columns.iter().map(|c| c.0.as_str()).collect();
+    doc.add_table(grid(&heads, x.rows.clone(), &widths(&x.columns)))
+        // A table directly before the next heading needs air, as the results table has.
+        .add_paragraph(Paragraph::new().line_spacing(LineSpacing::new().after(120)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_fill_the_text_width() {
+        let cols = vec![
+            ("STT".to_owned(), 1),
+            ("Đơn vị".to_owned(), 4),
+            ("Nội dung".to_owned(), 7),
+        ];
+        let w = widths(&cols);
+        assert_eq!(w.iter().sum::<usize>(), TEXT_WIDTH);
+        assert!(w[2] > w[1] && w[1] > w[0]);
+        assert_eq!(roman(5), "V");
+        assert_eq!(roman(9), "IX");
+    }
 }

@@ -1,0 +1,37 @@
+//! Sections the round report gains from the plan's wider work: the earlier rounds'
+//! recommendations and how far they were carried out, the units' điểm sáng, self-assessment
+//! beside inspection. Each area builds its own section from the database, over the teams the
+//! report covers, and the exports print them in this order after the findings, numbered in
+//! turn. A section is plain data, so the exports know nothing of where it came from.
+
+use crate::db::DbConn;
+use crate::domain::DomainError;
+use crate::rounds::store::RoundRow;
+
+/// One section of the report: a numbered heading, an optional opening paragraph, and a table
+/// (or, when the table has no rows, the `empty` sentence).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// A stable name, for tests and for the XLSX sheet.
+    pub key: &'static str,
+    /// The heading without its number, in capitals as ND 30 headings are.
+    pub title: String,
+    pub intro: Option<String>,
+    /// Column labels and their relative widths.
+    pub columns: Vec<(String, u32)>,
+    pub rows: Vec<Vec<String>>,
+    /// What the section says when it has no rows.
+    pub empty: String,
+}
+
+/// The sections for a round's report over `teams` (`None`: every team), in print order.
+pub fn gather(
+    conn: &mut DbConn,
+    round: &RoundRow,
+    teams: Option<&[String]>,
+) -> Result<Vec<Section>, DomainError> {
+    // Each area adds its section here, one line each.
+    let _ = (conn, round, teams);
+    let out: Vec<Section> = Vec::new();
+    Ok(out)
+}
