@@ -10,6 +10,7 @@
 pub mod answer_sheet;
 pub mod board;
 pub mod cli;
+pub mod compare;
 pub mod conclusions;
 pub mod documents;
 pub mod export;

@@ -55,7 +55,7 @@ fn load(conn: &mut DbConn, scope: Option<&Scope>, round_id: &str) -> Result<Load
     store::load(conn, &round, teams.as_deref())
 }
 
-fn compile(l: &Loaded) -> Summary {
+pub(crate) fn compile(l: &Loaded) -> Summary {
     summary::compile(&Inputs {
         round: &l.round,
         template: &l.template,
