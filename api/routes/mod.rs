@@ -92,6 +92,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::routes::progress::get_progress)
                 .service(reports::routes::missing::get_missing)
                 .service(reports::routes::summary::get_summary)
+                .service(reports::routes::comparison::get_comparison)
+                .service(reports::routes::comparison::get_comparison_xlsx)
                 .service(reports::routes::exports::export_round)
                 .service(reports::routes::documents::get_document_settings)
                 .service(reports::routes::documents::put_document_settings)

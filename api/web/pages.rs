@@ -57,6 +57,8 @@ pages! {
     get  "/dot"                  READERS   => rounds::list::list;
     get  "/dot/{id}"             READERS   => rounds::dashboard::dashboard;
     get  "/dot/{id}/con-thieu"   READERS   => rounds::missing::missing;
+    get  "/dot/{id}/so-sanh"     READERS   => rounds::compare::compare;
+    get  "/dot/{id}/so-sanh/tai-ve" READERS => rounds::compare::download;
 
     // Inspection review (web/review) and conflicts (web/conflicts).
     // (review rows)

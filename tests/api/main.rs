@@ -14,6 +14,7 @@ mod audit;
 mod auth;
 mod cli;
 mod client_errors;
+mod compare;
 mod convergence;
 mod corpus;
 mod crash;

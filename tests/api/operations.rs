@@ -196,6 +196,8 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/rounds/{id}/progress", "get"),
         ("/api/v1/rounds/{id}/missing", "get"),
         ("/api/v1/rounds/{id}/summary", "get"),
+        ("/api/v1/rounds/{id}/comparison", "get"),
+        ("/api/v1/rounds/{id}/comparison/xlsx", "get"),
         ("/api/v1/rounds/{id}/exports/{format}", "get"),
         ("/api/v1/rounds/{id}/documents/{issuer}", "get"),
         ("/api/v1/rounds/{id}/documents/{issuer}", "put"),

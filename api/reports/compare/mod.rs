@@ -149,6 +149,7 @@ pub fn compile(i: &Inputs) -> Comparison {
     Comparison {
         round_id: i.round_id.to_owned(),
         round_name: i.round_name.to_owned(),
+        max_score: i.max_score,
         columns: i.columns.to_vec(),
         overall: means(&all, i.columns.len()),
         kinds,

@@ -59,6 +59,8 @@ pub struct EarlierIn {
 pub struct Inputs<'a> {
     pub round_id: &'a str,
     pub round_name: &'a str,
+    /// The checklist's `max_score`, the scale of totals (0 without scoring).
+    pub max_score: f64,
     pub columns: &'a [Column],
     pub units: &'a [UnitIn],
     /// Every candidate for a unit's previous result, in any order.
@@ -138,6 +140,9 @@ pub struct KindGroup {
 pub struct Comparison {
     pub round_id: String,
     pub round_name: String,
+    /// The scale of totals: the checklist's `max_score` (0 when it has no scoring).
+    pub max_score: f64,
+    /// The checklist's scored sections, in its order; each row's `sections` follow them.
     pub columns: Vec<Column>,
     /// In the report's order: by team, departments before communes and wards, then by name.
     pub units: Vec<UnitRow>,

@@ -36,6 +36,7 @@ pub fn comparison(
     Ok(super::compile(&Inputs {
         round_id: &round.id,
         round_name: &round.name,
+        max_score: l.template.scoring.as_ref().map_or(0.0, |s| s.max_score),
         columns: &columns,
         units: &units,
         earlier: &earlier,

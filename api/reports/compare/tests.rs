@@ -65,6 +65,7 @@ fn run(units: &[UnitIn], before: &[EarlierIn]) -> Comparison {
     compile(&Inputs {
         round_id: "r",
         round_name: "Đợt r",
+        max_score: 100.0,
         columns: &cols(),
         units,
         earlier: before,

@@ -1,6 +1,7 @@
 //! HTTP edge of reports.
 
 pub mod bien_ban;
+pub mod comparison;
 pub mod conclusions;
 pub mod documents;
 pub mod exports;

@@ -1,5 +1,6 @@
 //! The rounds a person sees, and each round's dashboard.
 
+pub mod compare;
 pub mod dashboard;
 pub mod home;
 pub mod list;
