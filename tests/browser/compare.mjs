@@ -39,7 +39,7 @@ export async function compareJourney(p) {
   await page.setViewportSize({ width: 1366, height: 900 });
 
   // By kind: departments alone.
-  await page.getByLabel("Loại đơn vị").selectOption("department");
+  await page.getByLabel("Loại đơn vị", { exact: true }).selectOption("department");
   await page.getByRole("button", { name: "Lọc" }).click();
   await page.waitForURL(/loai=department/);
   const kinds = await page.locator("table.compare").last().locator("tbody tr td:nth-child(2)").allTextContents();

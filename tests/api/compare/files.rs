@@ -146,7 +146,7 @@ async fn the_workbook_and_the_page_show_the_same_figures(engine: Engine) {
     assert_eq!(status, 200);
     for want in [
         "Xã Nghi Lộc",
-        "Phần 1 (%)",
+        "<dt>Phần 2</dt><dd>Phần 2</dd>",
         "▼</span> giảm 25",
         "▲</span> tăng 25",
         "giảm 8,33",

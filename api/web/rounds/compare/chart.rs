@@ -3,9 +3,9 @@
 //! style). Horizontal so long Vietnamese labels fit at 360 px.
 
 /// The drawing's width in its own units; it scales to the page (`viewBox`).
-pub const WIDTH: f64 = 640.0;
-const LABEL_W: f64 = 200.0;
-const VALUE_W: f64 = 70.0;
+pub const WIDTH: f64 = 460.0;
+const LABEL_W: f64 = 150.0;
+const VALUE_W: f64 = 80.0;
 const ROW_H: f64 = 34.0;
 const BAR_H: f64 = 22.0;
 const TOP: f64 = 8.0;

@@ -72,6 +72,13 @@ pub struct MeansLine {
     pub total_delta: Delta,
 }
 
+/// A section's column: a short label in the header ("Phần 1"), the title in the legend and
+/// for screen readers (the demo's titles run to a hundred characters).
+pub struct ColumnLine {
+    pub short: String,
+    pub title: String,
+}
+
 pub struct KindOption {
     pub code: String,
     pub label: String,
@@ -84,7 +91,7 @@ pub struct ComparePage {
     pub layout: Layout,
     pub round_id: String,
     pub round_name: String,
-    pub columns: Vec<String>,
+    pub columns: Vec<ColumnLine>,
     pub kinds: Vec<MeansLine>,
     pub overall: MeansLine,
     pub options: Vec<KindOption>,
@@ -150,7 +157,15 @@ fn page(cmp: Comparison, q: &Query, layout: Layout) -> ComparePage {
         layout,
         round_id: cmp.round_id.clone(),
         round_name: cmp.round_name.clone(),
-        columns: cmp.columns.iter().map(|c| c.title.clone()).collect(),
+        columns: cmp
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ColumnLine {
+                short: format!("Phần {}", i + 1),
+                title: c.title.clone(),
+            })
+            .collect(),
         kinds: cmp
             .kinds
             .iter()
