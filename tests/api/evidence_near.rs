@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::both_engines;
 use crate::evidence::setup;
 use crate::helpers::{Engine, TestApp};
+use crate::web::client::WebClient;
 
 both_engines!(near_duplicates_are_flagged_and_other_scenes_are_not);
 
@@ -140,6 +141,15 @@ async fn near_duplicates_are_flagged_and_other_scenes_are_not(engine: Engine) {
         .await;
     assert!(!message.contains(unit_a["name"].as_str().unwrap()));
     assert!(!message.contains(&here));
+
+    // The lead's review page shows it beside the photo.
+    let mut lead = WebClient::world_user(&app, "lead1").await;
+    let (status, page) = lead.get(&format!("/phieu/{here}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("gần giống một ảnh đã được dùng"),
+        "the review page shows the flag"
+    );
 
     // The ZIP's manifest carries the flag too.
     let zip = app
