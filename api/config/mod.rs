@@ -134,6 +134,9 @@ pub struct MediaSettings {
     pub flag_distance_m: f64,
     /// A photo whose camera time and claimed time differ by more minutes than this is flagged.
     pub flag_clock_minutes: i64,
+    /// Two photos whose perceptual hashes differ in at most this many of their 64 bits are
+    /// flagged as near-duplicates (`media::phash`; the default is chosen by its tests).
+    pub flag_hash_distance: u32,
 }
 
 impl MediaSettings {
@@ -142,6 +145,7 @@ impl MediaSettings {
         crate::media::checks::Limits {
             max_distance_m: self.flag_distance_m,
             max_clock_minutes: self.flag_clock_minutes,
+            max_hash_distance: self.flag_hash_distance,
         }
     }
 }
@@ -158,6 +162,7 @@ impl Default for MediaSettings {
             upload_expiry_hours: 24,
             flag_distance_m: 1000.0,
             flag_clock_minutes: 60,
+            flag_hash_distance: 12,
         }
     }
 }

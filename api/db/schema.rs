@@ -330,6 +330,7 @@ diesel::table! {
         height -> Integer,
         orientation -> Integer,
         created_at -> Timestamp,
+        phash -> Nullable<Text>,
     }
 }
 

@@ -2,7 +2,8 @@
 //! it. Each check compares what the photo's own metadata (EXIF) says with what was claimed or
 //! expected: the capture time with the inspector's claim and with the inspection's day and the
 //! round's dates; the position with the unit's location; and the same bytes (SHA-256) used as
-//! evidence more than once. Plain functions over plain facts; `service::flags` gathers them.
+//! evidence more than once, or a near-duplicate (other bytes, a perceptual hash within a few
+//! bits: the same photo re-saved, resized or cropped) used so. Plain functions over plain facts; `service::flags` gathers them.
 //!
 //! EXIF times without an offset are the camera's clock, taken to be in `KIEMTRA_TIMEZONE`
 //! (phones in the province are set to Vietnamese time).
@@ -15,7 +16,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Flag {
     /// `time_differs_from_claim`, `taken_on_another_day`, `taken_outside_round`,
-    /// `far_from_unit`, `reused_in_inspection` or `reused_elsewhere`.
+    /// `far_from_unit`, `reused_in_inspection`, `reused_elsewhere`,
+    /// `near_duplicate_in_inspection` or `near_duplicate_elsewhere`.
     pub code: &'static str,
     /// What a lead reads, in Vietnamese.
     pub message: String,
@@ -42,12 +44,16 @@ pub struct Expected {
     /// Other evidence with the same bytes: in this inspection, and in other inspections.
     pub same_bytes_here: usize,
     pub same_bytes_elsewhere: usize,
+    /// Other evidence with other bytes that looks the same (perceptual hash), likewise.
+    pub similar_here: usize,
+    pub similar_elsewhere: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_distance_m: f64,
     pub max_clock_minutes: i64,
+    pub max_hash_distance: u32,
 }
 
 /// Metres between two positions (haversine).
@@ -151,6 +157,19 @@ pub fn flags(f: &Facts, e: &Expected, l: Limits, zone: chrono_tz::Tz) -> Vec<Fla
             code: "reused_elsewhere",
             message: "Cùng một ảnh (trùng SHA-256) đã được dùng làm minh chứng ở phiếu khác."
                 .into(),
+        });
+    }
+    // Never which unit or inspection: the other photo may be another team's.
+    if e.similar_here > 0 {
+        out.push(Flag {
+            code: "near_duplicate_in_inspection",
+            message: "Ảnh gần giống một ảnh khác của phiếu này (có thể là cùng ảnh đã cắt, thu nhỏ hoặc lưu lại).".into(),
+        });
+    }
+    if e.similar_elsewhere > 0 {
+        out.push(Flag {
+            code: "near_duplicate_elsewhere",
+            message: "Ảnh gần giống một ảnh đã được dùng làm minh chứng ở phiếu khác (có thể là cùng ảnh đã cắt, thu nhỏ hoặc lưu lại).".into(),
         });
     }
     out

@@ -1,6 +1,7 @@
 //! The evidence checks for a set of photos: gathers what each check compares against (the
 //! unit's location, the inspection's time, the round's dates, other evidence with the same
-//! bytes) in a few queries, and hands the facts to the pure `checks`.
+//! bytes, other photos that look the same) in a few queries, and hands the facts to the pure
+//! `checks`.
 
 use std::collections::HashMap;
 
@@ -10,7 +11,8 @@ use utoipa::ToSchema;
 
 use super::checks::{self, Expected, Facts, Flag, Limits};
 use super::model::EvidenceRow;
-use crate::db::schema::evidence;
+use super::phash;
+use crate::db::schema::{blobs, evidence};
 use crate::db::DbConn;
 
 /// A photo's record with what to look at twice about it.
@@ -65,6 +67,51 @@ fn same_bytes(
     Ok(out)
 }
 
+/// For each digest among `digests` whose blob has a perceptual hash: the (evidence id,
+/// inspection id) of every photo with *other* bytes whose hash is within `max` bits. The
+/// hashes of all blobs are read (two short columns); other bytes only, since the same bytes
+/// are already flagged as reused.
+fn look_alikes(
+    conn: &mut DbConn,
+    digests: &[&str],
+    max: u32,
+) -> QueryResult<HashMap<String, Vec<(String, String)>>> {
+    let hashed: Vec<(String, Option<String>)> = blobs::table
+        .filter(blobs::phash.is_not_null())
+        .select((blobs::sha256, blobs::phash))
+        .load(conn)?;
+    let hash_of: HashMap<&str, &str> = hashed
+        .iter()
+        .filter_map(|(s, p)| Some((s.as_str(), p.as_deref()?)))
+        .collect();
+    let mut similar: HashMap<&str, Vec<&str>> = HashMap::new();
+    for d in digests {
+        let Some(mine) = hash_of.get(d) else { continue };
+        let near: Vec<&str> = hash_of
+            .iter()
+            .filter(|(s, p)| s != &d && phash::distance(mine, p).is_some_and(|x| x <= max))
+            .map(|(s, _)| *s)
+            .collect();
+        if !near.is_empty() {
+            similar.insert(d, near);
+        }
+    }
+    let wanted: Vec<&str> = similar.values().flatten().copied().collect();
+    let holders = same_bytes(conn, &wanted)?;
+    Ok(similar
+        .into_iter()
+        .map(|(d, near)| {
+            let all = near
+                .iter()
+                .filter_map(|s| holders.get(*s))
+                .flatten()
+                .cloned()
+                .collect();
+            (d.to_owned(), all)
+        })
+        .collect())
+}
+
 /// Each row with its flags, in the same order.
 pub fn flag_all(
     conn: &mut DbConn,
@@ -81,6 +128,7 @@ pub fn flag_all(
     }
     let digests: Vec<&str> = rows.iter().filter_map(|r| r.sha256.as_deref()).collect();
     let twins = same_bytes(conn, &digests)?;
+    let alikes = look_alikes(conn, &digests, limits.max_hash_distance)?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -92,6 +140,15 @@ pub fn flag_all(
                 .map(|v| v.iter().filter(|(id, _)| *id != r.id).collect())
                 .unwrap_or_default();
             let here = others.iter().filter(|(_, i)| *i == r.inspection_id).count();
+            let similar: &[(String, String)] = r
+                .sha256
+                .as_ref()
+                .and_then(|s| alikes.get(s))
+                .map_or(&[], Vec::as_slice);
+            let similar_here = similar
+                .iter()
+                .filter(|(_, i)| *i == r.inspection_id)
+                .count();
             let facts = Facts {
                 claimed_taken_at: r.claimed_taken_at,
                 claimed_position: r.claimed_latitude.zip(r.claimed_longitude),
@@ -104,6 +161,8 @@ pub fn flag_all(
                 round_days: c.and_then(|c| c.round_days),
                 same_bytes_here: here,
                 same_bytes_elsewhere: others.len() - here,
+                similar_here,
+                similar_elsewhere: similar.len() - similar_here,
             };
             let flags = checks::flags(&facts, &expected, limits, zone);
             FlaggedEvidence { evidence: r, flags }

@@ -14,7 +14,7 @@ use super::inspect::{self, Format};
 use super::model::{BlobRow, EvidenceRow};
 use super::service::{self, Attached, Received};
 use super::spool::Spooled;
-use super::thumbs;
+use super::{phash, thumbs};
 use super::{store, Media};
 use crate::auth::CurrentUser;
 use crate::db::Db;
@@ -59,7 +59,7 @@ pub async fn accept(
         Some(_) => return Err(MediaError::ContentDiffers),
         None => {}
     }
-    let facts = verify(media, spooled.path.to_path_buf()).await?;
+    let (facts, phash) = verify(media, spooled.path.to_path_buf()).await?;
     media
         .store
         .put_file(&original_key(&sha), &spooled.path)
@@ -71,6 +71,7 @@ pub async fn accept(
         spooled.size,
     );
     let facts2 = facts.clone();
+    let phash2 = phash.clone();
     let (evidence, attached) = db
         .write(move |c| {
             let scope = Scope::load(c, &me2)?;
@@ -78,6 +79,7 @@ pub async fn accept(
                 sha256: &sha2,
                 size,
                 facts: &facts2,
+                phash: phash2.as_deref(),
             };
             service::attach(c, &me2.actor(), &scope, &id, &r)
         })
@@ -90,15 +92,26 @@ pub async fn accept(
 }
 
 /// Verifies an image on the pool: its header first (cheap, refusing bombs before any
-/// decoding), then the whole file once its decoding memory fits in the budget.
-async fn verify(media: &Media, path: PathBuf) -> Result<inspect::ImageFacts, MediaError> {
+/// decoding), then the whole file once its decoding memory fits in the budget; the same job
+/// takes its perceptual hash (a photo that cannot be hashed is still evidence: no hash, no
+/// near-duplicate flag).
+async fn verify(
+    media: &Media,
+    path: PathBuf,
+) -> Result<(inspect::ImageFacts, Option<String>), MediaError> {
     let limits = media.limits;
     let p = path.clone();
     let probe = media.pool.run(move || inspect::probe(&p, &limits)).await?;
+    let cost = probe.verify_cost.max(probe.thumbnail_cost);
     media
         .pool
-        .run_weighted(probe.verify_cost, move || {
-            inspect::verify(&path, &probe, &limits)
+        .run_weighted(cost, move || {
+            let facts = inspect::verify(&path, &probe, &limits)?;
+            let hash = phash::of_file(&path, facts.format, facts.exif.orientation, &limits);
+            let hash = hash
+                .map_err(|e| tracing::warn!(error = %e, "perceptual hash not taken"))
+                .ok();
+            Ok((facts, hash))
         })
         .await
 }
@@ -159,7 +172,7 @@ pub async fn ensure_thumbnail(media: &Media, blob: &BlobRow, size: u32) -> Resul
 }
 
 /// The object as a local file: the store's own file, or a temp copy of a remote object.
-async fn local_copy(
+pub(super) async fn local_copy(
     media: &Media,
     key: &str,
 ) -> Result<(PathBuf, Option<tempfile::TempPath>), MediaError> {

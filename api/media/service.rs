@@ -190,6 +190,8 @@ pub struct Received<'a> {
     pub sha256: &'a str,
     pub size: u64,
     pub facts: &'a ImageFacts,
+    /// The perceptual hash (`media::phash`), when the image could be hashed.
+    pub phash: Option<&'a str>,
 }
 
 /// Whether this request stored the bytes, or they were already there.
@@ -236,6 +238,7 @@ pub fn attach(
                     blobs::height.eq(h),
                     blobs::orientation.eq(orientation),
                     blobs::created_at.eq(now),
+                    blobs::phash.eq(r.phash),
                 ))
                 .execute(c)
         });

@@ -78,7 +78,7 @@ fn remove_quietly(p: &Path) {
 }
 
 /// First cuts every resumable upload back to its committed offset (what a crash left beyond
-/// it is not vouched for), then runs [`expired`] now and then for the life of the server.
+/// it is not vouched for) and hashes older photos (`rehash`), then runs [`expired`] now and then for the life of the server.
 pub fn start(media: Media, db: Db) {
     let started = SystemTime::now();
     tokio::spawn(async move {
@@ -91,6 +91,11 @@ pub fn start(media: Media, db: Db) {
                 "resumable uploads cut back to their committed offsets"
             ),
             Err(e) => tracing::warn!(error = %e, "resumable uploads not checked at start"),
+        }
+        match super::rehash::backfill(&media, &db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(blobs = n, "perceptual hashes taken for older photos"),
+            Err(e) => tracing::warn!(error = %e, "perceptual hashes of older photos not taken"),
         }
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {

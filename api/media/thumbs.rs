@@ -29,15 +29,7 @@ pub fn render(
     limits: &Limits,
 ) -> Result<Vec<(u32, Vec<u8>)>, MediaError> {
     let biggest = sizes.iter().copied().max().unwrap_or(SIZES[1]);
-    let img = match format {
-        Format::Jpeg => decode_jpeg_scaled(path, biggest, limits)?,
-        _ => {
-            let mut r =
-                ImageReader::with_format(BufReader::new(File::open(path)?), format.image_format());
-            r.limits(limits.image_limits());
-            r.decode().map_err(image_error)?
-        }
-    };
+    let img = decode(path, format, biggest, limits)?;
     let orientation = Orientation::from_exif(orientation);
     let mut sorted: Vec<u32> = sizes.to_vec();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
@@ -55,6 +47,25 @@ pub fn render(
         source = t;
     }
     Ok(out)
+}
+
+/// The image decoded, a JPEG at the smallest DCT scale whose longest side still covers
+/// `biggest` (other formats at full size).
+pub fn decode(
+    path: &Path,
+    format: Format,
+    biggest: u32,
+    limits: &Limits,
+) -> Result<DynamicImage, MediaError> {
+    Ok(match format {
+        Format::Jpeg => decode_jpeg_scaled(path, biggest, limits)?,
+        _ => {
+            let mut r =
+                ImageReader::with_format(BufReader::new(File::open(path)?), format.image_format());
+            r.limits(limits.image_limits());
+            r.decode().map_err(image_error)?
+        }
+    })
 }
 
 fn fit(img: &DynamicImage, size: u32) -> DynamicImage {

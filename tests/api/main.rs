@@ -23,6 +23,7 @@ mod edges;
 mod errors;
 mod evidence;
 mod evidence_checks;
+mod evidence_near;
 mod findings;
 mod inspections;
 mod local_time;

@@ -4,6 +4,7 @@ const ZONE: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
 const LIMITS: Limits = Limits {
     max_distance_m: 1000.0,
     max_clock_minutes: 60,
+    max_hash_distance: 12,
 };
 /// Nghi Lộc's commune office, and Cửa Lò's beach some 10 km away.
 const NGHI_LOC: (f64, f64) = (18.8076, 105.6486);
@@ -25,6 +26,8 @@ fn expected() -> Expected {
         round_days: NaiveDate::from_ymd_opt(2026, 9, 1).zip(NaiveDate::from_ymd_opt(2026, 11, 25)),
         same_bytes_here: 0,
         same_bytes_elsewhere: 0,
+        similar_here: 0,
+        similar_elsewhere: 0,
     }
 }
 
@@ -95,4 +98,30 @@ fn camera_clocks_are_read_in_the_configured_zone() {
     assert_eq!(exif_utc("rác", ZONE), None);
     let d = distance_m(NGHI_LOC, CUA_LO);
     assert!((7_000.0..9_000.0).contains(&d), "{d}");
+}
+
+#[test]
+fn near_duplicates_are_flagged_apart_from_reused_bytes() {
+    let f = Facts::default();
+    let e = Expected {
+        similar_here: 1,
+        ..expected()
+    };
+    assert_eq!(
+        codes(&flags(&f, &e, LIMITS, ZONE)),
+        ["near_duplicate_in_inspection"]
+    );
+    let e = Expected {
+        same_bytes_elsewhere: 1,
+        similar_elsewhere: 3,
+        ..expected()
+    };
+    let all = flags(&f, &e, LIMITS, ZONE);
+    assert_eq!(
+        codes(&all),
+        ["reused_elsewhere", "near_duplicate_elsewhere"]
+    );
+    // The lead reads Vietnamese, and never which unit the other photo belongs to.
+    assert!(all[1].message.contains("gần giống"));
+    assert!(!all[1].message.contains("Nghi Lộc"));
 }

@@ -13,4 +13,4 @@ pub mod webp;
 pub use jpeg_markers::Frame;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
