@@ -59,6 +59,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(rounds::routes::rounds::list_assignments)
                 .service(rounds::routes::rounds::assign_units)
                 .service(rounds::routes::rounds::unassign_unit)
+                .service(rounds::routes::rounds::update_assignment)
                 .service(inspections::routes::inspections::create_inspection)
                 .service(inspections::routes::inspections::list_inspections)
                 .service(inspections::routes::inspections::get_inspection)

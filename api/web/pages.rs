@@ -115,6 +115,7 @@ pages! {
     post "/quan-tri/dot/{id}/trang-thai"                    ADMINS => admin::rounds::edit::status;
     post "/quan-tri/dot/{id}/phan-cong"                     ADMINS => admin::rounds::assign::assign_units;
     post "/quan-tri/dot/{id}/phan-cong/{unit_id}/xoa"       ADMINS => admin::rounds::assign::unassign;
+    post "/quan-tri/dot/{id}/phan-cong/{unit_id}/han"       ADMINS => admin::rounds::assign::set_due;
     get  "/quan-tri/nhat-ky"                                ADMINS => admin::audit::list;
     post "/quan-tri/nhat-ky/kiem-tra"                       ADMINS => admin::audit::verify;
 }

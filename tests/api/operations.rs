@@ -163,6 +163,7 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/rounds/{id}/assignments", "get"),
         ("/api/v1/rounds/{id}/assignments", "put"),
         ("/api/v1/rounds/{id}/assignments/{unit_id}", "delete"),
+        ("/api/v1/rounds/{id}/assignments/{unit_id}", "patch"),
         ("/api/v1/inspections", "get"),
         ("/api/v1/inspections", "post"),
         ("/api/v1/inspections/{id}", "get"),
