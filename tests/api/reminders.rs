@@ -169,3 +169,143 @@ async fn a_units_own_deadline_moves_its_lists_and_late_marks(engine: Engine) {
         .await;
     assert!(rows.to_string().contains("2026-12-24"), "{rows}");
 }
+
+both_engines!(reminders_are_sent_once_to_the_right_people);
+
+async fn post_empty(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.authed(Method::POST, path, token).send().await.unwrap()
+}
+
+async fn remind(app: &TestApp, token: &str, round: &str) -> i64 {
+    let v = ok(post_empty(app, token, &format!("/api/v1/rounds/{round}/reminders")).await).await;
+    v["created"].as_i64().unwrap()
+}
+
+async fn mine(app: &TestApp, token: &str, query: &str) -> Value {
+    app.get_json(&format!("/api/v1/notifications{query}"), token)
+        .await
+}
+
+/// A second open round in which team 1 has unit A, not started.
+async fn team1_round(app: &TestApp, w: &crate::world::World) -> String {
+    let round = ok(app
+        .authed(Method::POST, "/api/v1/rounds", &w.admin)
+        .json(&json!({"name": "Kiểm tra chuyên đề", "kind": "thematic", "template_version_id": w.version, "starts_on": "2026-09-01", "ends_on": "2026-11-20", "due_on": "2026-11-25", "status": "open"}))
+        .send()
+        .await
+        .unwrap())
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/rounds/{round}/assignments"),
+            &w.admin,
+        )
+        .json(&json!({"assignments": [{"unit_id": w.unit_a, "team_id": w.team1}]}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    round
+}
+
+async fn reminders_are_sent_once_to_the_right_people(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    // A approved (team 1); B submitted, past due (team 2); C not started (team 2).
+    let c = compiled(&app).await;
+    let w = &c.w;
+    let round = &w.round;
+    let path = format!("/api/v1/rounds/{round}/reminders");
+    for who in [&w.viewer, &w.insp1, &w.insp2] {
+        assert_problem(post_empty(&app, who, &path).await, 403, "forbidden").await;
+    }
+    // Team 1 owes nothing: its lead's reminders make none.
+    assert_eq!(remind(&app, &w.lead1, round).await, 0);
+    // C's inspector hears of C; B's lead of B's approval. Once a day, whoever asks.
+    assert_eq!(remind(&app, &w.admin, round).await, 2);
+    assert_eq!(remind(&app, &w.admin, round).await, 0);
+    assert_eq!(remind(&app, &w.lead2, round).await, 0);
+
+    let insp2 = mine(&app, &w.insp2, "").await;
+    assert_eq!(insp2["total"], 1, "{insp2}");
+    let n = &insp2["items"][0];
+    assert_eq!(n["kind"], "reminder");
+    assert_eq!(n["unit_id"], w.unit_c.as_str());
+    assert!(
+        n["title"].as_str().unwrap().contains("Sở Tài chính")
+            && n["body"].as_str().unwrap().contains("30/11/2026"),
+        "{n}"
+    );
+    let lead2 = mine(&app, &w.lead2, "").await;
+    assert_eq!(lead2["total"], 1, "{lead2}");
+    assert_eq!(lead2["items"][0]["link"], format!("/phieu/{}", c.b));
+    for who in [&w.admin, &w.insp1, &w.lead1, &w.viewer] {
+        assert_eq!(mine(&app, who, "").await["total"], 0);
+    }
+
+    // Another team's round: lead 2 is told it does not exist. Two reminders at once (two
+    // connections, as two processes would be) make one notification.
+    let r2 = team1_round(&app, w).await;
+    let res = post_empty(&app, &w.lead2, &format!("/api/v1/rounds/{r2}/reminders")).await;
+    assert_problem(res, 404, "not_found").await;
+    let (x, y) = tokio::join!(remind(&app, &w.admin, &r2), remind(&app, &w.lead1, &r2));
+    assert_eq!(x + y, 1, "{x} + {y}");
+    assert_eq!(mine(&app, &w.insp1, "").await["total"], 1);
+
+    // Each reads only their own.
+    let id = n["id"].as_str().unwrap();
+    let read = format!("/api/v1/notifications/{id}/read");
+    assert_problem(post_empty(&app, &w.insp1, &read).await, 404, "not_found").await;
+    assert_problem(post_empty(&app, &w.admin, &read).await, 404, "not_found").await;
+    let before = app
+        .get_json::<Value>("/api/v1/sync/pull?schema_version=1&limit=1000", &w.insp2)
+        .await;
+    let cursor = before["next_cursor"].as_str().unwrap().to_owned();
+    let pulled: Vec<&Value> = before["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|ch| ch["entity"] == "notification")
+        .collect();
+    assert_eq!(pulled.len(), 1, "{before}");
+    assert_eq!(pulled[0]["id"], id);
+    assert_eq!(pulled[0]["data"]["read_at"], Value::Null);
+    let r = ok(post_empty(&app, &w.insp2, &read).await).await;
+    assert!(r["read_at"].is_string(), "{r}");
+    assert_eq!(mine(&app, &w.insp2, "?unread=true").await["total"], 0);
+    assert_eq!(mine(&app, &w.insp2, "").await["total"], 1);
+    // The change reaches the device on its next pull.
+    let after: Value = app
+        .get_json(
+            &format!("/api/v1/sync/pull?schema_version=1&limit=1000&cursor={cursor}"),
+            &w.insp2,
+        )
+        .await;
+    let again = after["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|ch| ch["entity"] == "notification")
+        .unwrap();
+    assert!(again["data"]["read_at"].is_string(), "{after}");
+    // Nobody else's device ever gets it: not another inspector, not an administrator.
+    for who in [&w.insp1, &w.admin, &w.lead2, &w.viewer] {
+        let all: Value = app
+            .get_json("/api/v1/sync/pull?schema_version=1&limit=1000", who)
+            .await;
+        assert!(!all.to_string().contains(id), "{all}");
+    }
+    let lead2_pull: Value = app
+        .get_json("/api/v1/sync/pull?schema_version=1&limit=1000", &w.lead2)
+        .await;
+    assert!(lead2_pull.to_string().contains("\"notification\""));
+
+    let all = ok(post_empty(&app, &w.lead2, "/api/v1/notifications/read-all").await).await;
+    assert_eq!(all["updated"], 1);
+    assert_eq!(mine(&app, &w.lead2, "").await["unread"], 0);
+}
