@@ -57,6 +57,10 @@ pages! {
     get  "/dot"                  READERS   => rounds::list::list;
     get  "/dot/{id}"             READERS   => rounds::dashboard::dashboard;
     get  "/dot/{id}/con-thieu"   READERS   => rounds::missing::missing;
+    post "/dot/{id}/nhac-nho"    REVIEWERS => crate::web::notifications::remind;
+    get  "/thong-bao"            SIGNED_IN => crate::web::notifications::list;
+    post "/thong-bao/doc-het"    SIGNED_IN => crate::web::notifications::read_all;
+    post "/thong-bao/{id}/doc"   SIGNED_IN => crate::web::notifications::read;
 
     // Inspection review (web/review) and conflicts (web/conflicts).
     // (review rows)

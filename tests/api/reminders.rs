@@ -309,3 +309,59 @@ async fn reminders_are_sent_once_to_the_right_people(engine: Engine) {
     assert_eq!(all["updated"], 1);
     assert_eq!(mine(&app, &w.lead2, "").await["unread"], 0);
 }
+
+both_engines!(the_web_app_sends_and_shows_reminders);
+
+async fn the_web_app_sends_and_shows_reminders(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let c = compiled(&app).await;
+    let w = &c.w;
+    let page = format!("/dot/{}/con-thieu", w.round);
+    let form = format!("/dot/{}/nhac-nho", w.round);
+    // Viewers read the list but send nothing.
+    let mut viewer = crate::web::client::WebClient::world_user(&app, "viewer1").await;
+    let (_, body) = viewer.get(&page).await;
+    assert!(!body.contains("Gửi nhắc nhở"), "{body}");
+    assert_eq!(viewer.post(&form, &[]).await.status(), 403);
+
+    let mut lead2 = crate::web::client::WebClient::world_user(&app, "lead2").await;
+    let (_, body) = lead2.get(&page).await;
+    assert!(
+        body.contains("Gửi nhắc nhở") && body.contains("30/11/2026"),
+        "{body}"
+    );
+    let res = lead2.post(&form, &[]).await;
+    let (_, body) = lead2.follow(res).await;
+    assert!(body.contains("Đã gửi 2 nhắc nhở"), "{body}");
+    // B's approval is the lead's own reminder: the header counts it on every page.
+    assert!(body.contains("unread-count"), "{body}");
+    let res = lead2.post(&form, &[]).await;
+    let (_, body) = lead2.follow(res).await;
+    assert!(body.contains("Không có nhắc nhở mới"), "{body}");
+
+    let mut insp2 = crate::web::client::WebClient::world_user(&app, "insp2").await;
+    let (status, body) = insp2.get("/thong-bao").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Sở Tài chính") && body.contains("Bạn có 1 thông báo chưa đọc"),
+        "{body}"
+    );
+    let mine = mine(&app, &w.insp2, "").await;
+    let id = mine["items"][0]["id"].as_str().unwrap().to_owned();
+    // Another person cannot mark it read.
+    let mut insp1 = crate::web::client::WebClient::world_user(&app, "insp1").await;
+    insp1.get("/thong-bao").await;
+    let res = insp1.post(&format!("/thong-bao/{id}/doc"), &[]).await;
+    assert_eq!(res.status(), 404);
+    let res = insp2.post(&format!("/thong-bao/{id}/doc"), &[]).await;
+    let (_, body) = insp2.follow(res).await;
+    assert!(
+        body.contains("Bạn đã đọc hết thông báo") && !body.contains("unread-count"),
+        "{body}"
+    );
+    let res = lead2.post("/thong-bao/doc-het", &[]).await;
+    let (_, body) = lead2.follow(res).await;
+    assert!(body.contains("Đã đánh dấu 1 thông báo"), "{body}");
+}
