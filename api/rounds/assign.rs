@@ -268,5 +268,5 @@ pub fn set_due(
         },
         false,
     )?;
-    Ok(store::assignment(conn, round_id, unit_id)?.ok_or(DomainError::NotFound)?)
+    store::assignment(conn, round_id, unit_id)?.ok_or(DomainError::NotFound)
 }
