@@ -15,6 +15,7 @@ pub mod error;
 pub mod inspections;
 pub mod media;
 pub mod middleware;
+pub mod notifications;
 pub mod paging;
 pub mod reports;
 pub mod role;

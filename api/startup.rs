@@ -87,6 +87,7 @@ impl Application {
             crate::media::Media::open(&settings).map_err(|e| StartupError::Media(e.to_string()))?;
         tracing::info!(store = %media.store.describe(), "evidence blob store");
         crate::media::sweep::start(media.clone(), db.clone());
+        crate::notifications::schedule::start(&settings.reminders, db.clone());
         let state = web::Data::new(AppState {
             db,
             jwt,

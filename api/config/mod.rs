@@ -2,10 +2,12 @@
 //! then command-line flags. Nothing secret is ever printed: secrets are [`Secret`].
 
 mod login;
+mod notify;
 mod proxies;
 mod secret;
 
 pub use login::LoginThrottle;
+pub use notify::RemindersSettings;
 pub use proxies::{canonical, Cidr, TrustedProxies};
 pub use secret::Secret;
 
@@ -83,6 +85,8 @@ pub struct Settings {
     /// Minutes a web-app sign-in lasts without use (`KIEMTRA_WEB_SESSION_IDLE_MINUTES`); it
     /// never outlives the refresh token it is built on (`refresh_token_ttl_days`).
     pub web_session_idle_minutes: u64,
+    /// The daily reminder run (`KIEMTRA_REMINDERS__…`); see [`RemindersSettings`].
+    pub reminders: RemindersSettings,
 }
 
 /// What happens to an inspection started after its round's end date
@@ -194,6 +198,7 @@ impl Default for Settings {
             soffice: "soffice".into(),
             soffice_timeout_secs: 120,
             web_session_idle_minutes: 8 * 60,
+            reminders: RemindersSettings::default(),
         }
     }
 }

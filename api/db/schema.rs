@@ -11,6 +11,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email -> Nullable<Text>,
     }
 }
 
@@ -139,6 +140,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        due_on -> Nullable<Date>,
     }
 }
 
@@ -410,6 +412,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_conclusions,
     report_recommendations,
     document_settings,
+    notifications,
 );
 
 diesel::table! {
@@ -469,5 +472,26 @@ diesel::table! {
         updated_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        link -> Text,
+        round_id -> Nullable<Text>,
+        unit_id -> Nullable<Text>,
+        dedupe_key -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+        email_attempts -> Integer,
+        email_error -> Nullable<Text>,
+        email_next_at -> Nullable<Timestamp>,
+        seq -> BigInt,
     }
 }

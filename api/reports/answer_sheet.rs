@@ -141,6 +141,7 @@ mod tests {
             kind: "commune".into(),
             team_id: "t".into(),
             team_name: "Đoàn 1".into(),
+            due_on: None,
             inspection: Some(InspectionInput {
                 id: "i".into(),
                 status: "approved".into(),

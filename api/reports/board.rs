@@ -19,7 +19,7 @@ pub struct BoardRow {
     pub provisional_score: Option<f64>,
     pub missing_evidence: usize,
     pub open_conflicts: usize,
-    /// Not approved although the round's deadline has passed.
+    /// Not approved although the unit's deadline (`unit.due_on`) has passed.
     pub overdue: bool,
     pub last: Option<Activity>,
 }

@@ -45,6 +45,8 @@ pub struct MissingUnit {
     /// `not_started`, or the inspection's status.
     pub status: String,
     pub inspection_id: Option<String>,
+    /// The unit's deadline: its assignment's own, else the round's.
+    pub due_on: NaiveDate,
     /// Items whose evidence rule is not met.
     pub missing_evidence: usize,
     /// Every reason that applies, most pressing first.
@@ -56,9 +58,11 @@ pub struct MissingUnit {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Missing {
     pub round_id: String,
+    /// The round's deadline; a unit may have its own (`units[].due_on`).
     pub due_on: NaiveDate,
     /// The day of the figures, local (`KIEMTRA_TIMEZONE`).
     pub as_of: NaiveDate,
+    /// The round's deadline has passed.
     pub past_due: bool,
     /// Units that owe something, in the report's order; units with nothing owed are left out.
     pub units: Vec<MissingUnit>,
@@ -89,7 +93,7 @@ pub fn compile(board: &Board) -> Missing {
         .rows
         .iter()
         .filter_map(|r| {
-            let reasons = reasons(r, p.past_due);
+            let reasons = reasons(r, p.as_of > r.unit.due_on);
             (!reasons.is_empty()).then(|| MissingUnit {
                 unit_id: r.unit.unit_id.clone(),
                 code: r.unit.code.clone(),
@@ -98,6 +102,7 @@ pub fn compile(board: &Board) -> Missing {
                 team_name: r.unit.team_name.clone(),
                 status: r.unit.status.clone(),
                 inspection_id: r.inspection_id.clone(),
+                due_on: r.unit.due_on,
                 missing_evidence: r.missing_evidence,
                 reasons_vi: reasons.iter().map(|x| x.vi()).collect(),
                 reasons,
@@ -133,6 +138,7 @@ mod tests {
                 band: None,
                 band_label: None,
                 submitted_at: None,
+                due_on: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
                 submitted_late: false,
                 approved_at: None,
                 approved_late: false,

@@ -15,6 +15,8 @@ use crate::templates::model::{Answers, Template};
 pub struct UnitProgress {
     pub team_id: String,
     pub team_name: String,
+    /// The unit's deadline: its assignment's, else the round's.
+    pub due_on: NaiveDate,
     /// The inspection's status; `None` when not started.
     pub status: Option<String>,
     pub open_conflicts: usize,
@@ -31,7 +33,8 @@ pub struct Tally {
     pub submitted: usize,
     pub returned: usize,
     pub approved: usize,
-    /// Not approved although the deadline has passed.
+    /// Not approved although the unit's deadline (its assignment's, else the round's) has
+    /// passed.
     pub overdue: usize,
     /// Sync conflicts waiting for the lead.
     pub open_conflicts: usize,
@@ -60,7 +63,8 @@ pub struct Progress {
 }
 
 impl Tally {
-    fn add(&mut self, u: &UnitProgress, past_due: bool) {
+    fn add(&mut self, u: &UnitProgress, as_of: NaiveDate) {
+        let past_due = as_of > u.due_on;
         self.assigned += 1;
         match u.status.as_deref() {
             None => self.not_started += 1,
@@ -96,8 +100,8 @@ pub fn compile(
         teams
             .entry((&u.team_name, &u.team_id))
             .or_default()
-            .add(u, past_due);
-        overall.add(u, past_due);
+            .add(u, as_of);
+        overall.add(u, as_of);
     }
     Progress {
         round_id: round_id.to_owned(),
@@ -138,6 +142,7 @@ mod tests {
         UnitProgress {
             team_id: team.into(),
             team_name: format!("Đoàn {team}"),
+            due_on: day(30),
             status: status.map(Into::into),
             open_conflicts: conflicts,
             missing_evidence: 0,
@@ -179,9 +184,26 @@ mod tests {
         ];
         let on_the_day = compile("r", day(30), day(30), &units);
         assert_eq!(on_the_day.overall.overdue, 0, "due on the day itself");
-        let after = compile("r", day(29), day(30), &units);
+        let mut earlier = units.clone();
+        for u in &mut earlier {
+            u.due_on = day(29);
+        }
+        let after = compile("r", day(29), day(30), &earlier);
         assert!(after.past_due);
         assert_eq!(after.overall.overdue, 2);
+    }
+
+    #[test]
+    fn each_unit_is_late_against_its_own_deadline() {
+        let mut units = [u("1", None, 0), u("1", Some("draft"), 0), u("2", None, 0)];
+        units[0].due_on = day(10);
+        units[2].due_on = day(25);
+        // The round is due on the 30th: only the unit due on the 10th is overdue on the 20th.
+        let p = compile("r", day(30), day(20), &units);
+        assert!(!p.past_due);
+        assert_eq!(p.overall.overdue, 1);
+        assert_eq!(p.teams[0].tally.overdue, 1);
+        assert_eq!(p.teams[1].tally.overdue, 0);
     }
 
     #[test]

@@ -115,7 +115,7 @@ pub fn board(
                 .and_then(|x| x.score);
             Some(BoardRow {
                 provisional_score,
-                overdue: progress.past_due && unit.status != "approved",
+                overdue: progress.as_of > unit.due_on && unit.status != "approved",
                 last: inspection_id.as_ref().and_then(|id| last.remove(id)),
                 inspection_id,
                 missing_evidence: p.missing_evidence,
@@ -147,6 +147,7 @@ fn progress_of(
                     progress::missing_evidence(t, a, photos.get(&x.id).unwrap_or(&none))
                 });
             UnitProgress {
+                due_on: u.due_on.unwrap_or(l.round.due_on),
                 team_id: u.team_id.clone(),
                 team_name: u.team_name.clone(),
                 status: x.map(|x| x.status.clone()),

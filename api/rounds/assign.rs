@@ -217,3 +217,56 @@ pub fn unassign(
     watch.finish(conn)?;
     Ok(())
 }
+
+/// Sets (or, with `None`, clears) the unit's own deadline in this round; the round's `due_on`
+/// counts when it has none. `version`, when given, must be the assignment's current one.
+pub fn set_due(
+    conn: &mut DbConn,
+    actor: &Actor,
+    round_id: &str,
+    unit_id: &str,
+    due_on: Option<chrono::NaiveDate>,
+    version: Option<i64>,
+) -> Result<AssignmentRow, DomainError> {
+    let round = store::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
+    let a = store::assignment(conn, round_id, unit_id)?.ok_or(DomainError::NotFound)?;
+    DomainError::check_version(version, a.version)?;
+    if due_on.is_some_and(|d| d < round.starts_on) {
+        return Err(DomainError::invalid(
+            "/due_on",
+            "due_before_start",
+            "The deadline is before the round starts.",
+            "Hạn hoàn thành trước ngày bắt đầu đợt kiểm tra.",
+        ));
+    }
+    if a.due_on == due_on {
+        return Ok(a);
+    }
+    diesel::update(assignments::table.find(&a.id))
+        .set((
+            assignments::due_on.eq(due_on),
+            assignments::version.eq(a.version + 1),
+            assignments::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    audit::append(
+        conn,
+        actor,
+        "update",
+        "assignment",
+        &a.id,
+        Some(&json!({"due_on": a.due_on})),
+        Some(&json!({"due_on": due_on})),
+    )?;
+    changes::record(
+        conn,
+        "assignment",
+        &a.id,
+        Keys {
+            team_id: Some(&a.team_id),
+            round_id: Some(round_id),
+        },
+        false,
+    )?;
+    store::assignment(conn, round_id, unit_id)?.ok_or(DomainError::NotFound)
+}

@@ -47,6 +47,15 @@ pub struct AssignmentRow {
     pub created_at: NaiveDateTime,
     #[serde(skip)]
     pub updated_at: NaiveDateTime,
+    /// This unit's own deadline; `null`: the round's `due_on`.
+    pub due_on: Option<NaiveDate>,
+}
+
+impl AssignmentRow {
+    /// The deadline that counts: the assignment's own, else the round's.
+    pub fn effective_due(&self, round_due: NaiveDate) -> NaiveDate {
+        self.due_on.unwrap_or(round_due)
+    }
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<RoundRow>> {

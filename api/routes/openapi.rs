@@ -31,6 +31,7 @@ use crate::error::{Problem, ProblemField};
         (name = "sync", description = "Offline sync: pull, push, conflicts (docs/sync.md)"),
         (name = "audit", description = "The hash-chained audit log (administrators)"),
         (name = "reports", description = "Round progress, summary, the leads' conclusions, and the report files (DOCX, XLSX, CSV, chart)"),
+        (name = "notifications", description = "Reminders (đôn đốc) and each person's own notifications"),
     )
 )]
 pub struct ApiDoc;

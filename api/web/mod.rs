@@ -23,6 +23,7 @@ pub mod documents;
 pub mod error;
 pub mod flash;
 pub mod format;
+pub mod notifications;
 pub mod pages;
 pub mod render;
 pub mod review;

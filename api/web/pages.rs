@@ -59,6 +59,10 @@ pages! {
     get  "/dot/{id}/con-thieu"   READERS   => rounds::missing::missing;
     get  "/dot/{id}/so-sanh"     READERS   => rounds::compare::compare;
     get  "/dot/{id}/so-sanh/tai-ve" READERS => rounds::compare::download;
+    post "/dot/{id}/nhac-nho"    REVIEWERS => crate::web::notifications::remind;
+    get  "/thong-bao"            SIGNED_IN => crate::web::notifications::list;
+    post "/thong-bao/doc-het"    SIGNED_IN => crate::web::notifications::read_all;
+    post "/thong-bao/{id}/doc"   SIGNED_IN => crate::web::notifications::read;
 
     // Inspection review (web/review) and conflicts (web/conflicts).
     // (review rows)
@@ -117,6 +121,7 @@ pages! {
     post "/quan-tri/dot/{id}/trang-thai"                    ADMINS => admin::rounds::edit::status;
     post "/quan-tri/dot/{id}/phan-cong"                     ADMINS => admin::rounds::assign::assign_units;
     post "/quan-tri/dot/{id}/phan-cong/{unit_id}/xoa"       ADMINS => admin::rounds::assign::unassign;
+    post "/quan-tri/dot/{id}/phan-cong/{unit_id}/han"       ADMINS => admin::rounds::assign::set_due;
     get  "/quan-tri/nhat-ky"                                ADMINS => admin::audit::list;
     post "/quan-tri/nhat-ky/kiem-tra"                       ADMINS => admin::audit::verify;
 }

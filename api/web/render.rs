@@ -18,6 +18,8 @@ pub struct NavItem {
 pub struct NavUser {
     pub name: String,
     pub role: &'static str,
+    /// Unread notifications (`/thong-bao`).
+    pub unread: i64,
 }
 
 /// What the shared frame (`base.html`) shows around a page.
@@ -70,6 +72,7 @@ impl Layout {
             user: Some(NavUser {
                 name: user.me.user.full_name.clone(),
                 role: role_vi(user.me.role),
+                unread: user.unread,
             }),
             csrf: user.csrf.clone(),
             flash: Flash::take(req),

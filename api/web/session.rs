@@ -33,6 +33,8 @@ pub struct WebUser {
     pub me: CurrentUser,
     /// The form token bound to this session.
     pub csrf: String,
+    /// Unread notifications, for the header (read on page loads only: one indexed count).
+    pub unread: i64,
 }
 
 /// The session cookie for `token`: `Secure` when the request came over TLS.
@@ -140,7 +142,21 @@ async fn extract(req: HttpRequest) -> Result<WebUser, WebError> {
         return Err(WebError::Forbidden);
     }
     let csrf = csrf::token(&state, &me.device_id);
-    Ok(WebUser { me, csrf })
+    let unread = if req.method() == actix_web::http::Method::GET {
+        let id = me.id().to_owned();
+        state
+            .db
+            .read(move |c| {
+                Ok::<_, crate::domain::DomainError>(crate::notifications::store::unread_count(
+                    c, &id,
+                )?)
+            })
+            .await
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    Ok(WebUser { me, csrf, unread })
 }
 
 impl FromRequest for WebUser {

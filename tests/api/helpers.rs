@@ -65,6 +65,7 @@ pub fn test_settings(dir: &std::path::Path, database_url: Option<String>) -> Set
             lock_secs: 600,
             window_secs: 600,
         },
+        reminders: kiemtra::config::RemindersSettings::off(),
         ..Settings::default()
     }
 }

@@ -33,6 +33,7 @@ mod missing;
 mod node;
 mod operations;
 mod plan;
+mod reminders;
 mod reports;
 mod scope_convergence;
 mod sync;

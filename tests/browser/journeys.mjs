@@ -7,6 +7,7 @@ import { leadJourney } from "./lead.mjs";
 import { adminJourney } from "./admin.mjs";
 import { viewerJourney, inspectorLook } from "./viewer.mjs";
 import { compareJourney } from "./compare.mjs";
+import { remindersJourney } from "./reminders.mjs";
 
 const f = fixture();
 const browser = await launch();
@@ -23,6 +24,7 @@ try {
     ["viewer", viewerJourney],
     ["inspector", inspectorLook],
     ["compare", compareJourney],
+    ["reminders", remindersJourney],
   ]) {
     const p = await person(browser, f);
     people.push(p);

@@ -16,6 +16,7 @@ fn row(name: &str, status: &str, score: Option<f64>, conflicts: usize) -> BoardR
             band: None,
             band_label: None,
             submitted_at: None,
+            due_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
             submitted_late: false,
             approved_at: None,
             approved_late: false,

@@ -134,6 +134,7 @@ pub fn load(
         kind: String::new(),
         team_id: row.team_id.clone(),
         team_name: String::new(),
+        due_on: None,
         inspection: Some(InspectionInput {
             id: row.id.clone(),
             status: row.status.clone(),

@@ -62,12 +62,17 @@ pub fn read(
     names: &Names,
     in_view: &dyn Fn(&str) -> bool,
 ) -> Result<Read, DomainError> {
-    let assigned: Vec<(String, String)> = assignments::table
+    type Assigned = (String, String, Option<chrono::NaiveDate>);
+    let assigned: Vec<Assigned> = assignments::table
         .filter(assignments::round_id.eq(&round.id))
-        .select((assignments::unit_id, assignments::team_id))
-        .load::<(String, String)>(conn)?
+        .select((
+            assignments::unit_id,
+            assignments::team_id,
+            assignments::due_on,
+        ))
+        .load::<Assigned>(conn)?
         .into_iter()
-        .filter(|(_, t)| in_view(t))
+        .filter(|(_, t, _)| in_view(t))
         .collect();
     let rows: Vec<InspectionRow> = inspections::table
         .filter(inspections::round_id.eq(&round.id))
@@ -84,7 +89,7 @@ pub fn read(
         answers: HashMap::new(),
         templates: HashMap::new(),
     };
-    for (unit_id, team_id) in assigned {
+    for (unit_id, team_id, due_on) in assigned {
         let (code, name, kind) = names.units.get(&unit_id).cloned().unwrap_or_default();
         let inspection = match by_unit.remove(&unit_id) {
             None => None,
@@ -100,6 +105,7 @@ pub fn read(
             kind,
             team_name: names.teams.get(&team_id).cloned().unwrap_or_default(),
             team_id,
+            due_on,
             inspection,
         });
     }

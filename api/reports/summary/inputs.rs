@@ -23,6 +23,8 @@ pub struct UnitInput {
     pub kind: String,
     pub team_id: String,
     pub team_name: String,
+    /// The assignment's own deadline; `None`: the round's.
+    pub due_on: Option<NaiveDate>,
     pub inspection: Option<InspectionInput>,
 }
 

@@ -44,11 +44,13 @@ pub struct UnitResult {
     /// When the inspection was last submitted, if it was.
     #[serde(serialize_with = "crate::time::utc_opt")]
     pub submitted_at: Option<NaiveDateTime>,
-    /// Submitted after the round's `due_on` (after the end of that day, local time).
+    /// The deadline that counts for this unit: its assignment's own, else the round's.
+    pub due_on: NaiveDate,
+    /// Submitted after `due_on` (after the end of that day, local time).
     pub submitted_late: bool,
     #[serde(serialize_with = "crate::time::utc_opt")]
     pub approved_at: Option<NaiveDateTime>,
-    /// Approved after the round's `due_on` (after the end of that day, local time).
+    /// Approved after `due_on` (after the end of that day, local time).
     pub approved_late: bool,
 }
 

@@ -55,6 +55,7 @@ fn unit(n: u8, team: &str, status: Option<&str>, score: f64, short: &[&str]) -> 
         kind: "commune".into(),
         team_id: team.into(),
         team_name: format!("Đoàn {team}"),
+        due_on: None,
         inspection: status.map(|s| InspectionInput {
             id: format!("i{n}"),
             status: s.into(),
@@ -274,6 +275,24 @@ fn late_marks_are_against_the_end_of_the_local_due_day() {
     );
     let u3 = s.units.iter().find(|u| u.unit_id == "u3").unwrap();
     assert_eq!(u3.submitted_at, Some(utc("2026-11-30T17:01:00Z")));
+}
+
+#[test]
+fn an_assignment_deadline_overrides_the_rounds() {
+    let mut early = timed(1, "2026-11-20T10:00:00Z", Some("2026-11-21T10:00:00Z"));
+    early.due_on = chrono::NaiveDate::from_ymd_opt(2026, 11, 20);
+    let mut later = timed(2, "2026-12-01T10:00:00Z", Some("2026-12-02T10:00:00Z"));
+    later.due_on = chrono::NaiveDate::from_ymd_opt(2026, 12, 5);
+    let s = compile_units(&[early, later], &[]);
+    let marks: Vec<(&str, bool, bool)> = s
+        .units
+        .iter()
+        .map(|u| (u.unit_id.as_str(), u.submitted_late, u.approved_late))
+        .collect();
+    // u1 is due on 20/11: submitted that day, approved the day after (late). u2 is due on
+    // 05/12, after the round's 30/11: on time though past the round's deadline.
+    assert_eq!(marks, [("u1", false, true), ("u2", false, false)]);
+    assert_eq!(s.units[1].due_on.to_string(), "2026-12-05");
 }
 
 #[test]

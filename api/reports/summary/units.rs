@@ -63,9 +63,11 @@ pub(super) fn counts(units: &[&UnitInput], approved: usize) -> Counts {
 }
 
 /// One row per unit; score, rating and approval only for approved inspections. Late marks are
-/// against `due_on`, a local day that counts whole.
+/// against the unit's deadline (its assignment's, else the round's `due_on`), a local day that
+/// counts whole.
 pub(super) fn results(units: &[&UnitInput], bands: &[Band], due_on: NaiveDate) -> Vec<UnitResult> {
-    let late = |t: Option<NaiveDateTime>| t.is_some_and(|t| crate::time::is_late(t, due_on));
+    let late =
+        |t: Option<NaiveDateTime>, due: NaiveDate| t.is_some_and(|t| crate::time::is_late(t, due));
     let band_label = |code: &str| {
         bands
             .iter()
@@ -78,6 +80,7 @@ pub(super) fn results(units: &[&UnitInput], bands: &[Band], due_on: NaiveDate) -
             let x = u.inspection.as_ref();
             let counted = x.is_some_and(InspectionInput::approved);
             let band = x.filter(|_| counted).and_then(|x| x.band.clone());
+            let due = u.due_on.unwrap_or(due_on);
             UnitResult {
                 unit_id: u.unit_id.clone(),
                 code: u.code.clone(),
@@ -91,9 +94,10 @@ pub(super) fn results(units: &[&UnitInput], bands: &[Band], due_on: NaiveDate) -
                 band_label: band.as_deref().and_then(band_label),
                 band,
                 submitted_at: x.and_then(|x| x.submitted_at),
-                submitted_late: late(x.and_then(|x| x.submitted_at)),
+                due_on: due,
+                submitted_late: late(x.and_then(|x| x.submitted_at), due),
                 approved_at: x.filter(|_| counted).and_then(|x| x.approved_at),
-                approved_late: late(x.filter(|_| counted).and_then(|x| x.approved_at)),
+                approved_late: late(x.filter(|_| counted).and_then(|x| x.approved_at), due),
             }
         })
         .collect()

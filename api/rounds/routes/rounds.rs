@@ -80,6 +80,18 @@ pub struct UpdateRound {
 pub struct AssignmentInput {
     pub unit_id: String,
     pub team_id: String,
+    /// The unit's own deadline, when given (absent: left as it is; the round's counts when
+    /// the assignment has none).
+    pub due_on: Option<NaiveDate>,
+}
+
+/// A change to one assignment: its own deadline (`null` clears it).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAssignment {
+    pub due_on: Option<NaiveDate>,
+    /// The version read; a newer one on the server is 409 `version_mismatch`.
+    pub version: Option<i64>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -231,17 +243,49 @@ pub async fn assign_units(
     me.require_admin()?;
     let id = parse_id(&id)?;
     let mut pairs = Vec::new();
+    let mut dues = Vec::new();
     for a in body.into_inner().assignments {
         let unit = parse_id(&a.unit_id).unwrap_or(a.unit_id);
         let team = parse_id(&a.team_id).unwrap_or(a.team_id);
+        if let Some(d) = a.due_on {
+            dues.push((unit.clone(), d));
+        }
         pairs.push((unit, team));
     }
     let actor = me.actor();
     let rows = state
         .db
-        .write(move |c| assign::assign(c, &actor, &id, &pairs))
+        .write(move |c| {
+            assign::assign(c, &actor, &id, &pairs)?;
+            for (unit, d) in &dues {
+                assign::set_due(c, &actor, &id, unit, Some(*d), None)?;
+            }
+            Ok::<_, DomainError>(store::assignments_of(c, &id)?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(rows))
+}
+
+/// Set or clear one assignment's own deadline (administrators). The effective deadline of
+/// the unit is this, else the round's `due_on`.
+#[utoipa::path(tag = "rounds", security(("bearer" = [])), params(("id" = String, Path, description = "Round id"), ("unit_id" = String, Path, description = "Unit id")), request_body = UpdateAssignment, responses((status = 200, body = AssignmentRow)))]
+#[patch("/rounds/{id}/assignments/{unit_id}")]
+pub async fn update_assignment(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<UpdateAssignment>,
+) -> Result<HttpResponse, ApiError> {
+    me.require_admin()?;
+    let (id, unit) = path.into_inner();
+    let (id, unit) = (parse_id(&id)?, parse_id(&unit)?);
+    let b = body.into_inner();
+    let actor = me.actor();
+    let row = state
+        .db
+        .write(move |c| assign::set_due(c, &actor, &id, &unit, b.due_on, b.version))
+        .await?;
+    Ok(HttpResponse::Ok().json(row))
 }
 
 /// Remove a unit from the round, before its inspection starts (administrators).

@@ -98,6 +98,29 @@ pub fn heads(
     Ok(events(rows))
 }
 
+/// The caller's own notifications changed in (`after`, `upto`], at most `n`: a device gets
+/// its user's notifications and never anyone else's (they have no team or round key, so they
+/// stay out of `change_heads`, where administrators see every head).
+pub fn notifications(
+    conn: &mut DbConn,
+    user: &str,
+    after: i64,
+    upto: i64,
+    n: i64,
+) -> Result<Vec<Event>, DomainError> {
+    Ok(
+        crate::notifications::store::changed_of(conn, user, after, upto, n)?
+            .into_iter()
+            .map(|(id, seq)| Event {
+                seq,
+                entity: "notification".to_owned(),
+                id,
+                tombstone: None,
+            })
+            .collect(),
+    )
+}
+
 /// The caller's tombstones in (`after`, `upto`]: at least `n` of them when there are, and
 /// never only part of those that share a position.
 pub fn exits(

@@ -22,7 +22,8 @@ pub struct Change {
     /// Position in the change log; changes come in increasing `seq`.
     pub seq: i64,
     /// `unit`, `team`, `template_version`, `round`, `assignment`, `inspection`, `answer`,
-    /// `recommendation`, `comment`, `evidence` or `conflict`.
+    /// `recommendation`, `comment`, `evidence`, `conflict` or `notification` (the caller's
+    /// own only).
     pub entity: String,
     /// The row's id (`<inspection id>/<item id>` for answers).
     pub id: String,
@@ -177,6 +178,14 @@ fn select(
     limit: i64,
 ) -> Result<Selected, DomainError> {
     let mut all = events::heads(conn, visible, cursor, snapshot, limit + 1)?;
+    // The caller's own notifications: kept out of the shared heads, read by owner.
+    all.extend(events::notifications(
+        conn,
+        &scope.user_id,
+        cursor.at,
+        snapshot,
+        limit + 1,
+    )?);
     // A fresh pull is the whole working set as it is now: no tombstones, no re-sends, until
     // its pages reach past where it began.
     let after = cursor.at.max(cursor.floor);

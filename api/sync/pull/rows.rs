@@ -45,6 +45,7 @@ pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, 
         "comment" => istore::find_comment(conn, id)?.map(|r| to_json(&r)),
         "conflict" => crate::sync::conflicts::find(conn, id)?.map(|r| to_json(&r)),
         "evidence" => crate::media::store::find(conn, id)?.map(|r| to_json(&r)),
+        "notification" => crate::notifications::store::find(conn, id)?.map(|r| to_json(&r)),
         _ => None,
     })
 }
@@ -65,6 +66,11 @@ pub fn load_readable(
         "inspection" => Some(id),
         "answer" | "recommendation" | "comment" | "evidence" | "conflict" => {
             data.get("inspection_id").and_then(Value::as_str)
+        }
+        // A notification is its owner's alone, whatever the caller's role.
+        "notification" => {
+            let mine = data.get("user_id").and_then(Value::as_str) == Some(&scope.user_id);
+            return Ok(mine.then_some(data));
         }
         // Units and published checklists are everyone's.
         "unit" | "template_version" => return Ok(Some(data)),

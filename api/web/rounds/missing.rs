@@ -24,11 +24,17 @@ struct MissingPage {
     as_of: String,
     past_due: bool,
     units: Vec<MissingUnit>,
+    /// Leads and administrators may send reminders from here.
+    may_remind: bool,
 }
 
 impl MissingPage {
     fn status(&self, code: &str) -> &'static str {
         format::status(code)
+    }
+
+    fn date(&self, d: &chrono::NaiveDate) -> String {
+        format::date(*d)
     }
 }
 
@@ -53,5 +59,9 @@ fn build(c: &mut DbConn, scope: &Scope, id: &str, layout: Layout) -> Result<Miss
         as_of: format::date(m.as_of),
         past_due: m.past_due,
         units: m.units,
+        may_remind: matches!(
+            scope.role,
+            crate::role::Role::Admin | crate::role::Role::Lead
+        ),
     })
 }

@@ -82,7 +82,16 @@ const SESSION_WRITES: [&str; 3] = [
 /// be `rejected`, checked in `push_verdicts`); a WatermelonDB push has no per-record refusal in
 /// its protocol, so refused records are skipped silently. That nothing was applied is checked
 /// by comparing team 2's data before and after each caller's writes (`snapshot`).
-const SYNC_WRITES: [&str; 2] = ["POST /api/v1/sync/push", "POST /api/v1/sync/watermelon"];
+const SYNC_WRITES: [&str; 5] = [
+    "POST /api/v1/sync/push",
+    "POST /api/v1/sync/watermelon",
+    // The caller's own notifications (someone else's id is 404), and reminders, which a lead
+    // sends for the teams they lead (another team's round is 404): team 2's data stays as
+    // it was, which `snapshot` checks.
+    "POST /api/v1/notifications/read-all",
+    "POST /api/v1/notifications/{id}/read",
+    "POST /api/v1/rounds/{id}/reminders",
+];
 
 /// Only the creator of a tus upload sees it; anyone else, an administrator or a viewer too,
 /// gets 404 (docs/evidence.md).

@@ -124,6 +124,9 @@ fn path_targets(fx: &Fixture, key: &str, side: Side) -> Option<Vec<(String, Reac
             vec![(two.unit.clone(), Reach::Everyone)],
         ),
         "users" => (vec![fx.insp1_id.clone()], theirs(vec![fx.insp2_id.clone()])),
+        // The planted world has no notification; an id that names none stands in (each
+        // person's own are tested in tests/api/reminders.rs, with real ones).
+        "notifications" => (Vec::new(), theirs(vec![fx.insp2_id.clone()])),
         "devices/{device}" => (Vec::new(), theirs(vec![fx.insp2_device.clone()])),
         "templates" => shared(&w.template),
         "template-versions" => shared(&w.version),

@@ -31,6 +31,11 @@ pub struct AssignedUnit {
     pub id: String,
     pub name: String,
     pub code: String,
+    /// The assignment's own deadline (`yyyy-mm-dd` for the date input; empty: the round's).
+    pub due_on: String,
+    /// The same, as people read it (dd/mm/yyyy).
+    pub due: String,
+    pub version: i64,
 }
 
 pub struct TeamGroup {
@@ -76,6 +81,9 @@ pub fn view(c: &mut DbConn, round_id: &str, q: &str) -> Result<AssignView, Domai
                     id: u.id,
                     name: u.name,
                     code: u.code,
+                    due_on: a.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                    due: a.due_on.map(crate::web::format::date).unwrap_or_default(),
+                    version: a.version,
                 });
             }
         }
@@ -238,6 +246,66 @@ pub async fn assign_units(
 
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
+
+#[derive(serde::Deserialize)]
+pub struct DueForm {
+    /// `yyyy-mm-dd`; empty clears it (the round's deadline counts).
+    due_on: String,
+    version: Option<i64>,
+}
+
+/// One unit's own deadline (`rounds::assign::set_due`, as `PATCH …/assignments/{unit_id}`).
+pub async fn set_due(
+    state: web::Data<AppState>,
+    action: Action<DueForm>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, WebError> {
+    let (id, unit) = path.into_inner();
+    let (id, unit) = (parse_id(&id)?, parse_id(&unit)?);
+    let back = format!("/quan-tri/dot/{id}#phan-cong");
+    let raw = action.form.due_on.trim().to_owned();
+    let due = if raw.is_empty() {
+        None
+    } else {
+        match chrono::NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                return Ok(flash::redirect(
+                    &back,
+                    Flash::err("Hạn hoàn thành không hợp lệ (ngày/tháng/năm)."),
+                ))
+            }
+        }
+    };
+    let version = action.form.version;
+    let actor = action.user.me.actor();
+    let done = state
+        .db
+        .write(move |c| {
+            let name = unit_name(c, &unit)?;
+            assign::set_due(c, &actor, &id, &unit, due, version)?;
+            Ok::<_, DomainError>(name)
+        })
+        .await
+        .map_err(WebError::from);
+    match done {
+        Ok(name) => Ok(flash::redirect(
+            &back,
+            Flash::ok(match due {
+                Some(d) => format!(
+                    "Đã đặt hạn hoàn thành của «{name}»: {}.",
+                    crate::web::format::date(d)
+                ),
+                None => format!("«{name}» theo hạn chung của đợt."),
+            }),
+        )),
+        Err(e) if e.needs_sign_in() => Ok(e.error_response()),
+        Err(e) => Ok(flash::redirect(
+            &back,
+            Flash::err(format!("Chưa đặt được hạn. {}", e.message())),
+        )),
+    }
+}
 
 pub async fn unassign(
     state: web::Data<AppState>,

@@ -1,0 +1,3 @@
+DROP TABLE notifications;
+ALTER TABLE users DROP COLUMN email;
+ALTER TABLE assignments DROP COLUMN due_on;
