@@ -16,6 +16,7 @@ pub mod inspections;
 pub mod media;
 pub mod middleware;
 pub mod paging;
+pub mod recommendations;
 pub mod reports;
 pub mod role;
 pub mod rounds;

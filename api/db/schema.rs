@@ -409,6 +409,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_conclusions,
     report_recommendations,
     document_settings,
+    remedies,
 );
 
 diesel::table! {
@@ -470,3 +471,17 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    remedies (id) {
+        id -> Text,
+        recommendation_id -> Text,
+        note -> Text,
+        follow_up -> Text,
+        created_by -> Text,
+        device_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(remedies -> recommendations (recommendation_id));
