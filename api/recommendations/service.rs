@@ -128,7 +128,7 @@ pub fn list(
         units_in: reach(conn, scope)?,
         unit_id: f.unit_id.clone(),
         round_id: f.round_id.clone(),
-        id: None,
+        ..Filter::default()
     };
     let rows: Vec<Located> = store::located(conn, &filter)?
         .into_iter()
@@ -147,18 +147,30 @@ pub fn list(
     Ok((items(conn, page)?, total))
 }
 
-/// One recommendation the caller may read; 404 otherwise (also for one whose inspection is
-/// not approved: it is not official yet, and is followed up on the inspection itself).
+/// One recommendation the caller may read; 404 otherwise. One of an approved inspection is
+/// read by the unit's reach (every round); one not approved yet only by whoever reads its
+/// inspection, as on the inspection itself.
 pub fn visible(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Located, DomainError> {
     let filter = Filter {
         units_in: reach(conn, scope)?,
         id: Some(id.to_owned()),
         ..Filter::default()
     };
-    store::located(conn, &filter)?
+    if let Some(l) = store::located(conn, &filter)?.into_iter().next() {
+        return Ok(l);
+    }
+    let filter = Filter {
+        id: Some(id.to_owned()),
+        any_status: true,
+        ..Filter::default()
+    };
+    let l = store::located(conn, &filter)?
         .into_iter()
         .next()
-        .ok_or(DomainError::NotFound)
+        .filter(|l| l.inspection_status != "approved")
+        .ok_or(DomainError::NotFound)?;
+    crate::inspections::service::visible(conn, scope, &l.rec.inspection_id)?;
+    Ok(l)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -178,7 +190,8 @@ pub fn detail(
 ) -> Result<RecommendationDetail, DomainError> {
     let l = visible(conn, scope, id)?;
     let remedies = store::remedies_of(conn, id)?;
-    let can_follow_up = may_follow_up(conn, scope, &l.unit_id)?;
+    let can_follow_up =
+        l.inspection_status == "approved" && may_follow_up(conn, scope, &l.unit_id)?;
     Ok(RecommendationDetail {
         item: item(l, remedies.last().cloned()),
         remedies,
@@ -230,6 +243,13 @@ pub fn add_remedy(
     let l = visible(conn, scope, rec_id)?;
     if !may_follow_up(conn, scope, &l.unit_id)? {
         return Err(DomainError::Forbidden);
+    }
+    if l.inspection_status != "approved" {
+        return Err(DomainError::conflict(
+            "recommendation_not_official",
+            "The inspection is not approved yet: its recommendations are followed up after approval.",
+            "Phiếu kiểm tra chưa được duyệt: kiến nghị chỉ được theo dõi khắc phục sau khi duyệt.",
+        ));
     }
     let note = check(r)?;
     if let Some(existing) = store::find_remedy(conn, id)? {

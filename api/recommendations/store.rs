@@ -38,6 +38,8 @@ pub struct Located {
     pub round_name: String,
     pub round_starts_on: NaiveDate,
     pub round_created_at: NaiveDateTime,
+    /// The inspection's review status: only `approved` ones are official and followed up.
+    pub inspection_status: String,
 }
 
 impl Located {
@@ -55,22 +57,26 @@ pub struct Filter {
     pub unit_id: Option<String>,
     pub round_id: Option<String>,
     pub id: Option<String>,
+    /// Also recommendations of inspections not approved yet (one read by its inspection's
+    /// readers); lists never set it.
+    pub any_status: bool,
 }
 
 type Joined = (
     RecommendationRow,
     (String, String, String),
     (String, String, NaiveDate, NaiveDateTime),
+    String,
 );
 
-/// Recommendations of approved inspections (only those are official), oldest round first,
+/// Recommendations of approved inspections (only those are official, unless `any_status`),
+/// oldest round first,
 /// then by unit and creation.
 pub fn located(conn: &mut DbConn, f: &Filter) -> QueryResult<Vec<Located>> {
     let mut q = recommendations::table
         .inner_join(inspections::table.on(inspections::id.eq(recommendations::inspection_id)))
         .inner_join(units::table.on(units::id.eq(inspections::unit_id)))
         .inner_join(rounds::table.on(rounds::id.eq(inspections::round_id)))
-        .filter(inspections::status.eq("approved"))
         .select((
             RecommendationRow::as_select(),
             (units::id, units::code, units::name),
@@ -80,8 +86,12 @@ pub fn located(conn: &mut DbConn, f: &Filter) -> QueryResult<Vec<Located>> {
                 rounds::starts_on,
                 rounds::created_at,
             ),
+            inspections::status,
         ))
         .into_boxed();
+    if !f.any_status {
+        q = q.filter(inspections::status.eq("approved"));
+    }
     if let Some(u) = &f.units_in {
         q = q.filter(inspections::unit_id.eq_any(u.clone()));
     }
@@ -106,15 +116,18 @@ pub fn located(conn: &mut DbConn, f: &Filter) -> QueryResult<Vec<Located>> {
     Ok(rows
         .into_iter()
         .map(
-            |(rec, (unit_id, unit_code, unit_name), (rid, rname, starts, created))| Located {
-                rec,
-                unit_id,
-                unit_code,
-                unit_name,
-                round_id: rid,
-                round_name: rname,
-                round_starts_on: starts,
-                round_created_at: created,
+            |(rec, (unit_id, unit_code, unit_name), (rid, rname, starts, created), status)| {
+                Located {
+                    rec,
+                    unit_id,
+                    unit_code,
+                    unit_name,
+                    round_id: rid,
+                    round_name: rname,
+                    round_starts_on: starts,
+                    round_created_at: created,
+                    inspection_status: status,
+                }
             },
         )
         .collect())

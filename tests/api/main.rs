@@ -31,6 +31,7 @@ mod missing;
 mod node;
 mod operations;
 mod plan;
+mod recommendations_followup;
 mod reports;
 mod scope_convergence;
 mod sync;
