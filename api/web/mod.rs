@@ -24,6 +24,7 @@ pub mod error;
 pub mod flash;
 pub mod format;
 pub mod pages;
+pub mod recommendations;
 pub mod render;
 pub mod review;
 pub mod rounds;

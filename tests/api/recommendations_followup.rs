@@ -383,6 +383,41 @@ async fn recommendations_are_followed_across_rounds(engine: Engine) {
     let text1 = report_text(&app, &w.admin, &w.round).await;
     assert!(text1.contains("KẾT QUẢ THỰC HIỆN KIẾN NGHỊ KỲ TRƯỚC"));
     assert!(text1.contains("không có kiến nghị nào từ các đợt kiểm tra trước"));
+
+    // The web app: the list with its filters, the detail with its form, and the review page's
+    // section, all in the lead's scope.
+    use crate::web::client::WebClient;
+    let mut lead2 = WebClient::world_user(&app, "lead2").await;
+    let (status, page) = lead2.get("/kien-nghi?overdue=true").await;
+    assert_eq!(status, 200);
+    assert!(!page.contains("Xây dựng điểm sáng dân vận"), "{page}");
+    let (_, page) = lead2.get(&format!("/kien-nghi?unit_id={}", w.unit_a)).await;
+    assert!(page.contains("Xây dựng điểm sáng dân vận") && page.contains("Đang thực hiện"));
+    let (status, page) = lead2.get(&format!("/kien-nghi/{far}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Đã xây dựng kế hoạch") && page.contains("khac-phuc"));
+    let form = [
+        ("id", "3f1c2b7e-8a9d-4e6f-b1a2-c3d4e5f60718"),
+        ("note", "Ghi qua web"),
+        ("follow_up", "done"),
+    ];
+    let res = lead2
+        .post(&format!("/kien-nghi/{far}/khac-phuc"), &form)
+        .await;
+    let (_, page) = lead2.follow(res).await;
+    assert!(
+        page.contains("Ghi qua web") && page.contains("Đã thực hiện"),
+        "{page}"
+    );
+    let (_, page) = lead2.get(&format!("/phieu/{a2}")).await;
+    assert!(page.contains("Kiến nghị kỳ trước chưa hoàn thành"));
+    assert!(page.contains("Không có thời hạn") && !page.contains("Xây dựng điểm sáng dân vận"));
+    let mut viewer = WebClient::world_user(&app, "viewer1").await;
+    let (_, page) = viewer.get(&format!("/kien-nghi/{far}")).await;
+    assert!(!page.contains("khac-phuc"), "viewers do not follow up");
+    let mut lead1 = WebClient::world_user(&app, "lead1").await;
+    let (status, _) = lead1.get(&format!("/kien-nghi/{rec_b}")).await;
+    assert_eq!(status, 404);
 }
 
 /// A later round assigning units A and B to team 2.
