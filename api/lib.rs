@@ -17,6 +17,7 @@ pub mod media;
 pub mod middleware;
 pub mod notifications;
 pub mod paging;
+pub mod recommendations;
 pub mod reports;
 pub mod role;
 pub mod rounds;

@@ -413,6 +413,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_recommendations,
     document_settings,
     notifications,
+    remedies,
 );
 
 diesel::table! {
@@ -495,3 +496,17 @@ diesel::table! {
         seq -> BigInt,
     }
 }
+
+diesel::table! {
+    remedies (id) {
+        id -> Text,
+        recommendation_id -> Text,
+        note -> Text,
+        follow_up -> Text,
+        created_by -> Text,
+        device_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(remedies -> recommendations (recommendation_id));

@@ -25,13 +25,15 @@ pub struct Section {
 }
 
 /// The sections for a round's report over `teams` (`None`: every team), in print order.
+// One push per area, each on its own line, rather than one `vec![…]` all areas edit.
+#[allow(clippy::vec_init_then_push)]
 pub fn gather(
     conn: &mut DbConn,
     round: &RoundRow,
     teams: Option<&[String]>,
 ) -> Result<Vec<Section>, DomainError> {
     // Each area adds its section here, one line each.
-    let _ = (conn, round, teams);
-    let out: Vec<Section> = Vec::new();
+    let mut out: Vec<Section> = Vec::new();
+    out.push(crate::recommendations::report::section(conn, round, teams)?);
     Ok(out)
 }

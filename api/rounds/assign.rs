@@ -59,6 +59,9 @@ pub fn assign(
             None => create(conn, actor, round_id, unit, team)?,
         }
     }
+    for (unit, _) in pairs {
+        crate::recommendations::sync::announce(conn, unit, None)?;
+    }
     watch.finish(conn)?;
     Ok(store::assignments_of(conn, round_id)?)
 }

@@ -9,7 +9,8 @@ use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 use crate::{
-    audit, auth, inspections, media, reports, rounds, sync, teams, templates, units, users,
+    audit, auth, inspections, media, recommendations, reports, rounds, sync, teams, templates,
+    units, users,
 };
 
 pub use fallback::{no_route, RouteIndex};
@@ -70,6 +71,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(inspections::routes::review::approve_inspection)
                 .service(inspections::routes::recommendations::add_recommendation)
                 .service(inspections::routes::recommendations::update_recommendation)
+                .service(recommendations::routes::list_recommendations)
+                .service(recommendations::routes::get_recommendation)
+                .service(recommendations::routes::add_remedy)
+                .service(recommendations::routes::earlier_recommendations)
                 .service(inspections::routes::comments::list_comments)
                 .service(inspections::routes::comments::add_comment)
                 .service(media::routes::evidence::create_evidence)

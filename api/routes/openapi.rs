@@ -26,6 +26,7 @@ use crate::error::{Problem, ProblemField};
         (name = "templates", description = "Checklist templates (phiếu kiểm tra), their versions, and the JSON Schemas"),
         (name = "rounds", description = "Inspection rounds (đợt kiểm tra) and assignments of units to teams"),
         (name = "inspections", description = "Inspections (phiếu kiểm tra): answers, findings, recommendations, comments, review"),
+        (name = "recommendations", description = "Recommendations (kiến nghị) of approved inspections followed across rounds: status, remedies (khắc phục), earlier rounds' (docs/recommendations.md)"),
         (name = "evidence", description = "Photo evidence (ảnh minh chứng): records, originals, thumbnails (docs/evidence.md)"),
         (name = "uploads", description = "Resumable uploads of evidence over tus 1.0"),
         (name = "sync", description = "Offline sync: pull, push, conflicts (docs/sync.md)"),

@@ -25,6 +25,7 @@ pub mod flash;
 pub mod format;
 pub mod notifications;
 pub mod pages;
+pub mod recommendations;
 pub mod render;
 pub mod review;
 pub mod rounds;

@@ -86,6 +86,11 @@ pages! {
     get  "/dot/{id}/tai-ve"              READERS   => super::documents::downloads::round;
     get  "/phieu/{id}/bien-ban"          READERS   => super::documents::downloads::record;
 
+    // Recommendations followed across rounds (web/recommendations).
+    get  "/kien-nghi"                 READERS   => super::recommendations::list::list;
+    get  "/kien-nghi/{id}"            READERS   => super::recommendations::detail::detail;
+    post "/kien-nghi/{id}/khac-phuc"  REVIEWERS => super::recommendations::detail::add_remedy;
+
     // Administration: units, users, teams (web/admin/{units,users,teams}.rs).
     // (admin people rows)
     get  "/quan-tri/don-vi"                    ADMINS => crate::web::admin::units::list::list;

@@ -34,6 +34,7 @@ mod node;
 mod operations;
 mod plan;
 mod reminders;
+mod recommendations_followup;
 mod reports;
 mod scope_convergence;
 mod sync;

@@ -41,6 +41,7 @@ pub fn act(
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     record(conn, scope, &row, from, to, reason)?;
     let new = bump(conn, &row, None)?;
+    crate::recommendations::sync::announce(conn, &row.unit_id, None)?;
     audit::append(
         conn,
         actor,

@@ -46,6 +46,8 @@ pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, 
         "conflict" => crate::sync::conflicts::find(conn, id)?.map(|r| to_json(&r)),
         "evidence" => crate::media::store::find(conn, id)?.map(|r| to_json(&r)),
         "notification" => crate::notifications::store::find(conn, id)?.map(|r| to_json(&r)),
+        "remedy" => crate::recommendations::store::remedy_view(conn, id)?,
+        crate::recommendations::sync::ENTITY => crate::recommendations::sync::load(conn, id)?,
         _ => None,
     })
 }
@@ -64,7 +66,7 @@ pub fn load_readable(
     };
     let inspection = match entity {
         "inspection" => Some(id),
-        "answer" | "recommendation" | "comment" | "evidence" | "conflict" => {
+        "answer" | "recommendation" | "remedy" | "comment" | "evidence" | "conflict" => {
             data.get("inspection_id").and_then(Value::as_str)
         }
         // A notification is its owner's alone, whatever the caller's role.

@@ -106,6 +106,8 @@ pub struct ReviewPage {
     pub sections: Vec<SectionView>,
     pub comments: Vec<CommentView>,
     pub recommendations: Vec<RecommendationView>,
+    /// The unit's recommendations from earlier rounds not done yet (web/recommendations).
+    pub earlier: Vec<crate::recommendations::service::RecommendationItem>,
     pub events: Vec<EventLine>,
     /// Open concurrent-edit conflicts, which block approval.
     pub open_conflicts: i64,
@@ -283,6 +285,7 @@ pub fn build(
         sections: sheet::sections(&t, &answers, &report, &evidence, &names),
         comments: comments(comment_rows, &t, &names),
         recommendations: recommendations(c, recs)?,
+        earlier: crate::recommendations::earlier::for_inspection(c, scope, &row.id)?,
         events: events(store::events_of(c, &row.id)?),
         open_conflicts: store::blocking_count(c, &row.id)?,
         can_review: reviewer && row.status == "submitted",

@@ -94,7 +94,8 @@ fn body_field(fx: &Fixture, op: &Op, field: &str, side: Side) -> Option<Value> {
         "due_on" => json!("2026-12-31"),
         "follow_up" => json!("done"),
         "value" | "body" | "content" | "caption" | "reason" | "name" | "full_name"
-        | "responsible" | "grouping" | "address" | "strengths" | "shortcomings" | "causes" => {
+        | "responsible" | "grouping" | "address" | "strengths" | "shortcomings" | "causes"
+        | "note" => {
             json!("probe")
         }
         _ => return None,

@@ -59,6 +59,7 @@ fn targets(fx: &Fixture, page: &Page, param: &str) -> Option<Vec<String>> {
         "id" if p.starts_with("/phieu/") => two.inspections(),
         "id" if p.starts_with("/minh-chung/") => vec![two.evidence.clone()],
         "id" if p.starts_with("/xung-dot/") => two.conflicts.clone(),
+        "id" if p.starts_with("/kien-nghi/") => two.recommendations.clone(),
         "id" if p.starts_with("/quan-tri/dot/") => vec![round2],
         "id" if p.starts_with("/quan-tri/don-vi/") => vec![two.unit.clone()],
         "id" if p.starts_with("/quan-tri/nguoi-dung/") => vec![fx.insp2_id.clone()],

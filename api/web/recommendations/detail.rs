@@ -1,0 +1,116 @@
+//! `/kien-nghi/{id}`: one recommendation with its remedies, and (for whoever may follow it
+//! up) the form adding one: `POST /kien-nghi/{id}/khac-phuc`.
+
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::DbConn;
+use crate::domain::{client_id, parse_id, DomainError};
+use crate::recommendations::service::{self, RecommendationDetail, RemedyInput};
+use crate::scope::Scope;
+use crate::state::AppState;
+use crate::web::csrf::Action;
+use crate::web::flash::{self, Flash};
+use crate::web::format;
+use crate::web::render::{self, Layout};
+use crate::web::{WebError, WebUser};
+
+pub struct RemedyLine {
+    pub note: String,
+    pub follow_up: &'static str,
+    pub follow_up_code: String,
+    pub who: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "recommendations_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    d: RecommendationDetail,
+    due: String,
+    remedies: Vec<RemedyLine>,
+    /// A fresh id for the form, so a form sent twice adds one remedy.
+    remedy_id: String,
+}
+
+pub async fn detail(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    render::scoped_page(&req, &state, &user, "Kiến nghị", &id, build).await
+}
+
+fn build(c: &mut DbConn, scope: &Scope, id: &str, layout: Layout) -> Result<DetailPage, WebError> {
+    let d = service::detail(c, scope, id)?;
+    let people: Vec<&str> = d.remedies.iter().map(|r| r.created_by.as_str()).collect();
+    let names = crate::web::review::words::names(c, &people)?;
+    let remedies = d
+        .remedies
+        .iter()
+        .map(|r| RemedyLine {
+            note: r.note.clone(),
+            follow_up: crate::reports::labels::follow_up(&r.follow_up),
+            follow_up_code: r.follow_up.clone(),
+            who: names.get(&r.created_by).cloned().unwrap_or_default(),
+            at: format::datetime(r.created_at),
+        })
+        .collect();
+    Ok(DetailPage {
+        layout,
+        due: d.item.due_on.map(format::date).unwrap_or_default(),
+        remedies,
+        remedy_id: crate::db::new_id(),
+        d,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RemedyForm {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    follow_up: String,
+}
+
+/// `POST /kien-nghi/{id}/khac-phuc`: a remedy, through the API's own service.
+pub async fn add_remedy(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    action: Action<RemedyForm>,
+) -> HttpResponse {
+    let id = id.into_inner();
+    let Action { user, form } = action;
+    let page = format!("/kien-nghi/{id}");
+    let done: Result<(), WebError> = async {
+        let rec = parse_id(&id)?;
+        let rid = client_id("/id", Some(form.id.as_str()).filter(|s| !s.is_empty()))?;
+        let (me, actor) = (user.me.clone(), user.me.actor());
+        let input = RemedyInput {
+            note: form.note,
+            follow_up: form.follow_up,
+            version: None,
+            device_id: None,
+        };
+        state
+            .db
+            .write(move |c| {
+                let scope = Scope::load(c, &me)?;
+                service::add_remedy(c, &actor, &scope, &rec, &rid, &input)?;
+                Ok::<_, DomainError>(())
+            })
+            .await?;
+        Ok(())
+    }
+    .await;
+    match done {
+        Ok(()) => flash::redirect(&page, Flash::ok("Đã ghi kết quả khắc phục.")),
+        Err(e) if e.needs_sign_in() || e.status_code().as_u16() == 404 => e.error_response(),
+        Err(e) => flash::redirect(&page, Flash::err(e.message())),
+    }
+}
