@@ -11,6 +11,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        unit_id -> Nullable<Text>,
     }
 }
 
@@ -409,6 +410,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_conclusions,
     report_recommendations,
     document_settings,
+    self_assessments,
+    self_answers,
 );
 
 diesel::table! {
@@ -470,3 +473,34 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    self_assessments (id) {
+        id -> Text,
+        round_id -> Text,
+        unit_id -> Text,
+        template_version_id -> Text,
+        status -> Text,
+        score -> Nullable<Double>,
+        band -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        submitted_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    self_answers (self_assessment_id, item_id) {
+        self_assessment_id -> Text,
+        item_id -> Text,
+        value -> Nullable<Text>,
+        na -> Bool,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(self_answers -> self_assessments (self_assessment_id));

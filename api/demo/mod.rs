@@ -120,6 +120,7 @@ async fn accounts(db: &Db) -> Result<Vec<CreatedAccount>, UserError> {
             full_name: (*full_name).into(),
             role: *role,
             password_hash,
+            unit_id: None,
         };
         match db
             .write(move |c| service::create(c, &crate::audit::Actor::cli(), &new))

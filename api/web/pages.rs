@@ -23,7 +23,15 @@ pub struct Page {
 /// Anyone, signed in or not.
 pub const PUBLIC: &[Role] = &[];
 /// Every signed-in person.
-pub const SIGNED_IN: &[Role] = &[Role::Admin, Role::Lead, Role::Inspector, Role::Viewer];
+pub const SIGNED_IN: &[Role] = &[
+    Role::Admin,
+    Role::Lead,
+    Role::Inspector,
+    Role::Viewer,
+    Role::Unit,
+];
+/// A unit's representative: their unit's self-assessment (web/selfcheck).
+pub const UNITS: &[Role] = &[Role::Unit];
 /// Who reads rounds, inspections and documents: Sở Nội vụ, leads (their teams), the committee.
 pub const READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer];
 /// Who reviews and writes findings: the team's lead and Sở Nội vụ.

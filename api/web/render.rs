@@ -38,6 +38,7 @@ pub fn role_vi(role: Role) -> &'static str {
         Role::Lead => "Trưởng đoàn",
         Role::Inspector => "Thành viên đoàn",
         Role::Viewer => "Thành viên Ban Chỉ đạo",
+        Role::Unit => "Đơn vị (tự kiểm tra)",
     }
 }
 

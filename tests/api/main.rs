@@ -33,6 +33,7 @@ mod operations;
 mod plan;
 mod reports;
 mod scope_convergence;
+mod self_assessment;
 mod sync;
 mod sync_trust;
 mod templates;
