@@ -5,6 +5,7 @@ mod conflict;
 mod dataset;
 pub mod findings;
 mod photo;
+mod unit;
 
 use actix_web::web;
 
@@ -97,6 +98,8 @@ pub async fn load(db: &Db, media: &Media) -> Result<Vec<CreatedAccount>, DemoErr
         }
         db.write(move |c| dataset::conclude(c, &staged)).await?;
     }
+    let mut created = created;
+    created.extend(unit::account(db).await?);
     Ok(created)
 }
 

@@ -27,6 +27,7 @@ pub mod pages;
 pub mod render;
 pub mod review;
 pub mod rounds;
+pub mod selfcheck;
 pub mod session;
 
 pub use error::WebError;

@@ -124,6 +124,11 @@ pages! {
     post "/quan-tri/dot/{id}/phan-cong"                     ADMINS => admin::rounds::assign::assign_units;
     post "/quan-tri/dot/{id}/phan-cong/{unit_id}/xoa"       ADMINS => admin::rounds::assign::unassign;
     get  "/quan-tri/nhat-ky"                                ADMINS => admin::audit::list;
+
+    // A unit's self-assessment (web/selfcheck).
+    get  "/tu-kiem-tra"           UNITS => super::selfcheck::page::page;
+    post "/tu-kiem-tra/{id}/luu"  UNITS => super::selfcheck::page::save;
+    post "/tu-kiem-tra/{id}/gui"  UNITS => super::selfcheck::page::submit;
     post "/quan-tri/nhat-ky/kiem-tra"                       ADMINS => admin::audit::verify;
 }
 

@@ -6,6 +6,7 @@ import { fixture, launch, person, look, finish, report } from "./lib.mjs";
 import { leadJourney } from "./lead.mjs";
 import { adminJourney } from "./admin.mjs";
 import { viewerJourney, inspectorLook } from "./viewer.mjs";
+import { unitJourney } from "./unit.mjs";
 
 const f = fixture();
 const browser = await launch();
@@ -21,6 +22,7 @@ try {
     ["admin", adminJourney],
     ["viewer", viewerJourney],
     ["inspector", inspectorLook],
+    ["unit", unitJourney],
   ]) {
     const p = await person(browser, f);
     people.push(p);
