@@ -25,6 +25,8 @@ pub struct Section {
 }
 
 /// The sections for a round's report over `teams` (`None`: every team), in print order.
+// One `push` per area, each on its own line, so areas merge without touching each other.
+#[allow(clippy::vec_init_then_push)]
 pub fn gather(
     conn: &mut DbConn,
     round: &RoundRow,
