@@ -6,6 +6,8 @@ import { signIn, look, expect, said } from "./lib.mjs";
 
 export async function unitJourney(p) {
   const { page, f } = p;
+  // "Gửi phiếu tự kiểm tra" asks before it is sent (data-confirm).
+  page.on("dialog", (d) => d.accept());
   await signIn(p, "demo.donvi", f.accounts["demo.donvi"]);
   expect(/\/tu-kiem-tra/.test(page.url()), `the unit lands on its self-assessment (got ${page.url()})`);
   expect(/Xã Nghi Lộc/.test(await page.textContent("main")), "the page names the unit");
