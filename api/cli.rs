@@ -218,6 +218,8 @@ async fn user_command(
                 full_name,
                 role,
                 password_hash,
+                // A unit's representative is made by an administrator, who picks the unit.
+                unit_id: None,
             };
             db.write(move |c| service::create(c, &Actor::cli(), &new))
                 .await

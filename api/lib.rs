@@ -23,6 +23,7 @@ pub mod role;
 pub mod rounds;
 pub mod routes;
 pub mod scope;
+pub mod selfcheck;
 pub mod startup;
 pub mod state;
 pub mod sync;

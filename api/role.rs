@@ -1,5 +1,6 @@
-//! The four roles of the plan's people: Sở Nội vụ administrators, team leads (trưởng đoàn),
-//! inspectors, and committee members who only read.
+//! The roles of the plan's people: Sở Nội vụ administrators, team leads (trưởng đoàn),
+//! inspectors, committee members who only read, and a unit's own representative, who fills
+//! the unit's self-assessment (tự kiểm tra) and sees nothing else.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,10 +16,18 @@ pub enum Role {
     Inspector,
     /// Ban Chỉ đạo member: reads everything, writes nothing.
     Viewer,
+    /// A unit's representative: their own unit's self-assessment only (docs/self-assessment.md).
+    Unit,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Lead, Role::Inspector, Role::Viewer];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Lead,
+        Role::Inspector,
+        Role::Viewer,
+        Role::Unit,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -26,6 +35,7 @@ impl Role {
             Role::Lead => "lead",
             Role::Inspector => "inspector",
             Role::Viewer => "viewer",
+            Role::Unit => "unit",
         }
     }
 

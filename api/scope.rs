@@ -5,7 +5,11 @@
 //! - leads see the rounds, assignments and inspections of the teams they lead or belong to,
 //!   and review (return, approve) those of the teams they lead;
 //! - inspectors see and fill the inspections of units assigned to their teams in open rounds,
-//!   and nothing else.
+//!   and nothing else;
+//! - a unit's representative (`Role::Unit`) sees none of it: no team, round, inspection or
+//!   report. Their one area, the unit's self-assessment, checks `Scope::unit_id` itself
+//!   (selfcheck/), and every other surface is closed to them twice: `CurrentUser` and
+//!   `WebUser` refuse them outside that area, and the rules below answer "no" for them.
 
 use crate::auth::CurrentUser;
 use crate::db::DbConn;
@@ -22,6 +26,8 @@ pub struct Scope {
     pub team_ids: Vec<String>,
     /// Teams the caller leads.
     pub led_team_ids: Vec<String>,
+    /// The unit a unit's representative speaks for (`Role::Unit` only).
+    pub unit_id: Option<String>,
 }
 
 impl Scope {
@@ -31,7 +37,24 @@ impl Scope {
 
     pub fn for_user(conn: &mut DbConn, user_id: &str, role: Role) -> Result<Scope, DomainError> {
         use crate::db::schema::teams as t;
+        use crate::db::schema::users as u;
         use diesel::prelude::*;
+        if role == Role::Unit {
+            // Fail closed: a unit's representative has no team, whatever the tables say.
+            let unit_id = u::table
+                .find(user_id)
+                .select(u::unit_id)
+                .first::<Option<String>>(conn)
+                .optional()?
+                .flatten();
+            return Ok(Scope {
+                role,
+                user_id: user_id.to_owned(),
+                team_ids: Vec::new(),
+                led_team_ids: Vec::new(),
+                unit_id,
+            });
+        }
         let team_ids = teams::team_ids_of(conn, user_id)?;
         let led_team_ids = t::table
             .filter(t::lead_id.eq(user_id))
@@ -42,6 +65,7 @@ impl Scope {
             user_id: user_id.to_owned(),
             team_ids,
             led_team_ids,
+            unit_id: None,
         })
     }
 
@@ -60,7 +84,7 @@ impl Scope {
     pub fn standing(&self, team_id: &str) -> Option<Standing> {
         match self.role {
             Role::Admin => Some(Standing::Admin),
-            Role::Viewer => None,
+            Role::Viewer | Role::Unit => None,
             _ if self.led_team_ids.iter().any(|t| t == team_id) => Some(Standing::Lead),
             _ if self.team_ids.iter().any(|t| t == team_id) => Some(Standing::Member),
             _ => None,
@@ -71,6 +95,9 @@ impl Scope {
     pub fn sees(&self, team_id: &str, round_status: &str) -> bool {
         if self.sees_all() {
             return true;
+        }
+        if self.role == Role::Unit {
+            return false;
         }
         if !self.team_ids.iter().any(|t| t == team_id) {
             return false;

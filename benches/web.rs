@@ -26,6 +26,7 @@ fn user(c: &mut DbConn, name: &str, role: Role, hash: &str) -> String {
         full_name: format!("Cán bộ {name}"),
         role,
         password_hash: hash.into(),
+        unit_id: None,
     };
     users::create(c, &Actor::cli(), &new).unwrap().id
 }

@@ -49,6 +49,19 @@ impl CurrentUser {
     }
 }
 
+/// The routes a unit's representative may call: their own session, and their unit's
+/// self-assessment. Every other route refuses them here (403), before its handler runs, so a
+/// route added later stays closed to them until it is listed (fail closed;
+/// docs/self-assessment.md).
+const UNIT_ROUTES: [&str; 3] = ["/api/v1/me", "/api/v1/auth/logout", "/api/v1/auth/refresh"];
+const UNIT_AREA: &str = "/api/v1/self-assessments";
+
+fn unit_may_call(pattern: Option<&str>) -> bool {
+    pattern.is_some_and(|p| {
+        UNIT_ROUTES.contains(&p) || p == UNIT_AREA || p.starts_with(&format!("{UNIT_AREA}/"))
+    })
+}
+
 pub(crate) fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
@@ -70,6 +83,7 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let unit_may_call = unit_may_call(req.match_pattern().as_deref());
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             let claims = state.jwt.decode(&token?).map_err(|e| match e {
@@ -94,6 +108,9 @@ impl FromRequest for CurrentUser {
                         return Err(ApiError::AccountDisabled);
                     }
                     let role = user.role();
+                    if role == Role::Unit && !unit_may_call {
+                        return Err(ApiError::Forbidden);
+                    }
                     Ok(CurrentUser {
                         user,
                         device_id: device.id,

@@ -12,6 +12,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email -> Nullable<Text>,
+        unit_id -> Nullable<Text>,
     }
 }
 
@@ -414,6 +415,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_settings,
     notifications,
     remedies,
+    self_assessments,
+    self_answers,
 );
 
 diesel::table! {
@@ -510,3 +513,34 @@ diesel::table! {
 }
 
 diesel::joinable!(remedies -> recommendations (recommendation_id));
+
+diesel::table! {
+    self_assessments (id) {
+        id -> Text,
+        round_id -> Text,
+        unit_id -> Text,
+        template_version_id -> Text,
+        status -> Text,
+        score -> Nullable<Double>,
+        band -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        submitted_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    self_answers (self_assessment_id, item_id) {
+        self_assessment_id -> Text,
+        item_id -> Text,
+        value -> Nullable<Text>,
+        na -> Bool,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(self_answers -> self_assessments (self_assessment_id));

@@ -5,6 +5,7 @@ mod conflict;
 mod dataset;
 pub mod findings;
 mod photo;
+mod unit;
 
 use actix_web::web;
 
@@ -97,6 +98,8 @@ pub async fn load(db: &Db, media: &Media) -> Result<Vec<CreatedAccount>, DemoErr
         }
         db.write(move |c| dataset::conclude(c, &staged)).await?;
     }
+    let mut created = created;
+    created.extend(unit::account(db).await?);
     Ok(created)
 }
 
@@ -120,6 +123,7 @@ async fn accounts(db: &Db) -> Result<Vec<CreatedAccount>, UserError> {
             full_name: (*full_name).into(),
             role: *role,
             password_hash,
+            unit_id: None,
         };
         match db
             .write(move |c| service::create(c, &crate::audit::Actor::cli(), &new))

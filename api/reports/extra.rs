@@ -35,5 +35,6 @@ pub fn gather(
     // Each area adds its section here, one line each.
     let mut out: Vec<Section> = Vec::new();
     out.push(crate::recommendations::report::section(conn, round, teams)?);
+    out.push(crate::selfcheck::report::section(conn, round, teams)?);
     Ok(out)
 }

@@ -111,7 +111,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::routes::conclusions::put_conclusion)
                 .service(reports::routes::conclusions::add_report_recommendation)
                 .service(reports::routes::conclusions::update_report_recommendation)
-                .service(reports::routes::conclusions::delete_report_recommendation),
+                .service(reports::routes::conclusions::delete_report_recommendation)
+                .service(crate::selfcheck::routes::list_own)
+                .service(crate::selfcheck::routes::get_own)
+                .service(crate::selfcheck::routes::save_answer)
+                .service(crate::selfcheck::routes::submit)
+                .service(crate::selfcheck::routes::get_for_unit)
+                .service(crate::selfcheck::routes::side_by_side),
         );
 }
 

@@ -31,6 +31,7 @@ use crate::error::{Problem, ProblemField};
         (name = "uploads", description = "Resumable uploads of evidence over tus 1.0"),
         (name = "sync", description = "Offline sync: pull, push, conflicts (docs/sync.md)"),
         (name = "audit", description = "The hash-chained audit log (administrators)"),
+        (name = "self-assessments", description = "A unit's self-assessment (tự kiểm tra) and its comparison with the inspection (docs/self-assessment.md)"),
         (name = "reports", description = "Round progress, summary, the leads' conclusions, and the report files (DOCX, XLSX, CSV, chart)"),
         (name = "notifications", description = "Reminders (đôn đốc) and each person's own notifications"),
     )

@@ -36,7 +36,7 @@ fn check(conn: &mut DbConn, input: &TeamInput) -> Result<Vec<String>, DomainErro
     members.dedup();
     for (i, m) in members.iter().enumerate() {
         match users::find_by_id(conn, m)? {
-            Some(u) if !u.disabled && u.role() != Role::Viewer => {}
+            Some(u) if !u.disabled && !matches!(u.role(), Role::Viewer | Role::Unit) => {}
             _ => faults.push(&format!("/member_ids/{i}"), "invalid_member", "Members must be active users who inspect (not viewers).", "Thành viên phải là người dùng đang hoạt động tham gia kiểm tra (không phải người xem)."),
         }
     }

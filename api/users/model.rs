@@ -21,6 +21,8 @@ pub struct UserRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The unit a unit's representative speaks for; `None` for every other role.
+    pub unit_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -35,6 +37,7 @@ pub struct NewUserRow<'a> {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub unit_id: Option<&'a str>,
 }
 
 impl UserRow {
@@ -52,6 +55,8 @@ pub struct UserView {
     pub username: String,
     pub full_name: String,
     pub role: Role,
+    /// The unit of a unit's representative (role `unit`); `null` for every other role.
+    pub unit_id: Option<uuid::Uuid>,
     pub disabled: bool,
     pub version: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -65,6 +70,10 @@ impl From<&UserRow> for UserView {
             username: r.username.clone(),
             full_name: r.full_name.clone(),
             role: r.role(),
+            unit_id: r
+                .unit_id
+                .as_deref()
+                .and_then(|u| uuid::Uuid::parse_str(u).ok()),
             disabled: r.disabled,
             version: r.version,
             created_at: r.created_at.and_utc(),
@@ -128,11 +137,35 @@ pub fn check_role(pointer: &str, raw: &str) -> Result<Role, FieldError> {
             pointer,
             "invalid_role",
             Text::new(
-                "One of admin, lead, inspector, viewer.",
-                "Một trong các vai trò: admin, lead, inspector, viewer.",
+                "One of admin, lead, inspector, viewer, unit.",
+                "Một trong các vai trò: admin, lead, inspector, viewer, unit.",
             ),
         )
     })
+}
+
+/// A role and a unit go together: a unit's representative needs their unit, and nobody else
+/// has one (the CHECK of `users` says the same). `unit_id` is the value after the change.
+pub fn check_unit(role: Role, unit_id: Option<&str>) -> Result<(), FieldError> {
+    match (role, unit_id) {
+        (Role::Unit, None) => Err(FieldError::new(
+            "/unit_id",
+            "unit_required",
+            Text::new(
+                "A unit's representative needs the unit they speak for.",
+                "Tài khoản của đơn vị phải chọn đơn vị.",
+            ),
+        )),
+        (Role::Unit, Some(_)) | (_, None) => Ok(()),
+        (_, Some(_)) => Err(FieldError::new(
+            "/unit_id",
+            "unit_not_allowed",
+            Text::new(
+                "Only a unit's representative (role unit) has a unit.",
+                "Chỉ tài khoản của đơn vị (vai trò unit) mới gắn với đơn vị.",
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -161,6 +194,11 @@ mod tests {
         assert!(check_password("/p", "short").is_err());
         assert!(check_password("/p", "đủ tám ký").is_ok());
         assert_eq!(check_role("/r", "lead").unwrap(), Role::Lead);
+        assert_eq!(check_role("/r", "unit").unwrap(), Role::Unit);
+        assert!(check_unit(Role::Unit, None).is_err());
+        assert!(check_unit(Role::Unit, Some("u")).is_ok());
+        assert!(check_unit(Role::Lead, Some("u")).is_err());
+        assert!(check_unit(Role::Lead, None).is_ok());
         assert!(check_role("/r", "Lead").is_err());
     }
 }

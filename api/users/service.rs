@@ -47,12 +47,36 @@ pub struct NewUser {
     pub full_name: String,
     pub role: Role,
     pub password_hash: String,
+    /// The unit of a unit's representative (required for them, absent for others).
+    pub unit_id: Option<String>,
+}
+
+/// The role and unit fit together, and the unit exists.
+fn check_unit(conn: &mut DbConn, role: Role, unit_id: Option<&str>) -> Result<(), UserError> {
+    super::model::check_unit(role, unit_id).map_err(|e| UserError::Invalid(vec![e]))?;
+    if let Some(id) = unit_id {
+        use crate::db::schema::units;
+        use diesel::prelude::*;
+        let found: i64 = units::table
+            .filter(units::id.eq(id))
+            .count()
+            .get_result(conn)?;
+        if found == 0 {
+            return Err(UserError::Invalid(vec![FieldError::new(
+                "/unit_id",
+                "unknown_unit",
+                crate::error::Text::new("No such unit.", "Không có đơn vị này."),
+            )]));
+        }
+    }
+    Ok(())
 }
 
 pub fn create(conn: &mut DbConn, actor: &Actor, u: &NewUser) -> Result<UserRow, UserError> {
     if store::find_by_username(conn, &u.username)?.is_some() {
         return Err(UserError::UsernameTaken);
     }
+    check_unit(conn, u.role, u.unit_id.as_deref())?;
     let id = db::new_id();
     let now = db::now();
     store::insert(
@@ -67,6 +91,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, u: &NewUser) -> Result<UserRow, 
             version: 1,
             created_at: now,
             updated_at: now,
+            unit_id: u.unit_id.as_deref(),
         },
     )
     .map_err(|e| match e {
@@ -94,7 +119,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, u: &NewUser) -> Result<UserRow, 
 fn audit_view(u: &UserRow, password_changed: bool) -> serde_json::Value {
     let mut v = serde_json::json!({
         "username": u.username, "full_name": u.full_name, "role": u.role,
-        "disabled": u.disabled, "version": u.version,
+        "disabled": u.disabled, "version": u.version, "unit_id": u.unit_id,
     });
     if password_changed {
         v["password_changed"] = serde_json::Value::Bool(true);
@@ -109,6 +134,8 @@ pub struct UserUpdate {
     pub disabled: Option<bool>,
     /// Already hashed.
     pub password_hash: Option<String>,
+    /// `Some(None)` clears it. A role other than unit clears it anyway.
+    pub unit_id: Option<Option<String>>,
     /// Optimistic concurrency: refuse when the row moved on.
     pub expected_version: Option<i64>,
 }
@@ -138,6 +165,13 @@ pub fn update(
     {
         return Err(UserError::LastAdmin);
     }
+    let role = u.role.unwrap_or(current.role());
+    let unit_id = match (&u.unit_id, role) {
+        (_, r) if r != Role::Unit => None,
+        (Some(given), _) => given.clone(),
+        (None, _) => current.unit_id.clone(),
+    };
+    check_unit(conn, role, unit_id.as_deref())?;
     let password_changed = u.password_hash.is_some();
     let ends_sessions = u.disabled == Some(true) || password_changed;
     let changes = store::UserChanges {
@@ -145,6 +179,7 @@ pub fn update(
         role: u.role.map(|r| r.as_str().to_owned()),
         disabled: u.disabled,
         password_hash: u.password_hash,
+        unit_id: Some(unit_id),
         version: Some(current.version + 1),
         updated_at: Some(db::now()),
     };

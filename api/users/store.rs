@@ -86,6 +86,8 @@ pub struct UserChanges {
     pub role: Option<String>,
     pub disabled: Option<bool>,
     pub password_hash: Option<String>,
+    /// `Some(None)` clears it (a role other than unit).
+    pub unit_id: Option<Option<String>>,
     pub version: Option<i64>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }

@@ -29,6 +29,7 @@ pub mod recommendations;
 pub mod render;
 pub mod review;
 pub mod rounds;
+pub mod selfcheck;
 pub mod session;
 
 pub use error::WebError;

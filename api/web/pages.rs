@@ -23,7 +23,15 @@ pub struct Page {
 /// Anyone, signed in or not.
 pub const PUBLIC: &[Role] = &[];
 /// Every signed-in person.
-pub const SIGNED_IN: &[Role] = &[Role::Admin, Role::Lead, Role::Inspector, Role::Viewer];
+pub const SIGNED_IN: &[Role] = &[
+    Role::Admin,
+    Role::Lead,
+    Role::Inspector,
+    Role::Viewer,
+    Role::Unit,
+];
+/// A unit's representative: their unit's self-assessment (web/selfcheck).
+pub const UNITS: &[Role] = &[Role::Unit];
 /// Who reads rounds, inspections and documents: Sở Nội vụ, leads (their teams), the committee.
 pub const READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer];
 /// Who reviews and writes findings: the team's lead and Sở Nội vụ.
@@ -128,6 +136,11 @@ pages! {
     post "/quan-tri/dot/{id}/phan-cong/{unit_id}/xoa"       ADMINS => admin::rounds::assign::unassign;
     post "/quan-tri/dot/{id}/phan-cong/{unit_id}/han"       ADMINS => admin::rounds::assign::set_due;
     get  "/quan-tri/nhat-ky"                                ADMINS => admin::audit::list;
+
+    // A unit's self-assessment (web/selfcheck).
+    get  "/tu-kiem-tra"           UNITS => super::selfcheck::page::page;
+    post "/tu-kiem-tra/{id}/luu"  UNITS => super::selfcheck::page::save;
+    post "/tu-kiem-tra/{id}/gui"  UNITS => super::selfcheck::page::submit;
     post "/quan-tri/nhat-ky/kiem-tra"                       ADMINS => admin::audit::verify;
 }
 

@@ -40,6 +40,7 @@ pub fn role_vi(role: Role) -> &'static str {
         Role::Lead => "Trưởng đoàn",
         Role::Inspector => "Thành viên đoàn",
         Role::Viewer => "Thành viên Ban Chỉ đạo",
+        Role::Unit => "Đơn vị (tự kiểm tra)",
     }
 }
 
@@ -47,6 +48,7 @@ pub fn role_vi(role: Role) -> &'static str {
 const MENU: &[(&str, &str, &[Role])] = &[
     ("/dot", "Đợt kiểm tra", super::pages::READERS),
     ("/kien-nghi", "Kiến nghị", super::pages::READERS),
+    ("/tu-kiem-tra", "Tự kiểm tra", super::pages::UNITS),
     ("/quan-tri/don-vi", "Đơn vị", super::pages::ADMINS),
     ("/quan-tri/nguoi-dung", "Người dùng", super::pages::ADMINS),
     ("/quan-tri/doan", "Đoàn kiểm tra", super::pages::ADMINS),

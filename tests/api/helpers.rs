@@ -174,6 +174,7 @@ impl TestApp {
             full_name: format!("Người dùng {username}"),
             role,
             password_hash: hash,
+            unit_id: None,
         };
         let row = self
             .db

@@ -37,6 +37,7 @@ mod reminders;
 mod recommendations_followup;
 mod reports;
 mod scope_convergence;
+mod self_assessment;
 mod sync;
 mod sync_trust;
 mod templates;

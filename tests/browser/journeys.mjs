@@ -8,6 +8,7 @@ import { adminJourney } from "./admin.mjs";
 import { viewerJourney, inspectorLook } from "./viewer.mjs";
 import { compareJourney } from "./compare.mjs";
 import { remindersJourney } from "./reminders.mjs";
+import { unitJourney } from "./unit.mjs";
 
 const f = fixture();
 const browser = await launch();
@@ -25,6 +26,7 @@ try {
     ["inspector", inspectorLook],
     ["compare", compareJourney],
     ["reminders", remindersJourney],
+    ["unit", unitJourney],
   ]) {
     const p = await person(browser, f);
     people.push(p);

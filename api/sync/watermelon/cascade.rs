@@ -205,6 +205,7 @@ mod tests {
             user_id: "u".into(),
             team_ids: teams.iter().map(|t| (*t).to_owned()).collect(),
             led_team_ids: Vec::new(),
+            unit_id: None,
         }
     }
 

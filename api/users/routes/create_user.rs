@@ -17,11 +17,15 @@ pub struct CreateUserRequest {
     pub username: String,
     #[schema(example = "Trần Thị B")]
     pub full_name: String,
-    /// `admin`, `lead`, `inspector` or `viewer`.
+    /// `admin`, `lead`, `inspector`, `viewer` or `unit`.
     #[schema(example = "inspector")]
     pub role: String,
     /// 8–256 characters. When absent, one is generated and returned once.
     pub password: Option<String>,
+    /// The unit a unit's representative (role `unit`) speaks for: required for that role,
+    /// refused for the others.
+    #[serde(default)]
+    pub unit_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -66,8 +70,15 @@ pub async fn prepare(b: CreateUserRequest) -> Result<(NewUser, Option<String>), 
         full_name,
         role,
         password_hash,
+        unit_id: b.unit_id.map(|u| normalize_id(&u)),
     };
     Ok((new, generated))
+}
+
+/// A unit id as stored (lowercase UUID text); anything else is kept as given, and is then
+/// refused as an unknown unit.
+pub fn normalize_id(raw: &str) -> String {
+    uuid::Uuid::parse_str(raw.trim()).map_or_else(|_| raw.to_owned(), |u| u.to_string())
 }
 
 /// Create a user (administrators). Answers 201 with the user and, when the server made the

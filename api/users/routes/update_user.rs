@@ -19,6 +19,10 @@ pub struct UpdateUserRequest {
     pub disabled: Option<bool>,
     /// Reset the password (8–256 characters); ends all of the user's sessions.
     pub password: Option<String>,
+    /// The unit of a unit's representative (role `unit`). Absent keeps it; changing the role
+    /// to another one drops it.
+    #[serde(default)]
+    pub unit_id: Option<String>,
     /// The `version` you last saw; when given and stale, 409 `version_mismatch`.
     pub version: Option<i64>,
 }
@@ -64,6 +68,9 @@ pub async fn prepare(b: UpdateUserRequest) -> Result<UserUpdate, ApiError> {
         role,
         disabled: b.disabled,
         password_hash,
+        unit_id: b
+            .unit_id
+            .map(|u| Some(super::create_user::normalize_id(&u))),
         expected_version: b.version,
     })
 }

@@ -119,6 +119,8 @@ pub struct ReviewPage {
     pub items: Vec<ItemChoice>,
     /// 1×1 transparent GIF: the photo dialog's image before one is opened.
     pub blank_gif: &'static str,
+    /// The unit's self-assessment beside this inspection (web/selfcheck).
+    pub self_check: crate::web::selfcheck::review::SelfCheckView,
 }
 
 fn header(
@@ -299,6 +301,7 @@ pub fn build(
             })
             .collect(),
         blank_gif: "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
+        self_check: crate::web::selfcheck::review::build(c, scope, &row.id, &t)?,
         head,
     })
 }

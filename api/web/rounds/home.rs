@@ -20,8 +20,14 @@ pub async fn home(req: HttpRequest, user: WebUser) -> HttpResponse {
         let layout = Layout::new(&req, &user, "Trang của thành viên đoàn");
         return render::page(&req, &InspectorHome { layout });
     }
+    // A unit's representative has one page: the unit's self-assessment.
+    let to = if user.me.role == Role::Unit {
+        "/tu-kiem-tra"
+    } else {
+        "/dot"
+    };
     let mut res = HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/dot"))
+        .insert_header((header::LOCATION, to))
         .finish();
     // Keep the message a form left for the page the person lands on.
     if let Some(c) = req.cookie("kt_bao") {

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::plan::Probe;
 use super::run::Outcome;
 use super::table::Report;
+use super::units::{UNIT_ALSO, UNIT_OWN};
 use super::world::{Fixture, Secret};
 use super::{Caller, Reach, CREATOR_ONLY, IN_ZIP, KINDS, OWN_TOKEN, SESSION_WRITES, SYNC_WRITES};
 use crate::helpers::TestApp;
@@ -119,6 +120,7 @@ pub(super) fn admin_only(probe: &Probe) -> bool {
 
 fn may_read(caller: Caller, reach: Reach) -> bool {
     match caller {
+        Caller::Unit2 | Caller::UnitX => false,
         Caller::Admin | Caller::Viewer => true,
         Caller::Lead1 | Caller::Insp1 => reach <= Reach::Team1,
         Caller::Loner => reach == Reach::Everyone,
@@ -136,6 +138,16 @@ pub(super) fn status_rule(caller: Caller, probe: &Probe, out: &Outcome) -> Optio
         _ if OWN_TOKEN.contains(&op) => return None,
         Caller::Anonymous if probe.secured && s != 401 => "must be 401 without a token",
         Caller::Anonymous => return None,
+        _ if UNIT_OWN.contains(&op) => return unit_own_rule(caller, probe, out),
+        Caller::Unit2 | Caller::UnitX
+            if !probe.secured || UNIT_ALSO.contains(&op) || SESSION_WRITES.contains(&op) =>
+        {
+            return None
+        }
+        Caller::Unit2 | Caller::UnitX if s != 403 => {
+            "a unit's representative must be refused (403) outside its own self-assessment"
+        }
+        Caller::Unit2 | Caller::UnitX => return None,
         Caller::Admin if probe.is_read() && !out.ok() && !CREATOR_ONLY.contains(&op) => {
             "an administrator must be able to read it (is the id real?)"
         }
@@ -154,6 +166,24 @@ pub(super) fn status_rule(caller: Caller, probe: &Probe, out: &Outcome) -> Optio
         _ if out.ok() && !may_read(caller, probe.reach) => {
             "read of another team's object was ALLOWED"
         }
+        _ => return None,
+    };
+    Some(format!("{s}: {why}; body: {}", out.excerpt()))
+}
+
+/// The unit's own routes: refused (403) to every other role; a unit in no round reaches
+/// nothing there (404); unit C's representative reads its own (its writes are refused by
+/// the state of its submitted self-assessment, and checked by the tests of the area).
+fn unit_own_rule(caller: Caller, probe: &Probe, out: &Outcome) -> Option<String> {
+    let s = out.status;
+    let why = match caller {
+        Caller::Anonymous if s != 401 => "must be 401 without a token",
+        Caller::Unit2 | Caller::Anonymous => return None,
+        Caller::UnitX if out.ok() && probe.template != "/api/v1/self-assessments" => {
+            "a unit in no round reached a round's self-assessment"
+        }
+        Caller::UnitX => return None,
+        _ if s != 403 => "only a unit's representative may call it: must be 403",
         _ => return None,
     };
     Some(format!("{s}: {why}; body: {}", out.excerpt()))

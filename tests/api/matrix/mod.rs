@@ -33,6 +33,7 @@ pub(crate) mod plant;
 mod run;
 mod sync;
 mod table;
+pub(crate) mod units;
 pub(crate) mod world;
 
 use std::time::Instant;
@@ -54,7 +55,7 @@ const OPENAPI: &str = "/api/v1/openapi.json";
 
 /// What team 2's marked texts are; each must show up in the administrator's and the viewer's
 /// reads (a positive control: otherwise the matrix could not notice it leaking).
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 9] = [
     "findings",
     "answer",
     "comment",
@@ -63,6 +64,7 @@ const KINDS: [&str; 8] = [
     "conflict",
     "conclusion",
     "report",
+    units::MARKED_KIND,
 ];
 
 /// Team 2's marker found inside a file of a ZIP-based export: proves the exports' parts are
@@ -110,6 +112,10 @@ pub(crate) enum Caller {
     Viewer,
     Anonymous,
     Admin,
+    /// The representative of team 2's unit C (its self-assessment is team 2's marked text).
+    Unit2,
+    /// The representative of a unit in no round.
+    UnitX,
 }
 
 /// Who may read an object besides administrators and viewers.
@@ -135,12 +141,14 @@ enum Side {
     Team1,
 }
 
-const MATRIX_CALLERS: [Caller; 5] = [
+const MATRIX_CALLERS: [Caller; 7] = [
     Caller::Lead1,
     Caller::Insp1,
     Caller::Loner,
     Caller::Viewer,
     Caller::Anonymous,
+    Caller::Unit2,
+    Caller::UnitX,
 ];
 
 /// Every read first, then every write (see `writes`), then the administrator.

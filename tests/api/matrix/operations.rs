@@ -114,6 +114,17 @@ fn path_targets(fx: &Fixture, key: &str, side: Side) -> Option<Vec<(String, Reac
                 vec![(w.round.clone(), Reach::Team1), (round2, Reach::Team2)],
             )
         }
+        // A unit's own self-assessment is named by its round.
+        "self-assessments" => {
+            let round2 = two.round2.clone().unwrap_or_default();
+            (
+                vec![w.round.clone()],
+                vec![(w.round.clone(), Reach::Team1), (round2, Reach::Team2)],
+            )
+        }
+        "answers/{item_id}" => shared(&"a".to_owned()),
+        // Unit C: team 2's in the shared round and in round 2.
+        "units/{unit_id}" => (vec![one.unit.clone()], theirs(vec![w.unit_c.clone()])),
         "teams" | "teams/{team_id}" => (vec![one.team.clone()], theirs(vec![two.team.clone()])),
         "documents/{issuer}" => (
             vec![format!("team:{}", one.team)],

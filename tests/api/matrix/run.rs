@@ -125,7 +125,8 @@ pub(super) async fn own_team_control(
             let out = call(app, fx, caller, probe, report).await;
             let creator_only = CREATOR_ONLY.contains(&probe.op.as_str());
             // insp1 made team 1's upload; the lead cannot see it, by design.
-            let exempt = admin_only(probe) || (creator_only && caller != Caller::Insp1);
+            let unit_own = super::units::UNIT_OWN.contains(&probe.op.as_str());
+            let exempt = admin_only(probe) || unit_own || (creator_only && caller != Caller::Insp1);
             if !exempt && !out.ok() {
                 let msg = format!(
                     "{}: cannot read their own team's object (control): {}",

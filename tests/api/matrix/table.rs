@@ -51,6 +51,8 @@ impl Report {
             Caller::Viewer,
             Caller::Anonymous,
             Caller::Admin,
+            Caller::Unit2,
+            Caller::UnitX,
         ];
         let head: Vec<String> = callers
             .iter()

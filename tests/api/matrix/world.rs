@@ -93,6 +93,9 @@ pub(crate) struct Fixture {
     pub(crate) png: Vec<u8>,
     pub(crate) one: TeamData,
     pub(crate) two: TeamData,
+    /// Unit representatives: of team 2's unit C, and of a unit in no round.
+    pub(crate) unit2: String,
+    pub(crate) unitx: String,
 }
 
 impl Fixture {
@@ -111,7 +114,10 @@ impl Fixture {
         let png = photos::png(8, 8);
         let two = team_two(app, &w, &tablet, &png).await;
         let one = team_one(app, &w, &png).await;
+        let (unit2, unitx) = super::units::unit_callers(app, &w, &two.marker).await;
         Fixture {
+            unit2,
+            unitx,
             lead1_id: whoami(app, &w.lead1).await.0,
             insp1_id: whoami(app, &w.insp1).await.0,
             insp2_id: whoami(app, &w.insp2).await.0,
@@ -132,6 +138,8 @@ impl Fixture {
             Caller::Viewer => Some(&self.w.viewer),
             Caller::Admin => Some(&self.w.admin),
             Caller::Anonymous => None,
+            Caller::Unit2 => Some(&self.unit2),
+            Caller::UnitX => Some(&self.unitx),
         }
     }
 
@@ -141,16 +149,39 @@ impl Fixture {
             // Viewers read everything (docs/api.md): only their writes are checked (refused).
             Caller::Admin | Caller::Viewer => Vec::new(),
             Caller::Lead1 | Caller::Insp1 => self.two.secrets("team 2"),
-            Caller::Loner | Caller::Anonymous => {
-                let mut all = self.two.secrets("team 2");
-                all.extend(self.one.secrets("team 1"));
-                all.push(Secret {
-                    label: "the shared round's id".into(),
-                    value: self.w.round.clone(),
+            // Unit C's representative sees its own self-assessment (team 2's marked text of
+            // that kind) and its own rounds; nothing else of either team.
+            Caller::Unit2 => {
+                let mut all = self.outsider_secrets();
+                all.retain(|s| {
+                    s.value != self.two.marker
+                        && Some(&s.value) != self.two.round2.as_ref()
+                        && s.value != self.w.round
                 });
+                all.extend(
+                    super::KINDS
+                        .iter()
+                        .filter(|k| **k != super::units::MARKED_KIND)
+                        .map(|k| Secret {
+                            label: format!("team 2's {k} text"),
+                            value: format!("{}-{k}", self.two.marker),
+                        }),
+                );
                 all
             }
+            Caller::Loner | Caller::Anonymous | Caller::UnitX => self.outsider_secrets(),
         }
+    }
+
+    /// Everything of both teams, and the shared round's id.
+    fn outsider_secrets(&self) -> Vec<Secret> {
+        let mut all = self.two.secrets("team 2");
+        all.extend(self.one.secrets("team 1"));
+        all.push(Secret {
+            label: "the shared round's id".into(),
+            value: self.w.round.clone(),
+        });
+        all
     }
 }
 

@@ -53,7 +53,9 @@ pub fn pickers(users: &[UserRow], lead: Option<&str>, members: &[String]) -> Pic
         .collect();
     let members = users
         .iter()
-        .filter(|u| (!u.disabled && u.role() != Role::Viewer) || is_member(&u.id))
+        .filter(|u| {
+            (!u.disabled && !matches!(u.role(), Role::Viewer | Role::Unit)) || is_member(&u.id)
+        })
         .map(|u| Person {
             id: u.id.clone(),
             label: label(u),

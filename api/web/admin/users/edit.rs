@@ -41,11 +41,18 @@ struct EditPage {
     devices: Vec<DeviceLine>,
     roles: Vec<RoleOption>,
     is_me: bool,
+    /// The unit of a unit's representative, and the picker's units.
+    unit_id: String,
+    units: Vec<super::UnitOption>,
 }
 
 impl EditPage {
     fn sel_role(&self, code: &str) -> bool {
         self.role == code
+    }
+
+    fn sel_unit(&self, id: &str) -> bool {
+        self.unit_id == id
     }
 }
 
@@ -57,12 +64,12 @@ pub async fn form(
 ) -> Result<HttpResponse, WebError> {
     user.me.require_admin()?;
     let id = parse_id(&id)?;
-    let (row, devices) = state
+    let (row, devices, units) = state
         .db
         .read(move |c| -> Result<_, WebError> {
             let row = store::find_by_id(c, &id)?.ok_or(ApiError::NotFound)?;
             let devices = sessions::list_devices(c, &id)?;
-            Ok((row, devices))
+            Ok((row, devices, super::unit_options(c)?))
         })
         .await?;
     let devices = devices
@@ -84,6 +91,8 @@ pub async fn form(
         username: row.username,
         full_name: row.full_name,
         role: row.role,
+        unit_id: row.unit_id.unwrap_or_default(),
+        units,
         disabled: row.disabled,
         version: row.version,
         devices,
@@ -101,6 +110,8 @@ pub struct Save {
     /// `1` locks the account, `0` unlocks it; absent leaves it as it is.
     #[serde(default)]
     khoa: Option<String>,
+    #[serde(default)]
+    unit_id: Option<String>,
     #[serde(default)]
     version: Option<i64>,
 }
@@ -147,6 +158,7 @@ pub async fn save(
         role: form.role,
         disabled: lock,
         password: None,
+        unit_id: form.unit_id.filter(|u| !u.is_empty()),
         version: form.version,
     };
     match apply(&state, &user, id, request).await {
@@ -186,6 +198,7 @@ pub async fn reset_password(
         role: None,
         disabled: None,
         password: Some(new.clone()),
+        unit_id: None,
         version: None,
     };
     let row = match apply(&state, &user, id, request).await {

@@ -84,6 +84,8 @@ struct UsersPage {
     next: Option<String>,
     q: Query,
     roles: Vec<RoleOption>,
+    /// For a unit's representative (`Role::Unit`).
+    units: Vec<super::UnitOption>,
 }
 
 pub async fn list(
@@ -102,7 +104,7 @@ pub async fn list(
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
     };
-    let (users, total) = state
+    let (users, total, units) = state
         .db
         .read(move |c| -> Result<_, WebError> {
             let (rows, total) = store::list(c, &filter)?;
@@ -119,7 +121,7 @@ pub async fn list(
                     full_name: r.full_name,
                 })
                 .collect::<Vec<_>>();
-            Ok((lines, total))
+            Ok((lines, total, super::unit_options(c)?))
         })
         .await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
@@ -133,6 +135,7 @@ pub async fn list(
         next: (page < pages).then(|| q.link(page + 1)),
         q,
         roles: role_options(),
+        units,
     };
     Ok(render::page(&req, &view))
 }
@@ -148,6 +151,9 @@ pub struct NewUserForm {
     /// Empty: the server makes one and shows it once.
     #[serde(default)]
     password: String,
+    /// The unit of a unit's representative; empty for other roles.
+    #[serde(default)]
+    unit_id: String,
 }
 
 pub async fn create(
@@ -164,6 +170,7 @@ pub async fn create(
         full_name: form.full_name,
         role: form.role,
         password: Some(form.password).filter(|p| !p.is_empty()),
+        unit_id: Some(form.unit_id).filter(|u| !u.is_empty()),
     };
     let actor = user.me.actor();
     let made = async {

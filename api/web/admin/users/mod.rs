@@ -30,12 +30,36 @@ pub fn role_options() -> Vec<RoleOption> {
         .collect()
 }
 
+/// A unit of the picker for a unit's representative (`Role::Unit`).
+pub struct UnitOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// Every unit, by name: a province has hundreds, not thousands.
+pub fn unit_options(conn: &mut crate::db::DbConn) -> diesel::QueryResult<Vec<UnitOption>> {
+    use crate::db::schema::units;
+    use diesel::prelude::*;
+    let rows: Vec<(String, String, String)> = units::table
+        .order(units::name.asc())
+        .select((units::id, units::code, units::name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, name)| UnitOption {
+            id,
+            label: format!("{name} ({code})"),
+        })
+        .collect())
+}
+
 fn field_vi(name: &str) -> &'static str {
     match name {
         "username" => "Tên đăng nhập",
         "full_name" => "Họ và tên",
         "role" => "Vai trò",
         "password" => "Mật khẩu",
+        "unit_id" => "Đơn vị",
         _ => "Dữ liệu",
     }
 }

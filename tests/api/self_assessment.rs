@@ -1,0 +1,404 @@
+//! The unit's self-assessment (tự kiểm tra): a unit's representative fills and submits their
+//! own unit's, with the round's checklist; nobody reaches another unit's; the team sees it
+//! beside its inspection; the round report prints both scores (docs/self-assessment.md).
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::both_engines;
+use crate::helpers::{assert_problem, Engine, TestApp};
+use crate::world::World;
+
+both_engines!(
+    a_unit_fills_and_submits_its_own_self_assessment,
+    the_team_sees_it_beside_the_inspection_and_the_report_prints_it,
+    a_unit_user_needs_a_unit_and_reaches_nothing_else,
+);
+
+/// Makes a unit's representative through the users API, as an administrator would; returns
+/// the user's access token.
+pub async fn unit_user(app: &TestApp, admin: &str, username: &str, unit: &str) -> String {
+    let res = app
+        .authed(Method::POST, "/api/v1/users", admin)
+        .json(
+            &json!({"username": username, "full_name": format!("Đại diện {username}"),
+                      "role": "unit", "unit_id": unit, "password": format!("pw-{username}-123")}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["user"]["role"], "unit");
+    assert_eq!(body["user"]["unit_id"], unit);
+    let t = app.login(username, &format!("pw-{username}-123")).await;
+    t["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn put_answer(
+    app: &TestApp,
+    token: &str,
+    round: &str,
+    item: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.authed(
+        Method::PUT,
+        &format!("/api/v1/self-assessments/{round}/answers/{item}"),
+        token,
+    )
+    .json(&body)
+    .send()
+    .await
+    .unwrap()
+}
+
+async fn ok_json(res: reqwest::Response) -> Value {
+    let status = res.status();
+    let v: Value = res.json().await.unwrap();
+    assert!(status.is_success(), "{status}: {v}");
+    v
+}
+
+async fn submit(app: &TestApp, token: &str, round: &str) -> reqwest::Response {
+    app.authed(
+        Method::POST,
+        &format!("/api/v1/self-assessments/{round}/submit"),
+        token,
+    )
+    .json(&json!({}))
+    .send()
+    .await
+    .unwrap()
+}
+
+async fn a_unit_fills_and_submits_its_own_self_assessment(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let a = unit_user(&app, &w.admin, "donvi.a", &w.unit_a).await;
+    let round = &w.round;
+
+    let list: Value = app.get_json("/api/v1/self-assessments", &a).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["status"], "not_started");
+    assert_eq!(list[0]["unit_id"], w.unit_a.as_str());
+    assert_eq!(list[0]["template_version_id"], w.version.as_str());
+
+    // The inspection's own validation, in Vietnamese on request.
+    let res = app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/self-assessments/{round}/answers/b"),
+            &a,
+        )
+        .header("accept-language", "vi")
+        .json(&json!({"value": "khong-co"}))
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(p["errors"][0]["pointer"], "/answers/b", "{p}");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(
+                |c| "ạảãàáâấầậẫẩăắằặẵẳđêếềệễểôốồộỗổơớờợỡởưứừựữửíìịĩỉýỳỵỹỷúùụũủóòọõỏéèẹẽẻ"
+                    .contains(c)
+            ),
+        "{p}"
+    );
+    let res = put_answer(&app, &a, round, "nope", json!({"value": "yes"})).await;
+    assert_problem(res, 422, "validation_failed").await;
+
+    let v = ok_json(put_answer(&app, &a, round, "a", json!({"value": "yes", "version": 0})).await)
+        .await;
+    assert_eq!(v["status"], "draft");
+    assert_eq!(v["answers"]["a"]["value"], "yes");
+    let version = v["version"].as_i64().unwrap();
+    // A stale version is refused.
+    let res = put_answer(
+        &app,
+        &a,
+        round,
+        "b",
+        json!({"value": "full", "version": version - 1}),
+    )
+    .await;
+    assert_problem(res, 409, "version_mismatch").await;
+    // Submission needs every required item.
+    assert_problem(submit(&app, &a, round).await, 422, "validation_failed").await;
+    let v = ok_json(
+        put_answer(
+            &app,
+            &a,
+            round,
+            "b",
+            json!({"value": "full", "version": version}),
+        )
+        .await,
+    )
+    .await;
+    assert!(v["score"].as_f64().is_some(), "self-scored: {v}");
+    let v = ok_json(submit(&app, &a, round).await).await;
+    assert_eq!(v["status"], "submitted");
+    assert!(
+        v["submitted_at"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{v}"
+    );
+    // Submitted: it no longer changes.
+    let res = put_answer(&app, &a, round, "d", json!({"value": 4})).await;
+    assert_problem(res, 409, "self_assessment_submitted").await;
+    assert_problem(
+        submit(&app, &a, round).await,
+        409,
+        "self_assessment_submitted",
+    )
+    .await;
+
+    // Another unit's, or a round the unit is not in: not found, and nothing written.
+    let b = unit_user(&app, &w.admin, "donvi.b", &w.unit_b).await;
+    let other = format!("/api/v1/rounds/{round}/units/{}/self-assessment", w.unit_a);
+    let res = app.authed(Method::GET, &other, &b).send().await.unwrap();
+    assert_eq!(res.status(), 403, "readers' route is closed to units");
+    let lone = app
+        .authed(Method::POST, "/api/v1/units", &w.admin)
+        .json(&json!({"code": "XA-Z", "name": "Xã Ngoài", "kind": "commune"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let z = unit_user(&app, &w.admin, "donvi.z", lone["id"].as_str().unwrap()).await;
+    for token in [&z] {
+        let res = app
+            .authed(
+                Method::GET,
+                &format!("/api/v1/self-assessments/{round}"),
+                token,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 404, "not_found").await;
+        let res = put_answer(&app, token, round, "a", json!({"value": "no"})).await;
+        assert_problem(res, 404, "not_found").await;
+    }
+    let mine: Value = app
+        .get_json(&format!("/api/v1/self-assessments/{round}"), &b)
+        .await;
+    assert_eq!(mine["unit_id"], w.unit_b.as_str());
+    assert_eq!(
+        mine["status"], "not_started",
+        "B's is its own, untouched: {mine}"
+    );
+    // Other roles have no unit: the unit's own routes are refused.
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/self-assessments/{round}"),
+            &w.lead1,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+
+    // Audited.
+    let audit: Value = app
+        .get_json("/api/v1/audit?entity=self_assessment", &w.admin)
+        .await;
+    let text = audit.to_string();
+    assert!(text.contains("submit") && text.contains("answer"), "{text}");
+}
+
+async fn the_team_sees_it_beside_the_inspection_and_the_report_prints_it(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let a = unit_user(&app, &w.admin, "donvi.a", &w.unit_a).await;
+    let round = &w.round;
+    for (item, value) in [("a", json!("yes")), ("b", json!("full")), ("d", json!(5))] {
+        ok_json(put_answer(&app, &a, round, item, json!({"value": value})).await).await;
+    }
+    // Before submission the team sees the state, not the answers.
+    let path = format!("/api/v1/rounds/{round}/units/{}/self-assessment", w.unit_a);
+    let early: Value = app.get_json(&path, &w.lead1).await;
+    assert_eq!(early["status"], "draft");
+    assert_eq!(early["answers"], json!({}), "{early}");
+    ok_json(submit(&app, &a, round).await).await;
+
+    let ins: Value = ok_json(
+        app.authed(Method::POST, "/api/v1/inspections", &w.insp1)
+            .json(&json!({"round_id": round, "unit_id": w.unit_a}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let id = ins["id"].as_str().unwrap();
+    ok_json(
+        app.authed(
+            Method::PATCH,
+            &format!("/api/v1/inspections/{id}/answers"),
+            &w.insp1,
+        )
+        .json(
+            &json!({"answers": {"a": {"value": "yes"}, "b": {"value": "part"}, "d": {"value": 5}}}),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+
+    let side = format!("/api/v1/inspections/{id}/self-assessment");
+    for token in [&w.lead1, &w.insp1, &w.admin, &w.viewer] {
+        let c: Value = app.get_json(&side, token).await;
+        assert_eq!(c["submitted"], true, "{c}");
+        assert_eq!(c["differing"], 1, "{c}");
+        let b = c["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["item_id"] == "b")
+            .unwrap();
+        assert_eq!(b["self_value"]["value"], "full");
+        assert_eq!(b["inspected_value"]["value"], "part");
+        assert_eq!(b["differs"], true);
+        assert_eq!(b["label"], "Tiếp công dân");
+        assert!(
+            c["self_score"].as_f64().unwrap() > c["inspected_score"].as_f64().unwrap(),
+            "{c}"
+        );
+    }
+    let full: Value = app.get_json(&path, &w.lead1).await;
+    assert_eq!(full["answers"]["b"]["value"], "full");
+    // Team 2's lead, and the unit user, do not reach it.
+    for token in [&w.lead2, &w.insp2] {
+        for p in [&side, &path] {
+            let res = app.authed(Method::GET, p, token).send().await.unwrap();
+            assert_problem(res, 404, "not_found").await;
+        }
+    }
+    let res = app.authed(Method::GET, &side, &a).send().await.unwrap();
+    assert_problem(res, 403, "forbidden").await;
+
+    // The round report: the section, with both scores and the differing item.
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/rounds/{round}/exports/docx"),
+            &w.admin,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    let text = strip_tags(&xml);
+    assert!(
+        text.contains("KẾT QUẢ TỰ KIỂM TRA CỦA ĐƠN VỊ"),
+        "section missing"
+    );
+    let at = text.find("KẾT QUẢ TỰ KIỂM TRA").unwrap();
+    let section = &text[at..];
+    assert!(section.contains("Xã Nghi Lộc"), "{section}");
+    assert!(
+        section.contains("Tiếp công dân"),
+        "the differing item: {section}"
+    );
+    assert!(
+        section.contains("Chưa gửi"),
+        "B and C sent nothing: {section}"
+    );
+}
+
+fn strip_tags(xml: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for ch in xml.chars() {
+        match ch {
+            '<' => inside = true,
+            '>' => {
+                inside = false;
+                out.push(' ');
+            }
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn a_unit_user_needs_a_unit_and_reaches_nothing_else(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    // The role needs a unit, and only that role has one.
+    for body in [
+        json!({"username": "khongdonvi", "full_name": "X", "role": "unit", "password": "pw-x-12345"}),
+        json!({"username": "thuaddonvi", "full_name": "X", "role": "inspector", "unit_id": w.unit_a, "password": "pw-x-12345"}),
+        json!({"username": "saidonvi", "full_name": "X", "role": "unit", "unit_id": uuid::Uuid::new_v4().to_string(), "password": "pw-x-12345"}),
+    ] {
+        let res = app
+            .authed(Method::POST, "/api/v1/users", &w.admin)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let p = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(p["errors"][0]["pointer"], "/unit_id", "{p}");
+    }
+    let b = unit_user(&app, &w.admin, "donvi.b", &w.unit_b).await;
+    let me: Value = app.get_json("/api/v1/me", &b).await;
+    assert_eq!(me["user"]["role"], "unit");
+    // Everything else is refused before any handler runs: a sample here, every route in the
+    // security matrix (tests/api/matrix).
+    for path in [
+        "/api/v1/rounds".to_owned(),
+        format!("/api/v1/rounds/{}", w.round),
+        "/api/v1/inspections".to_owned(),
+        "/api/v1/units".to_owned(),
+        "/api/v1/teams".to_owned(),
+        format!("/api/v1/rounds/{}/summary", w.round),
+        "/api/v1/sync/pull".to_owned(),
+        format!("/api/v1/templates/{}", w.template),
+    ] {
+        let res = app.authed(Method::GET, &path, &b).send().await.unwrap();
+        assert_problem(res, 403, "forbidden").await;
+    }
+    // A unit user cannot be put in a team.
+    let uid = me["user"]["id"].as_str().unwrap();
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/teams/{}", w.team2),
+            &w.admin,
+        )
+        .json(&json!({"member_ids": [uid]}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422, "validation_failed").await;
+    // Changing the role away from unit drops the unit.
+    let v: Value = ok_json(
+        app.authed(Method::PATCH, &format!("/api/v1/users/{uid}"), &w.admin)
+            .json(&json!({"role": "viewer"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v["unit_id"], Value::Null, "{v}");
+}
