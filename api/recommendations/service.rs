@@ -102,7 +102,9 @@ pub fn may_follow_up(conn: &mut DbConn, scope: &Scope, unit_id: &str) -> Result<
         Role::Lead => store::units_of_teams(conn, &scope.led_team_ids, false)?
             .iter()
             .any(|u| u == unit_id),
-        Role::Viewer | Role::Inspector => false,
+        // A unit's representative does not reach these routes yet (`UNIT_ROUTES`); when they
+        // do, their own unit is the arm to add.
+        Role::Viewer | Role::Inspector | Role::Unit => false,
     })
 }
 
