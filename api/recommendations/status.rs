@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 /// What the follow-up of a recommendation stands at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = RecommendationStatus)]
 pub enum Status {
     /// Mới: nothing reported yet.
     New,

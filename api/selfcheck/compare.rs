@@ -27,6 +27,7 @@ pub struct ItemComparison {
 
 /// Both sides of every item, and both scores.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = SelfAssessmentComparison)]
 pub struct Comparison {
     /// Whether the unit has submitted its self-assessment; before that, every `self_value`
     /// is `null` and the self-score too.

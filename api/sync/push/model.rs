@@ -116,6 +116,7 @@ pub struct Envelope {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = MutationStatus)]
 pub enum Status {
     /// Taken as sent.
     Applied,

@@ -113,7 +113,8 @@ pub(super) fn admin_only(probe: &Probe) -> bool {
     match segments.first().copied().unwrap_or_default() {
         "users" | "audit" => true,
         "units" | "teams" | "templates" | "template-versions" => write,
-        "rounds" => write && segments.get(2) != Some(&"teams"),
+        // A lead reads their teams of a round, and sends reminders for them.
+        "rounds" => write && !matches!(segments.get(2), Some(&"teams") | Some(&"reminders")),
         _ => false,
     }
 }

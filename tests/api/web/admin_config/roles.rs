@@ -21,7 +21,7 @@ async fn only_administrators_reach_the_configuration_pages(engine: Engine) {
         .iter()
         .filter(|p| mine.iter().any(|m| p.path.starts_with(m)))
         .collect();
-    assert_eq!(pages.len(), 15);
+    assert_eq!(pages.len(), 16);
     let fill = |path: &str| {
         let id = if path.starts_with("/quan-tri/dot") {
             &w.round
