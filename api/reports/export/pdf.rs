@@ -44,9 +44,18 @@ pub async fn from_docx(
         .await
         .map_err(|e| PdfError::Failed(e.to_string()))?;
     let program = program.to_owned();
-    tokio::task::spawn_blocking(move || convert(&docx, &program, timeout))
-        .await
-        .map_err(|e| PdfError::Failed(e.to_string()))?
+    tokio::task::spawn_blocking(move || match convert(&docx, &program, timeout) {
+        // LibreOffice sometimes fails its first start on a fresh profile (it restarts itself
+        // and exits 81, or loses the document); one more try, on a new profile, is what makes
+        // it dependable under load. A timeout is not retried: the caller has waited enough.
+        Err(PdfError::Failed(why)) => {
+            tracing::warn!(%why, "LibreOffice failed; trying once more");
+            convert(&docx, &program, timeout)
+        }
+        other => other,
+    })
+    .await
+    .map_err(|e| PdfError::Failed(e.to_string()))?
 }
 
 fn convert(docx: &[u8], program: &str, timeout: Duration) -> Result<Vec<u8>, PdfError> {
