@@ -39,9 +39,12 @@ fn screenshots(engine: Engine) -> Option<String> {
     if engine != Engine::Sqlite {
         return None;
     }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Node runs in tests/browser: a relative folder is taken from the repository's root, as
+    // the docs write it, not from there.
     let dir = std::env::var("KIEMTRA_SCREENSHOTS")
-        .unwrap_or_else(|_| format!("{}/target/screenshots", env!("CARGO_MANIFEST_DIR")));
-    Some(dir)
+        .map_or_else(|_| root.join("target/screenshots"), |d| root.join(d));
+    Some(dir.display().to_string())
 }
 
 both_engines!(leads_and_administrators_do_their_jobs_in_chromium);
