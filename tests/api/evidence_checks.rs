@@ -57,7 +57,7 @@ async fn photo(app: &TestApp, token: &str, inspection: &str, item: &str, bytes: 
     id
 }
 
-fn codes(v: &Value) -> Vec<String> {
+pub(crate) fn codes(v: &Value) -> Vec<String> {
     v["flags"]
         .as_array()
         .unwrap()

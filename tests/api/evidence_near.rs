@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use crate::both_engines;
 use crate::evidence::setup;
+use crate::evidence_checks::codes;
 use crate::helpers::{Engine, TestApp};
 use crate::web::client::WebClient;
 
@@ -65,15 +66,6 @@ async fn photo(app: &TestApp, token: &str, inspection: &str, item: &str, bytes: 
         .unwrap();
     assert!(res.status().is_success(), "{}", res.status());
     id
-}
-
-fn codes(v: &Value) -> Vec<String> {
-    v["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 async fn near_duplicates_are_flagged_and_other_scenes_are_not(engine: Engine) {
