@@ -219,17 +219,20 @@ pub fn upsert_answers(conn: &mut DbConn, rows: &[&AnswerRow]) -> QueryResult<()>
 /// The answers as the template rules see them.
 pub fn answers_of(rows: &[AnswerRow]) -> Answers {
     rows.iter()
-        // A cleared answer keeps its row (for its version), but is no answer.
-        .filter(|r| r.value.is_some() || r.na)
-        .map(|r| {
-            let value = r
-                .value
-                .as_deref()
-                .and_then(|v| serde_json::from_str(v).ok())
-                .unwrap_or_default();
-            (r.item_id.clone(), Answer { value, na: r.na })
-        })
+        .filter_map(|r| stored_answer(&r.item_id, r.value.as_deref(), r.na))
         .collect()
+}
+
+/// One stored answer row (JSON text, n/a flag) as the template rules see it. A cleared answer
+/// keeps its row (for its version), but is no answer. Self-assessments store theirs alike.
+pub fn stored_answer(item_id: &str, value: Option<&str>, na: bool) -> Option<(String, Answer)> {
+    if value.is_none() && !na {
+        return None;
+    }
+    let value = value
+        .and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or_default();
+    Some((item_id.to_owned(), Answer { value, na }))
 }
 
 pub fn recommendations_of(

@@ -88,14 +88,8 @@ pub fn answer_rows(conn: &mut DbConn, id: &str) -> QueryResult<Vec<SelfAnswerRow
 /// The answers as the template rules see them (a cleared answer keeps its row, no value).
 pub fn answers_of(rows: &[SelfAnswerRow]) -> Answers {
     rows.iter()
-        .filter(|r| r.value.is_some() || r.na)
-        .map(|r| {
-            let value = r
-                .value
-                .as_deref()
-                .and_then(|v| serde_json::from_str(v).ok())
-                .unwrap_or_default();
-            (r.item_id.clone(), Answer { value, na: r.na })
+        .filter_map(|r| {
+            crate::inspections::store::stored_answer(&r.item_id, r.value.as_deref(), r.na)
         })
         .collect()
 }
