@@ -220,6 +220,7 @@ async fn user_command(
                 password_hash,
                 // A unit's representative is made by an administrator, who picks the unit.
                 unit_id: None,
+                email: None,
             };
             db.write(move |c| service::create(c, &Actor::cli(), &new))
                 .await

@@ -88,6 +88,7 @@ impl Application {
         tracing::info!(store = %media.store.describe(), "evidence blob store");
         crate::media::sweep::start(media.clone(), db.clone());
         crate::notifications::schedule::start(&settings.reminders, db.clone());
+        crate::notifications::outbox::start(&settings.smtp, db.clone());
         let state = web::Data::new(AppState {
             db,
             jwt,

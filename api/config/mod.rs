@@ -5,11 +5,13 @@ mod login;
 mod notify;
 mod proxies;
 mod secret;
+mod smtp;
 
 pub use login::LoginThrottle;
 pub use notify::RemindersSettings;
 pub use proxies::{canonical, Cidr, TrustedProxies};
 pub use secret::Secret;
+pub use smtp::SmtpSettings;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -87,6 +89,8 @@ pub struct Settings {
     pub web_session_idle_minutes: u64,
     /// The daily reminder run (`KIEMTRA_REMINDERS__…`); see [`RemindersSettings`].
     pub reminders: RemindersSettings,
+    /// E-mail of notifications over SMTP (`KIEMTRA_SMTP__…`); off without a URL.
+    pub smtp: SmtpSettings,
 }
 
 /// What happens to an inspection started after its round's end date
@@ -199,6 +203,7 @@ impl Default for Settings {
             soffice_timeout_secs: 120,
             web_session_idle_minutes: 8 * 60,
             reminders: RemindersSettings::default(),
+            smtp: SmtpSettings::default(),
         }
     }
 }
@@ -264,6 +269,7 @@ impl Settings {
             }
         }
         self.login.check().map_err(ConfigError::Invalid)?;
+        self.smtp.check().map_err(ConfigError::Invalid)?;
         if self
             .metrics_token
             .as_ref()

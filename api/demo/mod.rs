@@ -124,6 +124,7 @@ async fn accounts(db: &Db) -> Result<Vec<CreatedAccount>, UserError> {
             role: *role,
             password_hash,
             unit_id: None,
+            email: None,
         };
         match db
             .write(move |c| service::create(c, &crate::audit::Actor::cli(), &new))

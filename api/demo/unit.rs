@@ -36,6 +36,7 @@ pub async fn account(db: &Db) -> Result<Option<CreatedAccount>, DemoError> {
         role: Role::Unit,
         password_hash,
         unit_id: Some(unit.id),
+        email: None,
     };
     match db
         .write(move |c| service::create(c, &crate::audit::Actor::cli(), &new))

@@ -3,6 +3,8 @@
 //! `notification`, the owner's rows only) and e-mailed from the same table as an outbox
 //! (`outbox.rs`) when SMTP is configured. See docs/reminders.md.
 
+pub mod mail;
+pub mod outbox;
 pub mod reminders;
 pub mod routes;
 pub mod schedule;

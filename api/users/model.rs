@@ -21,6 +21,8 @@ pub struct UserRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Where notifications are e-mailed when SMTP is configured; optional, not unique.
+    pub email: Option<String>,
     /// The unit a unit's representative speaks for; `None` for every other role.
     pub unit_id: Option<String>,
 }
@@ -37,6 +39,7 @@ pub struct NewUserRow<'a> {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub email: Option<&'a str>,
     pub unit_id: Option<&'a str>,
 }
 
@@ -57,6 +60,8 @@ pub struct UserView {
     pub role: Role,
     /// The unit of a unit's representative (role `unit`); `null` for every other role.
     pub unit_id: Option<uuid::Uuid>,
+    /// Where the user's notifications are e-mailed when SMTP is configured (`null`: none).
+    pub email: Option<String>,
     pub disabled: bool,
     pub version: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -74,6 +79,7 @@ impl From<&UserRow> for UserView {
                 .unit_id
                 .as_deref()
                 .and_then(|u| uuid::Uuid::parse_str(u).ok()),
+            email: r.email.clone(),
             disabled: r.disabled,
             version: r.version,
             created_at: r.created_at.and_utc(),
@@ -144,6 +150,28 @@ pub fn check_role(pointer: &str, raw: &str) -> Result<Role, FieldError> {
     })
 }
 
+/// An e-mail address, trimmed; blank means none. Checked by lettre's parser (the one that
+/// will send to it), so an address kept here is one the outbox can put in `To:`. Not unique:
+/// one person may hold two accounts, and a unit may share one mailbox.
+pub fn check_email(pointer: &str, raw: &str) -> Result<Option<String>, FieldError> {
+    let e = raw.trim();
+    if e.is_empty() {
+        return Ok(None);
+    }
+    let parsed = e.parse::<lettre::Address>();
+    if e.len() > 254 || parsed.is_err() || !e.is_ascii() {
+        return Err(FieldError::new(
+            pointer,
+            "invalid_email",
+            Text::new(
+                "An e-mail address such as name@example.vn (latin letters, at most 254 characters).",
+                "Địa chỉ thư điện tử dạng ten@vidu.vn (chữ không dấu, tối đa 254 ký tự).",
+            ),
+        ));
+    }
+    Ok(Some(e.to_owned()))
+}
+
 /// A role and a unit go together: a unit's representative needs their unit, and nobody else
 /// has one (the CHECK of `users` says the same). `unit_id` is the value after the change.
 pub fn check_unit(role: Role, unit_id: Option<&str>) -> Result<(), FieldError> {
@@ -200,5 +228,25 @@ mod tests {
         assert!(check_unit(Role::Lead, Some("u")).is_err());
         assert!(check_unit(Role::Lead, None).is_ok());
         assert!(check_role("/r", "Lead").is_err());
+    }
+
+    #[test]
+    fn emails_are_optional_and_checked() {
+        assert_eq!(
+            check_email("/e", " a.b@nghean.gov.vn ").unwrap().as_deref(),
+            Some("a.b@nghean.gov.vn")
+        );
+        assert_eq!(check_email("/e", "  ").unwrap(), None);
+        for bad in [
+            "no-at",
+            "a@",
+            "@b.vn",
+            "a b@c.vn",
+            "nguyễn@c.vn",
+            "a@b.vn>, x@y.vn",
+        ] {
+            assert!(check_email("/e", bad).is_err(), "{bad}");
+        }
+        assert!(check_email("/e", &format!("{}@b.vn", "a".repeat(260))).is_err());
     }
 }

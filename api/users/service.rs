@@ -49,6 +49,8 @@ pub struct NewUser {
     pub password_hash: String,
     /// The unit of a unit's representative (required for them, absent for others).
     pub unit_id: Option<String>,
+    /// Checked by `model::check_email`.
+    pub email: Option<String>,
 }
 
 /// The role and unit fit together, and the unit exists.
@@ -91,6 +93,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, u: &NewUser) -> Result<UserRow, 
             version: 1,
             created_at: now,
             updated_at: now,
+            email: u.email.as_deref(),
             unit_id: u.unit_id.as_deref(),
         },
     )
@@ -120,6 +123,7 @@ fn audit_view(u: &UserRow, password_changed: bool) -> serde_json::Value {
     let mut v = serde_json::json!({
         "username": u.username, "full_name": u.full_name, "role": u.role,
         "disabled": u.disabled, "version": u.version, "unit_id": u.unit_id,
+        "email": u.email,
     });
     if password_changed {
         v["password_changed"] = serde_json::Value::Bool(true);
@@ -136,6 +140,8 @@ pub struct UserUpdate {
     pub password_hash: Option<String>,
     /// `Some(None)` clears it. A role other than unit clears it anyway.
     pub unit_id: Option<Option<String>>,
+    /// `Some(None)` clears it; `None` keeps it.
+    pub email: Option<Option<String>>,
     /// Optimistic concurrency: refuse when the row moved on.
     pub expected_version: Option<i64>,
 }
@@ -180,6 +186,7 @@ pub fn update(
         disabled: u.disabled,
         password_hash: u.password_hash,
         unit_id: Some(unit_id),
+        email: u.email,
         version: Some(current.version + 1),
         updated_at: Some(db::now()),
     };

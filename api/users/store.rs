@@ -88,6 +88,8 @@ pub struct UserChanges {
     pub password_hash: Option<String>,
     /// `Some(None)` clears it (a role other than unit).
     pub unit_id: Option<Option<String>>,
+    /// `Some(None)` clears it.
+    pub email: Option<Option<String>>,
     pub version: Option<i64>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }

@@ -175,6 +175,7 @@ impl TestApp {
             role,
             password_hash: hash,
             unit_id: None,
+            email: None,
         };
         let row = self
             .db

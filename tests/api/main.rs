@@ -20,6 +20,7 @@ mod corpus;
 mod crash;
 mod documents_render;
 mod edges;
+mod email;
 mod errors;
 mod evidence;
 mod evidence_checks;

@@ -5,7 +5,9 @@ use utoipa::ToSchema;
 use crate::auth::{password, CurrentUser};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::users::model::{check_full_name, check_password, check_role, check_username};
+use crate::users::model::{
+    check_email, check_full_name, check_password, check_role, check_username,
+};
 use crate::users::service::{self, NewUser};
 use crate::users::{UserError, UserView};
 
@@ -26,6 +28,11 @@ pub struct CreateUserRequest {
     /// refused for the others.
     #[serde(default)]
     pub unit_id: Option<String>,
+    /// Where notifications are e-mailed when SMTP is configured; optional, not unique
+    /// (blank is none).
+    #[serde(default)]
+    #[schema(example = "tranthib@nghean.gov.vn")]
+    pub email: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -54,6 +61,15 @@ pub async fn prepare(b: CreateUserRequest) -> Result<(NewUser, Option<String>), 
             errors.push(e);
         }
     }
+    let email = b
+        .email
+        .as_deref()
+        .map(|e| check_email("/email", e))
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten()
+        .flatten();
     let (Some(username), Some(full_name), Some(role)) = (username, full_name, role) else {
         return Err(ApiError::Invalid(errors));
     };
@@ -71,6 +87,7 @@ pub async fn prepare(b: CreateUserRequest) -> Result<(NewUser, Option<String>), 
         role,
         password_hash,
         unit_id: b.unit_id.map(|u| normalize_id(&u)),
+        email,
     };
     Ok((new, generated))
 }

@@ -6,7 +6,7 @@ use super::parse_id;
 use crate::auth::{password, CurrentUser};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::users::model::{check_full_name, check_password, check_role};
+use crate::users::model::{check_email, check_full_name, check_password, check_role};
 use crate::users::service::{self, UserUpdate};
 use crate::users::{UserError, UserView};
 
@@ -23,6 +23,11 @@ pub struct UpdateUserRequest {
     /// to another one drops it.
     #[serde(default)]
     pub unit_id: Option<String>,
+    /// Where notifications are e-mailed when SMTP is configured. Absent keeps it; `null` or
+    /// blank clears it.
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
     /// The `version` you last saw; when given and stale, 409 `version_mismatch`.
     pub version: Option<i64>,
 }
@@ -52,6 +57,15 @@ pub async fn prepare(b: UpdateUserRequest) -> Result<UserUpdate, ApiError> {
             errors.push(e);
         }
     }
+    let email = match b.email {
+        Some(Some(e)) => check_email("/email", &e)
+            .map(Some)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten(),
+        Some(None) => Some(None),
+        None => None,
+    };
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
@@ -71,6 +85,7 @@ pub async fn prepare(b: UpdateUserRequest) -> Result<UserUpdate, ApiError> {
         unit_id: b
             .unit_id
             .map(|u| Some(super::create_user::normalize_id(&u))),
+        email,
         expected_version: b.version,
     })
 }

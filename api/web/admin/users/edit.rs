@@ -44,6 +44,8 @@ struct EditPage {
     /// The unit of a unit's representative, and the picker's units.
     unit_id: String,
     units: Vec<super::UnitOption>,
+    /// Where notifications are e-mailed; empty for none.
+    email: String,
 }
 
 impl EditPage {
@@ -92,6 +94,7 @@ pub async fn form(
         full_name: row.full_name,
         role: row.role,
         unit_id: row.unit_id.unwrap_or_default(),
+        email: row.email.unwrap_or_default(),
         units,
         disabled: row.disabled,
         version: row.version,
@@ -112,6 +115,9 @@ pub struct Save {
     khoa: Option<String>,
     #[serde(default)]
     unit_id: Option<String>,
+    /// Absent (the lock form) keeps it; empty clears it.
+    #[serde(default)]
+    email: Option<String>,
     #[serde(default)]
     version: Option<i64>,
 }
@@ -159,6 +165,7 @@ pub async fn save(
         disabled: lock,
         password: None,
         unit_id: form.unit_id.filter(|u| !u.is_empty()),
+        email: form.email.map(Some),
         version: form.version,
     };
     match apply(&state, &user, id, request).await {
@@ -199,6 +206,7 @@ pub async fn reset_password(
         disabled: None,
         password: Some(new.clone()),
         unit_id: None,
+        email: None,
         version: None,
     };
     let row = match apply(&state, &user, id, request).await {

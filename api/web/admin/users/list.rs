@@ -154,6 +154,9 @@ pub struct NewUserForm {
     /// The unit of a unit's representative; empty for other roles.
     #[serde(default)]
     unit_id: String,
+    /// Where notifications are e-mailed; empty for none.
+    #[serde(default)]
+    email: String,
 }
 
 pub async fn create(
@@ -171,6 +174,7 @@ pub async fn create(
         role: form.role,
         password: Some(form.password).filter(|p| !p.is_empty()),
         unit_id: Some(form.unit_id).filter(|u| !u.is_empty()),
+        email: Some(form.email),
     };
     let actor = user.me.actor();
     let made = async {
