@@ -100,7 +100,7 @@ fn main() {
         let settings = Settings { bind: "127.0.0.1:0".into(), data_dir: dir.path().to_path_buf(), jwt_secret: Some(Secret::new("bench-secret-bench-secret-bench-secret")), ..Settings::default() };
         let db = open_database(&settings).await.unwrap();
         for (u, role) in [("admin", Role::Admin), ("lead1", Role::Lead), ("lead2", Role::Lead)] {
-            let new = NewUser { username: u.into(), full_name: format!("Trưởng đoàn {u}"), role, password_hash: password::hash("bench-password").unwrap(), unit_id: None };
+            let new = NewUser { username: u.into(), full_name: format!("Trưởng đoàn {u}"), role, password_hash: password::hash("bench-password").unwrap(), unit_id: None, email: None };
             db.write(move |c| users::create(c, &Actor::cli(), &new)).await.unwrap();
         }
         let app = Application::build_with(settings, db).await.unwrap();

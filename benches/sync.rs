@@ -264,7 +264,7 @@ fn main() {
         let db = open_database(&settings).await.unwrap();
         for (u, role) in [("admin", Role::Admin), ("lead", Role::Lead), ("insp", Role::Inspector)] {
             let hash = password::hash("bench-password").unwrap();
-            let new = NewUser { username: u.into(), full_name: u.into(), role, password_hash: hash, unit_id: None };
+            let new = NewUser { username: u.into(), full_name: u.into(), role, password_hash: hash, unit_id: None, email: None };
             db.write(move |c| users::create(c, &Actor::cli(), &new)).await.unwrap();
         }
         let app = Application::build_with(settings, db).await.unwrap();

@@ -27,6 +27,7 @@ fn user(c: &mut DbConn, name: &str, role: Role, hash: &str) -> String {
         role,
         password_hash: hash.into(),
         unit_id: None,
+        email: None,
     };
     users::create(c, &Actor::cli(), &new).unwrap().id
 }
