@@ -24,6 +24,7 @@ const PUBLIC: &str = "https://kiemtra.example.vn";
 
 both_engines!(
     the_user_api_keeps_an_optional_checked_address,
+    the_admin_forms_set_and_clear_the_address,
     reminders_are_emailed_once_to_those_with_an_address,
     a_relay_that_is_down_is_tried_again_later,
     two_senders_on_one_database_send_each_mail_once,
@@ -324,4 +325,60 @@ async fn two_senders_on_one_database_send_each_mail_once(engine: Engine) {
     let rows = outbox_of(&app, &insp1).await;
     assert_eq!(rows.len(), N);
     assert!(rows.iter().all(|r| r.0 && r.1 == 1), "{rows:?}");
+}
+
+async fn the_admin_forms_set_and_clear_the_address(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let mut c = crate::web::client::WebClient::world_user(&app, "admin1").await;
+    let create = |email: &'static str| {
+        [
+            ("username", "co.thu"),
+            ("full_name", "Có Thư"),
+            ("role", "inspector"),
+            ("password", "mat-khau-rieng-1"),
+            ("email", email),
+        ]
+    };
+    let res = c.post("/quan-tri/nguoi-dung", &create("sai địa chỉ")).await;
+    let (_, page) = c.follow(res).await;
+    assert!(
+        page.contains("Thư điện tử: Địa chỉ thư điện tử dạng"),
+        "{page}"
+    );
+    let res = c
+        .post("/quan-tri/nguoi-dung", &create("co.thu@nghean.gov.vn"))
+        .await;
+    c.follow(res).await;
+    let list: Value = app.get_json("/api/v1/users?q=co.thu", &w.admin).await;
+    let user = &list["items"][0];
+    assert_eq!(user["email"], "co.thu@nghean.gov.vn", "{list}");
+    let id = user["id"].as_str().unwrap().to_owned();
+    let edit = format!("/quan-tri/nguoi-dung/{id}");
+    let (_, page) = c.get(&edit).await;
+    assert!(page.contains("value=\"co.thu@nghean.gov.vn\""), "{page}");
+
+    let save = |email: &'static str, version: &'static str| {
+        [
+            ("full_name", "Có Thư"),
+            ("role", "inspector"),
+            ("unit_id", ""),
+            ("email", email),
+            ("version", version),
+        ]
+    };
+    let res = c.post(&edit, &save("", "1")).await;
+    c.follow(res).await;
+    let got: Value = app.get_json(&format!("/api/v1/users/{id}"), &w.admin).await;
+    assert_eq!(got["email"], Value::Null, "blank clears: {got}");
+    let res = c.post(&edit, &save("moi@nghean.gov.vn", "2")).await;
+    c.follow(res).await;
+    // The lock form has no address field: it keeps the address.
+    let res = c.post(&edit, &[("khoa", "1"), ("version", "3")]).await;
+    c.follow(res).await;
+    let got: Value = app.get_json(&format!("/api/v1/users/{id}"), &w.admin).await;
+    assert_eq!(got["email"], "moi@nghean.gov.vn", "{got}");
+    assert_eq!(got["disabled"], true, "{got}");
 }

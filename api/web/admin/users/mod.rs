@@ -60,6 +60,7 @@ fn field_vi(name: &str) -> &'static str {
         "role" => "Vai trò",
         "password" => "Mật khẩu",
         "unit_id" => "Đơn vị",
+        "email" => "Thư điện tử",
         _ => "Dữ liệu",
     }
 }
