@@ -74,11 +74,15 @@ async fn schemathesis_finds_no_server_error_or_schema_violation(engine: Engine) 
         return;
     };
     let w = World::build(&app).await;
+    // A unit's representative reaches only its own unit's routes; the rest must refuse it
+    // with a documented problem, never a server error.
+    let unit = crate::self_assessment::unit_user(&app, &w.admin, "donvi.a", &w.unit_a).await;
     for (role, token) in [
         ("admin", &w.admin),
         ("lead", &w.lead1),
         ("inspector", &w.insp1),
         ("viewer", &w.viewer),
+        ("unit", &unit),
     ] {
         let (py, base, token) = (python.clone(), app.base.clone(), token.clone());
         let out = tokio::task::spawn_blocking(move || schemathesis(&py, &base, &token))
