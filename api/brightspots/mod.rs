@@ -8,6 +8,7 @@
 //! area. See docs/bright-spots.md.
 
 pub mod report;
+pub mod review;
 pub mod routes;
 pub mod service;
 pub mod status;

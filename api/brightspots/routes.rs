@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::service::{self, BrightSpotDetail, BrightSpotView, ListFilter, ReviewInput, SpotInput};
+use super::review::{self, ReviewInput};
+use super::service::{self, BrightSpotDetail, BrightSpotView, ListFilter, SpotInput};
 use super::status::Status;
 use super::store::ReviewRow;
 use crate::auth::CurrentUser;
@@ -293,7 +294,7 @@ pub async fn review_bright_spot(
         .db
         .write(move |c| {
             let scope = Scope::load(c, &me)?;
-            service::review(c, &actor, &scope, &spot, &rid, &input)
+            review::review(c, &actor, &scope, &spot, &rid, &input)
         })
         .await?;
     Ok(if created {

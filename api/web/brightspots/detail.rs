@@ -6,7 +6,8 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::brightspots::service::{self, BrightSpotDetail, ReviewInput};
+use crate::brightspots::review::{self, ReviewInput};
+use crate::brightspots::service::{self, BrightSpotDetail};
 use crate::brightspots::status::{ReviewResult, Status};
 use crate::db::DbConn;
 use crate::domain::{client_id, parse_id, DomainError};
@@ -124,7 +125,7 @@ pub async fn review(
             .db
             .write(move |c| {
                 let scope = Scope::load(c, &me)?;
-                service::review(c, &actor, &scope, &spot, &rid, &input)?;
+                review::review(c, &actor, &scope, &spot, &rid, &input)?;
                 Ok::<_, DomainError>(())
             })
             .await?;
