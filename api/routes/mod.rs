@@ -30,7 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(photo_evidence)
                 .configure(offline)
                 .configure(reporting)
-                .configure(units_own),
+                .configure(units_own)
+                .configure(crate::brightspots::routes::configure),
         );
 }
 

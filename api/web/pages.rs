@@ -36,6 +36,11 @@ pub const UNITS: &[Role] = &[Role::Unit];
 pub const READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer];
 /// Who reviews and writes findings: the team's lead and Sở Nội vụ.
 pub const REVIEWERS: &[Role] = &[Role::Admin, Role::Lead];
+/// Who reads bright spots (web/brightspots): the readers, and a unit's representative (their
+/// own unit's).
+pub const SPOT_READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer, Role::Unit];
+/// Who registers and edits bright spots: Sở Nội vụ, and a unit's representative (their own).
+pub const SPOT_WRITERS: &[Role] = &[Role::Admin, Role::Unit];
 /// Sở Nội vụ only.
 pub const ADMINS: &[Role] = &[Role::Admin];
 
@@ -98,6 +103,14 @@ pages! {
     get  "/kien-nghi"                 READERS   => super::recommendations::list::list;
     get  "/kien-nghi/{id}"            READERS   => super::recommendations::detail::detail;
     post "/kien-nghi/{id}/khac-phuc"  REVIEWERS => super::recommendations::detail::add_remedy;
+
+    // Bright spots (web/brightspots).
+    get  "/diem-sang"                 SPOT_READERS => super::brightspots::list::list;
+    post "/diem-sang"                 SPOT_WRITERS => super::brightspots::form::create;
+    get  "/diem-sang/moi"             SPOT_WRITERS => super::brightspots::form::new_form;
+    get  "/diem-sang/{id}"            SPOT_READERS => super::brightspots::detail::detail;
+    post "/diem-sang/{id}"            SPOT_WRITERS => super::brightspots::form::update;
+    post "/diem-sang/{id}/danh-gia"   REVIEWERS    => super::brightspots::detail::review;
 
     // Administration: units, users, teams (web/admin/{units,users,teams}.rs).
     // (admin people rows)

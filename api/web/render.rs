@@ -48,6 +48,7 @@ pub fn role_vi(role: Role) -> &'static str {
 const MENU: &[(&str, &str, &[Role])] = &[
     ("/dot", "Đợt kiểm tra", super::pages::READERS),
     ("/kien-nghi", "Kiến nghị", super::pages::READERS),
+    ("/diem-sang", "Điểm sáng", super::pages::SPOT_READERS),
     ("/tu-kiem-tra", "Tự kiểm tra", super::pages::UNITS),
     ("/quan-tri/don-vi", "Đơn vị", super::pages::ADMINS),
     ("/quan-tri/nguoi-dung", "Người dùng", super::pages::ADMINS),

@@ -248,6 +248,24 @@ async fn serve_demo_prints_working_accounts_once() {
         1,
         "loading the demo twice changes nothing"
     );
+    // Điểm sáng (api/demo/bright_spots.rs): two registered, one recognised, once.
+    let spots: Value = client
+        .get(server.url("/api/v1/bright-spots"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut spots: Vec<&str> = spots["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    spots.sort();
+    assert_eq!(spots, ["recognised", "registered", "registered"]);
 }
 
 #[test]

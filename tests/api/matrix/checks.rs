@@ -226,6 +226,7 @@ pub(super) async fn snapshot(app: &TestApp, fx: &Fixture) -> Vec<(String, Value)
         format!("/api/v1/rounds/{}/summary", w.round),
         format!("/api/v1/units/{}", two.unit),
         format!("/api/v1/templates/{}", w.template),
+        format!("/api/v1/bright-spots/{}", two.bright_spot),
     ]);
     let mut out = Vec::new();
     for p in paths {

@@ -55,6 +55,7 @@ pub(crate) async fn team_two(app: &TestApp, w: &World, tablet: &str, png: &[u8])
         )
         .await;
     assert!(!conflicts.is_empty(), "setup: team 2 has a conflict");
+    let (bright_spot, bright_spot_review) = bright_spot(app, w, &w.lead2, &w.unit_b, &m).await;
     let mut assignments = assignments_of(app, w, &w.round, &w.team2).await;
     assignments.extend(assignments_of(app, w, &round2, &w.team2).await);
     TeamData {
@@ -73,6 +74,8 @@ pub(crate) async fn team_two(app: &TestApp, w: &World, tablet: &str, png: &[u8])
         report_rec,
         assignments,
         round2: Some(round2),
+        bright_spot,
+        bright_spot_review,
     }
 }
 
@@ -86,6 +89,7 @@ pub(crate) async fn team_one(app: &TestApp, w: &World, png: &[u8]) -> TeamData {
     send_ok(app, Method::PATCH, &path, &w.insp1, answers).await;
     let parts = fill_draft(app, &w.insp1, &draft, &m, png).await;
     let (conclusion, report_rec) = compile(app, w, &w.lead1, &w.team1, &m).await;
+    let (bright_spot, bright_spot_review) = bright_spot(app, w, &w.lead1, &w.unit_a, &m).await;
     TeamData {
         marker: m,
         team: w.team1.clone(),
@@ -99,6 +103,8 @@ pub(crate) async fn team_one(app: &TestApp, w: &World, png: &[u8]) -> TeamData {
         upload: parts.upload,
         conclusion,
         report_rec,
+        bright_spot,
+        bright_spot_review,
         ..TeamData::default()
     }
 }
@@ -254,4 +260,22 @@ async fn assignments_of(app: &TestApp, w: &World, round: &str, team: &str) -> Ve
         .filter(|a| a["team_id"] == team)
         .map(id_of)
         .collect()
+}
+
+/// The unit's bright spot (registered by an administrator, marked) and the lead's review of it
+/// in the shared round.
+async fn bright_spot(
+    app: &TestApp,
+    w: &World,
+    lead: &str,
+    unit: &str,
+    m: &str,
+) -> (String, String) {
+    let body = json!({"unit_id": unit, "name": format!("{m}-bright-spot"), "field": "Cải cách hành chính"});
+    let spot = id_of(&send_ok(app, Method::POST, "/api/v1/bright-spots", &w.admin, body).await);
+    let path = format!("/api/v1/bright-spots/{spot}/reviews");
+    let body =
+        json!({"round_id": w.round, "result": "building", "comment": format!("{m}-bright-spot")});
+    let review = id_of(&send_ok(app, Method::POST, &path, lead, body).await);
+    (spot, review)
 }

@@ -18,8 +18,15 @@ pub(crate) const UNIT_OWN: [&str; 4] = [
     "POST /api/v1/self-assessments/{id}/submit",
 ];
 
-/// What else a unit's representative may call: who they are.
-pub(crate) const UNIT_ALSO: [&str; 1] = ["GET /api/v1/me"];
+/// What else a unit's representative may call: who they are, and their own unit's bright
+/// spots (another unit's are 404 and must not leak: team 2's marked bright spot is unit B's).
+pub(crate) const UNIT_ALSO: [&str; 5] = [
+    "GET /api/v1/me",
+    "GET /api/v1/bright-spots",
+    "POST /api/v1/bright-spots",
+    "GET /api/v1/bright-spots/{id}",
+    "PATCH /api/v1/bright-spots/{id}",
+];
 
 pub(crate) const MARKED_KIND: &str = "self-assessment";
 

@@ -31,6 +31,9 @@ pub(crate) struct TeamData {
     pub(crate) assignments: Vec<String>,
     /// A round only team 2 is in.
     pub(crate) round2: Option<String>,
+    /// The team's unit's bright spot (marked), and its lead's review of it in the shared round.
+    pub(crate) bright_spot: String,
+    pub(crate) bright_spot_review: String,
 }
 
 pub(crate) struct Secret {
@@ -56,6 +59,8 @@ impl TeamData {
             ("tus upload id", &self.upload),
             ("conclusion id", &self.conclusion),
             ("report recommendation id", &self.report_rec),
+            ("bright spot id", &self.bright_spot),
+            ("bright spot review id", &self.bright_spot_review),
         ];
         let lists = [
             ("inspection id", self.inspections()),
