@@ -58,6 +58,7 @@ fn body_field(fx: &Fixture, op: &Op, field: &str, side: Side) -> Option<Value> {
             "comments" => json!(two.comment),
             "recommendations" => json!(two.recommendations[0]),
             "evidence" => json!(two.evidence),
+            "remedies" => json!(super::units::UNIT2_REMEDY),
             _ => return None,
         },
         "replaces" => json!(two.recommendations),
