@@ -537,6 +537,18 @@ async fn a_unit_follows_up_its_own_recommendations(engine: Engine) {
         .get_json(&format!("/api/v1/recommendations/{rec_b}"), &w.admin)
         .await;
     assert_eq!(d["remedies"], json!([]));
+    // The inspection's own edit shares the pattern of the detail route: refused by method.
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/recommendations/{rec_a}"),
+            &unit_a,
+        )
+        .json(&json!({"content": "Đơn vị tự sửa"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
     // The rest stays closed to units, the inspection included.
     for path in [
         format!("/api/v1/inspections/{insp_a}/earlier-recommendations"),
