@@ -61,11 +61,22 @@ const UNIT_ROUTES: [&str; 5] = [
     "/api/v1/bright-spots",
     "/api/v1/bright-spots/{id}",
 ];
+/// Their own unit's recommendations and khắc phục notes (docs/recommendations.md), by method
+/// as well: `PATCH /recommendations/{id}` (an inspection's own edit) shares the pattern and
+/// stays closed. The service scopes them to the unit.
+const UNIT_FOLLOW_UP: [(&str, &str); 3] = [
+    ("GET", "/api/v1/recommendations"),
+    ("GET", "/api/v1/recommendations/{id}"),
+    ("POST", "/api/v1/recommendations/{id}/remedies"),
+];
 const UNIT_AREA: &str = "/api/v1/self-assessments";
 
-fn unit_may_call(pattern: Option<&str>) -> bool {
+fn unit_may_call(method: &str, pattern: Option<&str>) -> bool {
     pattern.is_some_and(|p| {
-        UNIT_ROUTES.contains(&p) || p == UNIT_AREA || p.starts_with(&format!("{UNIT_AREA}/"))
+        UNIT_ROUTES.contains(&p)
+            || p == UNIT_AREA
+            || p.starts_with(&format!("{UNIT_AREA}/"))
+            || UNIT_FOLLOW_UP.contains(&(method, p))
     })
 }
 
@@ -90,7 +101,7 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
-        let unit_may_call = unit_may_call(req.match_pattern().as_deref());
+        let unit_may_call = unit_may_call(req.method().as_str(), req.match_pattern().as_deref());
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             let claims = state.jwt.decode(&token?).map_err(|e| match e {

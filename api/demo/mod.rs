@@ -5,6 +5,7 @@ mod bright_spots;
 mod conflict;
 mod dataset;
 pub mod findings;
+mod followup;
 mod photo;
 mod unit;
 
@@ -102,6 +103,7 @@ pub async fn load(db: &Db, media: &Media) -> Result<Vec<CreatedAccount>, DemoErr
     let mut created = created;
     created.extend(unit::account(db).await?);
     bright_spots::load(db).await?;
+    followup::load(db, media).await?;
     Ok(created)
 }
 

@@ -43,6 +43,11 @@ pub const SPOT_READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer, Role:
 pub const SPOT_WRITERS: &[Role] = &[Role::Admin, Role::Unit];
 /// Sở Nội vụ only.
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// Who reads recommendations on the web: readers, and a unit's representative (their own
+/// unit's, which they follow up themselves).
+pub const FOLLOW_UP_READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer, Role::Unit];
+/// Who writes khắc phục notes: Sở Nội vụ, the team's lead, and the unit itself.
+pub const FOLLOW_UP_WRITERS: &[Role] = &[Role::Admin, Role::Lead, Role::Unit];
 
 macro_rules! pages {
     ($( $method:ident $path:literal $roles:ident => $handler:path; )*) => {
@@ -100,9 +105,9 @@ pages! {
     get  "/phieu/{id}/bien-ban"          READERS   => super::documents::downloads::record;
 
     // Recommendations followed across rounds (web/recommendations).
-    get  "/kien-nghi"                 READERS   => super::recommendations::list::list;
-    get  "/kien-nghi/{id}"            READERS   => super::recommendations::detail::detail;
-    post "/kien-nghi/{id}/khac-phuc"  REVIEWERS => super::recommendations::detail::add_remedy;
+    get  "/kien-nghi"                 FOLLOW_UP_READERS => super::recommendations::list::list;
+    get  "/kien-nghi/{id}"            FOLLOW_UP_READERS => super::recommendations::detail::detail;
+    post "/kien-nghi/{id}/khac-phuc"  FOLLOW_UP_WRITERS => super::recommendations::detail::add_remedy;
 
     // Bright spots (web/brightspots).
     get  "/diem-sang"                 SPOT_READERS => super::brightspots::list::list;

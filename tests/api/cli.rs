@@ -151,7 +151,8 @@ async fn serve_demo_prints_working_accounts_once() {
     assert_eq!(t["user"]["role"], "admin");
 
     // The demo domain: an open round with inspections in every review state (team 1's lead has
-    // two waiting for review, team 2's one).
+    // two waiting for review, team 2's one), and the closed 2025 round's approved inspection
+    // of Nghi Lộc (demo/followup.rs).
     let mut statuses: Vec<String> = client
         .get(server.url("/api/v1/inspections"))
         .bearer_auth(&access)
@@ -170,6 +171,7 @@ async fn serve_demo_prints_working_accounts_once() {
     assert_eq!(
         statuses,
         [
+            "approved",
             "approved",
             "draft",
             "returned",
@@ -243,9 +245,10 @@ async fn serve_demo_prints_working_accounts_once() {
         .json()
         .await
         .unwrap();
+    // The 2026 round and the closed 2025 one (demo/followup.rs), once each.
     assert_eq!(
         rounds.as_array().unwrap().len(),
-        1,
+        2,
         "loading the demo twice changes nothing"
     );
     // Điểm sáng (api/demo/bright_spots.rs): two registered, one recognised, once.

@@ -60,6 +60,7 @@ fn body_field(fx: &Fixture, op: &Op, field: &str, side: Side) -> Option<Value> {
             "evidence" => json!(two.evidence),
             "bright-spots" => json!(two.bright_spot),
             "reviews" => json!(two.bright_spot_review),
+            "remedies" => json!(super::units::UNIT2_REMEDY),
             _ => return None,
         },
         "replaces" => json!(two.recommendations),

@@ -219,7 +219,9 @@ async fn approved_inspection(app: &TestApp, w: &World, m: &str) -> (String, Stri
     send_ok(app, Method::PATCH, &path("answers"), &w.insp2, answers).await;
     let findings = json!({"strengths": format!("{m}-findings-c"), "shortcomings": format!("{m}-findings-c2"), "causes": format!("{m}-findings-c3")});
     send_ok(app, Method::PATCH, &base, &w.insp2, findings).await;
-    let rec = json!({"content": format!("{m}-recommendation-c"), "responsible_unit_id": w.unit_c, "due_on": "2027-03-31"});
+    // Unit C's representative reads this one (its own unit's, approved): its text is not of
+    // the marked kinds that unit may never see (`{m}-recommendation` is the draft's).
+    let rec = json!({"content": format!("{m}-own-recommendation-c"), "responsible_unit_id": w.unit_c, "due_on": "2027-03-31"});
     let rec = send_ok(app, Method::POST, &path("recommendations"), &w.insp2, rec).await;
     send_ok(app, Method::POST, &path("submit"), &w.insp2, Value::Null).await;
     send_ok(app, Method::POST, &path("approve"), &w.lead2, Value::Null).await;

@@ -158,10 +158,14 @@ impl Fixture {
             // that kind) and its own rounds; nothing else of either team.
             Caller::Unit2 => {
                 let mut all = self.outsider_secrets();
+                // And unit C's official recommendation, which names the inspection of unit C
+                // that made it (the inspection itself stays closed to the unit).
+                let own = [self.two.recommendations.get(1), self.two.others.first()];
                 all.retain(|s| {
                     s.value != self.two.marker
                         && Some(&s.value) != self.two.round2.as_ref()
                         && s.value != self.w.round
+                        && !own.contains(&Some(&s.value))
                 });
                 all.extend(
                     super::KINDS
