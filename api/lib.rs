@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod brightspots;
 pub mod cli;
 pub mod config;
 pub mod db;

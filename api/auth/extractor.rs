@@ -53,12 +53,30 @@ impl CurrentUser {
 /// self-assessment. Every other route refuses them here (403), before its handler runs, so a
 /// route added later stays closed to them until it is listed (fail closed;
 /// docs/self-assessment.md).
-const UNIT_ROUTES: [&str; 3] = ["/api/v1/me", "/api/v1/auth/logout", "/api/v1/auth/refresh"];
+const UNIT_ROUTES: [&str; 5] = [
+    "/api/v1/me",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/refresh",
+    // Their unit's bright spots (brightspots/): listed and edited, never reviewed.
+    "/api/v1/bright-spots",
+    "/api/v1/bright-spots/{id}",
+];
+/// Their own unit's recommendations and khắc phục notes (docs/recommendations.md), by method
+/// as well: `PATCH /recommendations/{id}` (an inspection's own edit) shares the pattern and
+/// stays closed. The service scopes them to the unit.
+const UNIT_FOLLOW_UP: [(&str, &str); 3] = [
+    ("GET", "/api/v1/recommendations"),
+    ("GET", "/api/v1/recommendations/{id}"),
+    ("POST", "/api/v1/recommendations/{id}/remedies"),
+];
 const UNIT_AREA: &str = "/api/v1/self-assessments";
 
-fn unit_may_call(pattern: Option<&str>) -> bool {
+fn unit_may_call(method: &str, pattern: Option<&str>) -> bool {
     pattern.is_some_and(|p| {
-        UNIT_ROUTES.contains(&p) || p == UNIT_AREA || p.starts_with(&format!("{UNIT_AREA}/"))
+        UNIT_ROUTES.contains(&p)
+            || p == UNIT_AREA
+            || p.starts_with(&format!("{UNIT_AREA}/"))
+            || UNIT_FOLLOW_UP.contains(&(method, p))
     })
 }
 
@@ -83,7 +101,7 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
-        let unit_may_call = unit_may_call(req.match_pattern().as_deref());
+        let unit_may_call = unit_may_call(req.method().as_str(), req.match_pattern().as_deref());
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             let claims = state.jwt.decode(&token?).map_err(|e| match e {

@@ -417,6 +417,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     remedies,
     self_assessments,
     self_answers,
+    bright_spots,
+    bright_spot_reviews,
 );
 
 diesel::table! {
@@ -544,3 +546,35 @@ diesel::table! {
 }
 
 diesel::joinable!(self_answers -> self_assessments (self_assessment_id));
+
+diesel::table! {
+    bright_spots (id) {
+        id -> Text,
+        unit_id -> Text,
+        name -> Text,
+        field -> Text,
+        description -> Text,
+        evidence -> Text,
+        registered_on -> Date,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    bright_spot_reviews (id) {
+        id -> Text,
+        bright_spot_id -> Text,
+        round_id -> Text,
+        reviewer -> Text,
+        result -> Text,
+        comment -> Text,
+        reviewed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(bright_spot_reviews -> bright_spots (bright_spot_id));
+diesel::joinable!(bright_spots -> units (unit_id));

@@ -1,9 +1,11 @@
 //! The demo dataset behind `serve --demo`: clearly marked demo accounts, then the domain data
 //! in `dataset.rs`, loaded idempotently so a restart changes nothing.
 
+mod bright_spots;
 mod conflict;
 mod dataset;
 pub mod findings;
+mod followup;
 mod photo;
 mod unit;
 
@@ -100,6 +102,8 @@ pub async fn load(db: &Db, media: &Media) -> Result<Vec<CreatedAccount>, DemoErr
     }
     let mut created = created;
     created.extend(unit::account(db).await?);
+    bright_spots::load(db).await?;
+    followup::load(db, media).await?;
     Ok(created)
 }
 

@@ -62,7 +62,8 @@ impl RecommendationQuery {
 
 /// Recommendations (kiến nghị) of approved inspections, with their follow-up status and latest
 /// remedy. Administrators and viewers read all; a lead or inspector those of units their
-/// teams are assigned to (in rounds they see), from every round.
+/// teams are assigned to (in rounds they see), from every round; a unit's representative
+/// their own unit's, from every round.
 #[utoipa::path(tag = "recommendations", security(("bearer" = [])), params(RecommendationQuery, PageParams), responses((status = 200, body = RecommendationPage)))]
 #[get("/recommendations")]
 pub async fn list_recommendations(
@@ -121,7 +122,8 @@ pub struct CreateRemedy {
 }
 
 /// Add a remedy (khắc phục) to a recommendation of an approved inspection, setting its
-/// follow-up. Administrators, and leads of a team the unit is assigned to.
+/// follow-up. Administrators, leads of a team the unit is assigned to, and the unit's own
+/// representative (another unit's recommendation is 404).
 #[utoipa::path(
     tag = "recommendations",
     security(("bearer" = [])),

@@ -81,10 +81,15 @@ pub fn items(
 
 /// The units whose recommendations the caller reads; `None`: all. A lead or inspector reads
 /// those of units their teams are assigned to in rounds they see, from every round (so an
-/// earlier round's recommendations reach whoever inspects the unit again), and no others.
+/// earlier round's recommendations reach whoever inspects the unit again), and no others. A
+/// unit's representative reads their own unit's, from every round: the plan has units carry
+/// out the recommendations of earlier inspections themselves.
 pub fn reach(conn: &mut DbConn, scope: &Scope) -> Result<Option<Vec<String>>, DomainError> {
     if scope.sees_all() {
         return Ok(None);
+    }
+    if scope.role == Role::Unit {
+        return Ok(Some(scope.unit_id.iter().cloned().collect()));
     }
     Ok(Some(store::units_of_teams(
         conn,
@@ -93,18 +98,17 @@ pub fn reach(conn: &mut DbConn, scope: &Scope) -> Result<Option<Vec<String>>, Do
     )?))
 }
 
-/// Who may follow up (write remedies for) a unit's recommendations: administrators, and
-/// leads of a team the unit is assigned to. The seam for the unit role the plan adds: a
-/// unit's representative will write for their own unit, one more arm here.
+/// Who may follow up (write remedies for) a unit's recommendations: administrators, leads of
+/// a team the unit is assigned to, and the unit's own representative (who reports what the
+/// unit did; the lead checks it on the next visit).
 pub fn may_follow_up(conn: &mut DbConn, scope: &Scope, unit_id: &str) -> Result<bool, DomainError> {
     Ok(match scope.role {
         Role::Admin => true,
         Role::Lead => store::units_of_teams(conn, &scope.led_team_ids, false)?
             .iter()
             .any(|u| u == unit_id),
-        // A unit's representative does not reach these routes yet (`UNIT_ROUTES`); when they
-        // do, their own unit is the arm to add.
-        Role::Viewer | Role::Inspector | Role::Unit => false,
+        Role::Unit => scope.unit_id.as_deref() == Some(unit_id),
+        Role::Viewer | Role::Inspector => false,
     })
 }
 

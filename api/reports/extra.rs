@@ -36,5 +36,6 @@ pub fn gather(
     let mut out: Vec<Section> = Vec::new();
     out.push(crate::recommendations::report::section(conn, round, teams)?);
     out.push(crate::selfcheck::report::section(conn, round, teams)?);
+    out.push(crate::brightspots::report::section(conn, round, teams)?);
     Ok(out)
 }

@@ -61,6 +61,7 @@ pub fn assign(
     }
     for (unit, _) in pairs {
         crate::recommendations::sync::announce(conn, unit, None)?;
+        crate::selfcheck::sync::announce(conn, round_id, unit)?;
     }
     watch.finish(conn)?;
     Ok(store::assignments_of(conn, round_id)?)
@@ -166,6 +167,11 @@ fn move_unit(
         rows.extend(scope_change::rows_of_inspection(conn, iid)?);
         scope_change::retag_conflicts(conn, iid, team)?;
     }
+    rows.extend(crate::selfcheck::sync::rows_of(
+        conn,
+        &a.round_id,
+        &a.unit_id,
+    )?);
     let keys = Keys {
         team_id: Some(team),
         round_id: Some(&a.round_id),
@@ -216,6 +222,7 @@ pub fn unassign(
         },
         true,
     )?;
+    crate::selfcheck::sync::announce(conn, round_id, unit_id)?;
     // If that was the team's last unit in the round, the round leaves its people's scope.
     watch.finish(conn)?;
     Ok(())

@@ -33,6 +33,7 @@ use crate::error::{Problem, ProblemField};
         (name = "audit", description = "The hash-chained audit log (administrators)"),
         (name = "self-assessments", description = "A unit's self-assessment (tự kiểm tra) and its comparison with the inspection (docs/self-assessment.md)"),
         (name = "reports", description = "Round progress, summary, the leads' conclusions, and the report files (DOCX, XLSX, CSV, chart)"),
+        (name = "bright-spots", description = "Điểm sáng về dân vận chính quyền: each unit's registry, evaluated in rounds (docs/bright-spots.md)"),
         (name = "notifications", description = "Reminders (đôn đốc) and each person's own notifications"),
     )
 )]

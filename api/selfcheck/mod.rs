@@ -4,10 +4,12 @@
 //! (docs/self-assessment.md).
 //!
 //! `compare` is pure; `store` holds the rows; `service` the rules (scope, validation and
-//! scoring reused from `templates`); `routes` the HTTP edge; `report` the report's section.
+//! scoring reused from `templates`); `routes` the HTTP edge; `report` the report's section;
+//! `sync` the submitted self-assessment as a pull entity for the visiting team's devices.
 
 pub mod compare;
 pub mod report;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod sync;

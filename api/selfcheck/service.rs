@@ -55,7 +55,7 @@ pub struct SelfAssessmentView {
 /// The round and the unit, when the caller may read that unit's self-assessment: the unit's
 /// own representative, administrators and viewers, and the team assigned to the unit in that
 /// round (by the same rule as its inspections). Anyone else: not found.
-fn reach(
+pub(crate) fn reach(
     conn: &mut DbConn,
     scope: &Scope,
     round_id: &str,
@@ -281,6 +281,8 @@ pub fn submit(
         Some(&json!({"status": row.status, "version": row.version})),
         Some(&json!({"status": "submitted", "score": r.score})),
     )?;
+    // The visiting team's devices get it now (docs/sync.md).
+    super::sync::announce(conn, &round.id, &row.unit_id)?;
     get_for(conn, scope, &round.id, &row.unit_id)
 }
 

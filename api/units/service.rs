@@ -163,13 +163,9 @@ pub fn plan(conn: &mut DbConn, rows: &[CsvUnit]) -> Result<Vec<RowOutcome>, Doma
     Ok(out)
 }
 
-/// Creates or updates every row by code, in one transaction: any fault rejects the file.
-/// Parents may be named by code, of a unit already stored or of any row in the file.
-pub fn import(
-    conn: &mut DbConn,
-    actor: &Actor,
-    rows: &[CsvUnit],
-) -> Result<ImportReport, DomainError> {
+/// Every parent code names the unit itself (refused) or a unit in the file or the database;
+/// all faults at once, by line, before anything is written.
+fn check_parents(conn: &mut DbConn, rows: &[CsvUnit]) -> Result<(), DomainError> {
     let mut faults = Faults::default();
     let in_file: std::collections::HashSet<&str> =
         rows.iter().map(|r| r.fields.code.as_str()).collect();
@@ -192,7 +188,17 @@ pub fn import(
             }
         }
     }
-    faults.finish()?;
+    faults.finish()
+}
+
+/// Creates or updates every row by code, in one transaction: any fault rejects the file.
+/// Parents may be named by code, of a unit already stored or of any row in the file.
+pub fn import(
+    conn: &mut DbConn,
+    actor: &Actor,
+    rows: &[CsvUnit],
+) -> Result<ImportReport, DomainError> {
+    check_parents(conn, rows)?;
 
     let mut report = ImportReport::default();
     // Pass 1: every unit exists (parents kept as stored); pass 2: parents set by code.

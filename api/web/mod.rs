@@ -17,6 +17,7 @@
 pub mod account;
 pub mod admin;
 pub mod assets;
+pub mod brightspots;
 pub mod conflicts;
 pub mod csrf;
 pub mod documents;

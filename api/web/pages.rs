@@ -36,8 +36,18 @@ pub const UNITS: &[Role] = &[Role::Unit];
 pub const READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer];
 /// Who reviews and writes findings: the team's lead and Sở Nội vụ.
 pub const REVIEWERS: &[Role] = &[Role::Admin, Role::Lead];
+/// Who reads bright spots (web/brightspots): the readers, and a unit's representative (their
+/// own unit's).
+pub const SPOT_READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer, Role::Unit];
+/// Who registers and edits bright spots: Sở Nội vụ, and a unit's representative (their own).
+pub const SPOT_WRITERS: &[Role] = &[Role::Admin, Role::Unit];
 /// Sở Nội vụ only.
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// Who reads recommendations on the web: readers, and a unit's representative (their own
+/// unit's, which they follow up themselves).
+pub const FOLLOW_UP_READERS: &[Role] = &[Role::Admin, Role::Lead, Role::Viewer, Role::Unit];
+/// Who writes khắc phục notes: Sở Nội vụ, the team's lead, and the unit itself.
+pub const FOLLOW_UP_WRITERS: &[Role] = &[Role::Admin, Role::Lead, Role::Unit];
 
 macro_rules! pages {
     ($( $method:ident $path:literal $roles:ident => $handler:path; )*) => {
@@ -95,9 +105,17 @@ pages! {
     get  "/phieu/{id}/bien-ban"          READERS   => super::documents::downloads::record;
 
     // Recommendations followed across rounds (web/recommendations).
-    get  "/kien-nghi"                 READERS   => super::recommendations::list::list;
-    get  "/kien-nghi/{id}"            READERS   => super::recommendations::detail::detail;
-    post "/kien-nghi/{id}/khac-phuc"  REVIEWERS => super::recommendations::detail::add_remedy;
+    get  "/kien-nghi"                 FOLLOW_UP_READERS => super::recommendations::list::list;
+    get  "/kien-nghi/{id}"            FOLLOW_UP_READERS => super::recommendations::detail::detail;
+    post "/kien-nghi/{id}/khac-phuc"  FOLLOW_UP_WRITERS => super::recommendations::detail::add_remedy;
+
+    // Bright spots (web/brightspots).
+    get  "/diem-sang"                 SPOT_READERS => super::brightspots::list::list;
+    post "/diem-sang"                 SPOT_WRITERS => super::brightspots::form::create;
+    get  "/diem-sang/moi"             SPOT_WRITERS => super::brightspots::form::new_form;
+    get  "/diem-sang/{id}"            SPOT_READERS => super::brightspots::detail::detail;
+    post "/diem-sang/{id}"            SPOT_WRITERS => super::brightspots::form::update;
+    post "/diem-sang/{id}/danh-gia"   REVIEWERS    => super::brightspots::detail::review;
 
     // Administration: units, users, teams (web/admin/{units,users,teams}.rs).
     // (admin people rows)

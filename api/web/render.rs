@@ -47,7 +47,8 @@ pub fn role_vi(role: Role) -> &'static str {
 /// The menu for a role: (address, label, roles that see it).
 const MENU: &[(&str, &str, &[Role])] = &[
     ("/dot", "Đợt kiểm tra", super::pages::READERS),
-    ("/kien-nghi", "Kiến nghị", super::pages::READERS),
+    ("/kien-nghi", "Kiến nghị", super::pages::FOLLOW_UP_READERS),
+    ("/diem-sang", "Điểm sáng", super::pages::SPOT_READERS),
     ("/tu-kiem-tra", "Tự kiểm tra", super::pages::UNITS),
     ("/quan-tri/don-vi", "Đơn vị", super::pages::ADMINS),
     ("/quan-tri/nguoi-dung", "Người dùng", super::pages::ADMINS),

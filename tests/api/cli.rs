@@ -151,7 +151,8 @@ async fn serve_demo_prints_working_accounts_once() {
     assert_eq!(t["user"]["role"], "admin");
 
     // The demo domain: an open round with inspections in every review state (team 1's lead has
-    // two waiting for review, team 2's one).
+    // two waiting for review, team 2's one), and the closed 2025 round's approved inspection
+    // of Nghi Lộc (demo/followup.rs).
     let mut statuses: Vec<String> = client
         .get(server.url("/api/v1/inspections"))
         .bearer_auth(&access)
@@ -170,6 +171,7 @@ async fn serve_demo_prints_working_accounts_once() {
     assert_eq!(
         statuses,
         [
+            "approved",
             "approved",
             "draft",
             "returned",
@@ -243,11 +245,30 @@ async fn serve_demo_prints_working_accounts_once() {
         .json()
         .await
         .unwrap();
+    // The 2026 round and the closed 2025 one (demo/followup.rs), once each.
     assert_eq!(
         rounds.as_array().unwrap().len(),
-        1,
+        2,
         "loading the demo twice changes nothing"
     );
+    // Điểm sáng (api/demo/bright_spots.rs): two registered, one recognised, once.
+    let spots: Value = client
+        .get(server.url("/api/v1/bright-spots"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut spots: Vec<&str> = spots["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    spots.sort();
+    assert_eq!(spots, ["recognised", "registered", "registered"]);
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod schemathesis;
 
 mod audit;
 mod auth;
+mod bright_spots;
 mod cli;
 mod client_errors;
 mod compare;

@@ -224,6 +224,11 @@ async fn openapi_documents_every_route(engine: Engine) {
         ("/api/v1/self-assessments/{id}/submit", "post"),
         ("/api/v1/rounds/{id}/units/{unit_id}/self-assessment", "get"),
         ("/api/v1/inspections/{id}/self-assessment", "get"),
+        ("/api/v1/bright-spots", "get"),
+        ("/api/v1/bright-spots", "post"),
+        ("/api/v1/bright-spots/{id}", "get"),
+        ("/api/v1/bright-spots/{id}", "patch"),
+        ("/api/v1/bright-spots/{id}/reviews", "post"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();

@@ -9,7 +9,11 @@ use crate::helpers::{assert_problem, Engine, TestApp};
 use crate::reports::{act, ok, post};
 use crate::world::World;
 
-both_engines!(recommendations_are_followed_across_rounds);
+both_engines!(
+    recommendations_are_followed_across_rounds,
+    a_unit_follows_up_its_own_recommendations,
+    the_web_list_pages_and_keeps_its_filters,
+);
 
 /// Inspects `unit` in `round` (by `insp`) with `recs`, and has `lead` approve it; returns the
 /// inspection and the recommendations' ids.
@@ -435,4 +439,217 @@ async fn next_round(app: &TestApp, w: &World) -> String {
         .unwrap())
     .await;
     id
+}
+
+async fn a_unit_follows_up_its_own_recommendations(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let (insp_a, a) = approved(
+        &app,
+        (&w.insp1, &w.lead1),
+        &w.round,
+        &w.unit_a,
+        &[json!({"content": "Kiện toàn tổ dân vận xã", "due_on": "2099-03-31"})],
+    )
+    .await;
+    let (_, b) = approved(
+        &app,
+        (&w.insp2, &w.lead2),
+        &w.round,
+        &w.unit_b,
+        &[json!({"content": "Việc riêng của xã Diễn Châu"})],
+    )
+    .await;
+    let (rec_a, rec_b) = (&a[0], &b[0]);
+    // Unit C's inspection is not approved: its recommendation is not official yet.
+    let c = inspect(&app, &w.insp2, &w.round, &w.unit_c).await;
+    let path = format!("/api/v1/inspections/{c}/recommendations");
+    let unofficial = ok(post(&app, &w.insp2, &path, json!({"content": "Chưa duyệt"})).await).await;
+    let unofficial = unofficial["id"].as_str().unwrap().to_owned();
+    let unit_a = crate::self_assessment::unit_user(&app, &w.admin, "donvi.a", &w.unit_a).await;
+    let unit_c = crate::self_assessment::unit_user(&app, &w.admin, "donvi.c", &w.unit_c).await;
+
+    // Its own unit's only, from every round; another unit's filter finds nothing.
+    let mine: Value = app.get_json("/api/v1/recommendations", &unit_a).await;
+    assert_eq!(ids(&mine), vec![rec_a.clone()], "{mine}");
+    let q = format!("/api/v1/recommendations?unit_id={}", w.unit_b);
+    assert_eq!(app.get_json::<Value>(&q, &unit_a).await["total"], 0);
+    let none: Value = app.get_json("/api/v1/recommendations", &unit_c).await;
+    assert_eq!(none["total"], 0, "C's only one is not approved: {none}");
+    let d: Value = app
+        .get_json(&format!("/api/v1/recommendations/{rec_a}"), &unit_a)
+        .await;
+    assert_eq!(d["can_follow_up"], true, "{d}");
+    for (token, id) in [(&unit_a, rec_b), (&unit_a, &unofficial), (&unit_c, rec_a)] {
+        let res = app
+            .authed(Method::GET, &format!("/api/v1/recommendations/{id}"), token)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 404, "not_found").await;
+    }
+
+    // Its khắc phục note: written by the unit, read by the team's lead, synced to the team.
+    let first = pull(&app, &w.insp1, None).await;
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    let rid = "5d7a4a9e-1f0b-4c8e-9a51-0c2b8f3e6d41";
+    let body =
+        json!({"id": rid, "note": "Đã kiện toàn, có quyết định kèm theo", "follow_up": "done"});
+    assert_eq!(
+        remedy(&app, &unit_a, rec_a, body.clone()).await.status(),
+        201
+    );
+    assert_eq!(
+        remedy(&app, &unit_a, rec_a, body).await.status(),
+        200,
+        "idempotent"
+    );
+    let d: Value = app
+        .get_json(&format!("/api/v1/recommendations/{rec_a}"), &w.lead1)
+        .await;
+    assert_eq!(d["status"], "done");
+    assert_eq!(
+        d["latest_remedy"]["note"],
+        "Đã kiện toàn, có quyết định kèm theo"
+    );
+    let next = pull(&app, &w.insp1, Some(&cursor)).await;
+    assert!(
+        next["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["entity"] == "remedy" && c["id"] == rid),
+        "{next}"
+    );
+    // Never another unit's, never one not official: 404, nothing written.
+    let note = json!({"note": "Thử", "follow_up": "done"});
+    for (token, id) in [(&unit_a, rec_b), (&unit_a, &unofficial), (&unit_c, rec_a)] {
+        assert_problem(
+            remedy(&app, token, id, note.clone()).await,
+            404,
+            "not_found",
+        )
+        .await;
+    }
+    let d: Value = app
+        .get_json(&format!("/api/v1/recommendations/{rec_b}"), &w.admin)
+        .await;
+    assert_eq!(d["remedies"], json!([]));
+    // The inspection's own edit shares the pattern of the detail route: refused by method.
+    let res = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/recommendations/{rec_a}"),
+            &unit_a,
+        )
+        .json(&json!({"content": "Đơn vị tự sửa"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+    // The rest stays closed to units, the inspection included.
+    for path in [
+        format!("/api/v1/inspections/{insp_a}/earlier-recommendations"),
+        format!("/api/v1/inspections/{insp_a}"),
+        "/api/v1/sync/pull".to_owned(),
+    ] {
+        let res = app
+            .authed(Method::GET, &path, &unit_a)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 403, "forbidden").await;
+    }
+
+    // The web app: its list, the detail with the form (no link to the team's phiếu), a note.
+    use crate::web::client::WebClient;
+    let mut web = WebClient::sign_in(&app, "donvi.a", "pw-donvi.a-123").await;
+    let (status, page) = web.get("/kien-nghi").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Kiện toàn tổ dân vận xã"), "{page}");
+    assert!(!page.contains("Việc riêng của xã Diễn Châu"));
+    assert!(
+        page.contains("href=\"/tu-kiem-tra\""),
+        "the menu keeps tự kiểm tra"
+    );
+    let (status, page) = web.get(&format!("/kien-nghi/{rec_a}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("khac-phuc") && !page.contains("/phieu/"),
+        "{page}"
+    );
+    let form = [
+        ("id", "9e0c7d55-3b1a-4f2e-8c6d-7a5b4c3d2e10"),
+        ("note", "Đơn vị bổ sung biên bản họp"),
+        ("follow_up", "in_progress"),
+    ];
+    let res = web
+        .post(&format!("/kien-nghi/{rec_a}/khac-phuc"), &form)
+        .await;
+    let (_, page) = web.follow(res).await;
+    assert!(page.contains("Đơn vị bổ sung biên bản họp"), "{page}");
+    assert!(page.contains("Đang thực hiện"));
+    for path in [
+        format!("/kien-nghi/{rec_b}"),
+        format!("/kien-nghi/{unofficial}"),
+    ] {
+        assert_eq!(web.get(&path).await.0, 404, "{path}");
+    }
+    let res = web
+        .post(&format!("/kien-nghi/{rec_b}/khac-phuc"), &form)
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(web.get("/dot").await.0, 403);
+    assert_eq!(web.get(&format!("/phieu/{insp_a}")).await.0, 403);
+}
+
+/// `/kien-nghi` shows 50 a page; the pager keeps the filters.
+async fn the_web_list_pages_and_keeps_its_filters(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let yesterday = kiemtra::time::today_local().pred_opt().unwrap();
+    let recs: Vec<Value> = (1..=53)
+        .map(|i| {
+            let due = if i <= 52 {
+                json!(yesterday)
+            } else {
+                json!("2099-01-01")
+            };
+            json!({"content": format!("Kiến nghị số {i:02}"), "due_on": due})
+        })
+        .collect();
+    approved(&app, (&w.insp1, &w.lead1), &w.round, &w.unit_a, &recs).await;
+    use crate::web::client::WebClient;
+    let mut lead = WebClient::world_user(&app, "lead1").await;
+    let rows = |page: &str| page.matches("href=\"/kien-nghi/").count();
+    let (status, first) = lead.get("/kien-nghi").await;
+    assert_eq!(status, 200);
+    assert_eq!(rows(&first), 50, "{first}");
+    assert!(first.contains("53 kiến nghị · trang 1/2"), "{first}");
+    assert!(first.contains("href=\"/kien-nghi?trang=2\""), "{first}");
+    let (_, second) = lead.get("/kien-nghi?trang=2").await;
+    assert_eq!(rows(&second), 3);
+    assert!(second.contains("Kiến nghị số 53") && !second.contains("Kiến nghị số 01"));
+    assert!(second.contains("href=\"/kien-nghi?trang=1\""));
+    // Filtered: 52 overdue, two pages, the filter carried in the pager's link.
+    let (_, overdue) = lead.get("/kien-nghi?overdue=true").await;
+    assert!(overdue.contains("52 kiến nghị · trang 1/2"), "{overdue}");
+    let pager = &overdue[overdue.find("class=\"actions pager\"").unwrap()..];
+    assert!(
+        pager.contains("overdue=true") && pager.contains("trang=2"),
+        "{pager}"
+    );
+    let (_, last) = lead.get("/kien-nghi?overdue=true&trang=2").await;
+    assert_eq!(rows(&last), 2);
+    assert!(!last.contains("Kiến nghị số 53"));
+    // The filter offers the unit though the page shows a part of the list.
+    assert!(last.contains(&format!("value=\"{}\"", w.unit_a)));
+    // Out of range: an empty page, not an error.
+    let (status, far) = lead.get("/kien-nghi?trang=9").await;
+    assert_eq!(status, 200);
+    assert_eq!(rows(&far), 0);
 }

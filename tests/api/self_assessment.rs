@@ -13,6 +13,7 @@ both_engines!(
     a_unit_fills_and_submits_its_own_self_assessment,
     the_team_sees_it_beside_the_inspection_and_the_report_prints_it,
     a_unit_user_needs_a_unit_and_reaches_nothing_else,
+    the_visiting_teams_devices_pull_it_once_submitted,
 );
 
 /// Makes a unit's representative through the users API, as an administrator would; returns
@@ -401,4 +402,139 @@ async fn a_unit_user_needs_a_unit_and_reaches_nothing_else(engine: Engine) {
     )
     .await;
     assert_eq!(v["unit_id"], Value::Null, "{v}");
+}
+
+async fn pull(app: &TestApp, token: &str, cursor: Option<&str>) -> Value {
+    let mut path = "/api/v1/sync/pull?schema_version=1&limit=5000".to_owned();
+    if let Some(c) = cursor {
+        path.push_str(&format!("&cursor={c}"));
+    }
+    app.get_json(&path, token).await
+}
+
+/// The self-assessment rows of a pull: (id, deleted, reason, data).
+fn self_rows(page: &Value) -> Vec<(String, bool, Value, Value)> {
+    page["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["entity"] == "self_assessment")
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["deleted"].as_bool().unwrap(),
+                c["reason"].clone(),
+                c["data"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn cursor(page: &Value) -> String {
+    assert_eq!(page["has_more"], false, "one page: {page}");
+    page["next_cursor"].as_str().unwrap().to_owned()
+}
+
+async fn the_visiting_teams_devices_pull_it_once_submitted(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let a = unit_user(&app, &w.admin, "donvi.a", &w.unit_a).await;
+    let round = &w.round;
+    let marker = "TU-KIEM-TRA-XA-NGHI-LOC";
+    for (item, value) in [
+        ("a", json!("no")),
+        ("b", json!("full")),
+        ("c", json!(marker)),
+    ] {
+        ok_json(put_answer(&app, &a, round, item, json!({"value": value})).await).await;
+    }
+    // A draft is the unit's: no device of anyone receives it.
+    let insp1 = pull(&app, &w.insp1, None).await;
+    assert!(self_rows(&insp1).is_empty(), "a draft was pulled");
+    assert!(!insp1.to_string().contains(marker));
+    assert!(self_rows(&pull(&app, &w.admin, None).await).is_empty());
+    let (c_insp1, c_insp2) = (cursor(&insp1), cursor(&pull(&app, &w.insp2, None).await));
+
+    let v = ok_json(submit(&app, &a, round).await).await;
+    let id = v["id"].as_str().unwrap().to_owned();
+    // Team 1's inspector gets it on the next pull, answers inline.
+    let next = pull(&app, &w.insp1, Some(&c_insp1)).await;
+    let rows = self_rows(&next);
+    assert_eq!(rows.len(), 1, "{next}");
+    let (rid, deleted, _, data) = &rows[0];
+    assert_eq!((rid.as_str(), *deleted), (id.as_str(), false));
+    assert_eq!(data["unit_id"], w.unit_a.as_str());
+    assert_eq!(data["round_id"], round.as_str());
+    assert_eq!(data["status"], "submitted");
+    assert_eq!(data["answers"]["c"]["value"], marker);
+    assert!(data["score"].as_f64().is_some(), "{data}");
+    assert!(data["submitted_at"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
+    // So do its lead, administrators and viewers, from scratch.
+    for token in [&w.lead1, &w.admin, &w.viewer] {
+        let rows = self_rows(&pull(&app, token, None).await);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].0, id);
+    }
+    // Team 2's devices never: not from scratch, not incrementally, not its id.
+    for (token, from) in [
+        (&w.insp2, None),
+        (&w.lead2, None),
+        (&w.insp2, Some(&c_insp2)),
+    ] {
+        let page = pull(&app, token, from.map(String::as_str)).await;
+        assert!(self_rows(&page).is_empty(), "{page}");
+        let text = page.to_string();
+        assert!(!text.contains(marker) && !text.contains(&id), "{text}");
+    }
+
+    // The unit moves to team 2: team 1's devices drop it, team 2's get it.
+    let c_insp1 = cursor(&next);
+    let c_lead2 = cursor(&pull(&app, &w.lead2, None).await);
+    let res = app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/rounds/{round}/assignments"),
+            &w.admin,
+        )
+        .json(&json!({"assignments": [{"unit_id": w.unit_a, "team_id": w.team2}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let gone = pull(&app, &w.insp1, Some(&c_insp1)).await;
+    let rows = self_rows(&gone);
+    assert_eq!(rows.len(), 1, "{gone}");
+    assert_eq!(
+        (rows[0].1, rows[0].2.as_str()),
+        (true, Some("out_of_scope"))
+    );
+    assert!(rows[0].3.is_null());
+    let moved = pull(&app, &w.lead2, Some(&c_lead2)).await;
+    let rows = self_rows(&moved);
+    assert_eq!(rows.len(), 1, "{moved}");
+    assert_eq!((rows[0].0.as_str(), rows[0].1), (id.as_str(), false));
+    let fresh = pull(&app, &w.insp2, None).await;
+    assert_eq!(self_rows(&fresh).len(), 1, "team 2's inspector has it now");
+    assert!(self_rows(&pull(&app, &w.insp1, None).await).is_empty());
+
+    // Closing the round takes it off team 2's inspectors' devices with the round.
+    let c_insp2 = cursor(&fresh);
+    let res = app
+        .authed(Method::PATCH, &format!("/api/v1/rounds/{round}"), &w.admin)
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let closed = pull(&app, &w.insp2, Some(&c_insp2)).await;
+    let rows = self_rows(&closed);
+    assert_eq!(rows.len(), 1, "{closed}");
+    assert_eq!(
+        (rows[0].1, rows[0].2.as_str()),
+        (true, Some("out_of_scope"))
+    );
 }

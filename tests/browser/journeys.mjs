@@ -9,8 +9,11 @@ import { viewerJourney, inspectorLook } from "./viewer.mjs";
 import { compareJourney } from "./compare.mjs";
 import { remindersJourney } from "./reminders.mjs";
 import { unitJourney } from "./unit.mjs";
+import { recommendationsJourney } from "./recommendations.mjs";
 
 const f = fixture();
+// KIEMTRA_JOURNEYS=recommendations,unit runs only those journeys (names as below).
+const only = (process.env.KIEMTRA_JOURNEYS || "").split(",").filter(Boolean);
 const browser = await launch();
 const people = [];
 try {
@@ -27,7 +30,11 @@ try {
     ["compare", compareJourney],
     ["reminders", remindersJourney],
     ["unit", unitJourney],
+    ["recommendations", recommendationsJourney],
   ]) {
+    if (only.length && !only.includes(name)) {
+      continue;
+    }
     const p = await person(browser, f);
     people.push(p);
     try {

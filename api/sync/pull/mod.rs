@@ -22,8 +22,8 @@ pub struct Change {
     /// Position in the change log; changes come in increasing `seq`.
     pub seq: i64,
     /// `unit`, `team`, `template_version`, `round`, `assignment`, `inspection`, `answer`,
-    /// `recommendation`, `comment`, `evidence`, `conflict` or `notification` (the caller's
-    /// own only).
+    /// `recommendation`, `comment`, `evidence`, `conflict`, `notification` (the caller's
+    /// own only), `remedy`, `earlier_recommendation` or `self_assessment` (submitted only).
     pub entity: String,
     /// The row's id (`<inspection id>/<item id>` for answers).
     pub id: String,

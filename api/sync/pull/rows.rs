@@ -48,6 +48,7 @@ pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, 
         "notification" => crate::notifications::store::find(conn, id)?.map(|r| to_json(&r)),
         "remedy" => crate::recommendations::store::remedy_view(conn, id)?,
         crate::recommendations::sync::ENTITY => crate::recommendations::sync::load(conn, id)?,
+        crate::selfcheck::sync::ENTITY => crate::selfcheck::sync::load(conn, id)?,
         _ => None,
     })
 }
@@ -73,6 +74,11 @@ pub fn load_readable(
         "notification" => {
             let mine = data.get("user_id").and_then(Value::as_str) == Some(&scope.user_id);
             return Ok(mine.then_some(data));
+        }
+        // The unit's, and the team's assigned to it in that round (its own rule).
+        crate::selfcheck::sync::ENTITY => {
+            let ok = crate::selfcheck::sync::readable(conn, scope, &data)?;
+            return Ok(ok.then_some(data));
         }
         // Units and published checklists are everyone's.
         "unit" | "template_version" => return Ok(Some(data)),

@@ -33,6 +33,9 @@ struct DetailPage {
     remedies: Vec<RemedyLine>,
     /// A fresh id for the form, so a form sent twice adds one remedy.
     remedy_id: String,
+    /// Whether the caller may open the inspection that made it (a unit's representative
+    /// may not: `/phieu` is the team's).
+    show_inspection: bool,
 }
 
 pub async fn detail(
@@ -64,6 +67,7 @@ fn build(c: &mut DbConn, scope: &Scope, id: &str, layout: Layout) -> Result<Deta
         due: d.item.due_on.map(format::date).unwrap_or_default(),
         remedies,
         remedy_id: crate::db::new_id(),
+        show_inspection: scope.role != crate::role::Role::Unit,
         d,
     })
 }

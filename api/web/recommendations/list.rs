@@ -1,4 +1,5 @@
-//! `/kien-nghi`: the caller's recommendations, filtered by unit, round, status and overdue.
+//! `/kien-nghi`: the caller's recommendations, filtered by unit, round, status and overdue,
+//! a page at a time (`trang`), as `GET /api/v1/recommendations` pages them.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -7,8 +8,10 @@ use serde::Deserialize;
 use crate::recommendations::routes::RecommendationQuery;
 use crate::recommendations::service::{self, ListFilter, RecommendationItem};
 use crate::recommendations::status::Status;
+use crate::recommendations::store::{self, Filter, Located};
 use crate::scope::Scope;
 use crate::state::AppState;
+use crate::web::error::url_encode;
 use crate::web::render::{self, Layout};
 use crate::web::{WebError, WebUser};
 
@@ -23,9 +26,35 @@ pub struct Query {
     pub status: String,
     #[serde(default)]
     pub overdue: String,
+    /// The page, from 1.
+    #[serde(default)]
+    pub trang: String,
 }
 
+/// Recommendations per page.
+const PER_PAGE: i64 = 50;
+
 impl Query {
+    fn page(&self) -> i64 {
+        self.trang.trim().parse::<i64>().unwrap_or(1).max(1)
+    }
+
+    /// This list, with the same filters, at `page`.
+    fn link(&self, page: i64) -> String {
+        let mut parts: Vec<String> = [
+            ("unit_id", &self.unit_id),
+            ("round_id", &self.round_id),
+            ("status", &self.status),
+            ("overdue", &self.overdue),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect();
+        parts.push(format!("trang={page}"));
+        format!("/kien-nghi?{}", parts.join("&"))
+    }
+
     fn filter(&self) -> Result<ListFilter, WebError> {
         let some = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
         Ok(RecommendationQuery {
@@ -53,10 +82,17 @@ struct ListPage {
     statuses: Vec<(&'static str, &'static str)>,
     items: Vec<RecommendationItem>,
     total: i64,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    /// A unit's representative: their own unit's list, to follow up themselves.
+    unit: bool,
 }
 
-/// The choices a filter offers: those among the caller's recommendations, in order.
-fn choices(all: &[RecommendationItem]) -> (Vec<Choice>, Vec<Choice>) {
+/// The choices a filter offers: those among all the caller's recommendations (not only this
+/// page's), in order.
+fn choices(all: &[Located]) -> (Vec<Choice>, Vec<Choice>) {
     let mut units: Vec<Choice> = Vec::new();
     let mut rounds: Vec<Choice> = Vec::new();
     for i in all {
@@ -89,16 +125,24 @@ pub async fn list(
     let f = q.filter()?;
     let me = user.me.clone();
     let layout = Layout::new(&req, &user, "Kiến nghị");
+    let unit = user.me.role == crate::role::Role::Unit;
+    let page = q.page();
     let page = state
         .db
         .read(move |c| -> Result<_, WebError> {
             let scope = Scope::load(c, &me)?;
-            let max = crate::paging::MAX_LIMIT;
-            let (all, _) = service::list(c, &scope, &ListFilter::default(), max, 0)?;
-            let (units, rounds) = choices(&all);
-            let (items, total) = service::list(c, &scope, &f, max, 0)?;
+            let reach = Filter {
+                units_in: service::reach(c, &scope)?,
+                ..Filter::default()
+            };
+            let (units, rounds) = choices(&store::located(c, &reach)?);
+            let offset = (page - 1) * PER_PAGE;
+            let (items, total) = service::list(c, &scope, &f, PER_PAGE, offset)?;
+            let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
             Ok(ListPage {
                 layout,
+                prev: (page > 1).then(|| q.link(page - 1)),
+                next: (page < pages).then(|| q.link(page + 1)),
                 q,
                 units,
                 rounds,
@@ -108,6 +152,9 @@ pub async fn list(
                     .collect(),
                 items,
                 total,
+                page,
+                pages,
+                unit,
             })
         })
         .await?;

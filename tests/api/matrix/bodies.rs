@@ -58,6 +58,9 @@ fn body_field(fx: &Fixture, op: &Op, field: &str, side: Side) -> Option<Value> {
             "comments" => json!(two.comment),
             "recommendations" => json!(two.recommendations[0]),
             "evidence" => json!(two.evidence),
+            "bright-spots" => json!(two.bright_spot),
+            "reviews" => json!(two.bright_spot_review),
+            "remedies" => json!(super::units::UNIT2_REMEDY),
             _ => return None,
         },
         "replaces" => json!(two.recommendations),
@@ -93,6 +96,9 @@ fn body_field(fx: &Fixture, op: &Op, field: &str, side: Side) -> Option<Value> {
         "ends_on" => json!("2026-11-20"),
         "due_on" => json!("2026-12-31"),
         "follow_up" => json!("done"),
+        "result" if area == "bright-spots" => json!("recognised"),
+        "registered_on" if area == "bright-spots" => json!("2026-03-01"),
+        "field" | "description" | "comment" if area == "bright-spots" => json!("probe"),
         "value" | "body" | "content" | "caption" | "reason" | "name" | "full_name"
         | "responsible" | "grouping" | "address" | "strengths" | "shortcomings" | "causes"
         | "note" => {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::plan::Probe;
 use super::run::Outcome;
 use super::table::Report;
-use super::units::{UNIT_ALSO, UNIT_OWN};
+use super::units::{UNIT_ALSO, UNIT_FOLLOW_UP, UNIT_OWN};
 use super::world::{Fixture, Secret};
 use super::{Caller, Reach, CREATOR_ONLY, IN_ZIP, KINDS, OWN_TOKEN, SESSION_WRITES, SYNC_WRITES};
 use crate::helpers::TestApp;
@@ -140,6 +140,8 @@ pub(super) fn status_rule(caller: Caller, probe: &Probe, out: &Outcome) -> Optio
         Caller::Anonymous if probe.secured && s != 401 => "must be 401 without a token",
         Caller::Anonymous => return None,
         _ if UNIT_OWN.contains(&op) => return unit_own_rule(caller, probe, out),
+        // Judged by `units::follow_up_rule`.
+        Caller::Unit2 | Caller::UnitX if UNIT_FOLLOW_UP.contains(&op) => return None,
         Caller::Unit2 | Caller::UnitX
             if !probe.secured || UNIT_ALSO.contains(&op) || SESSION_WRITES.contains(&op) =>
         {
@@ -226,6 +228,7 @@ pub(super) async fn snapshot(app: &TestApp, fx: &Fixture) -> Vec<(String, Value)
         format!("/api/v1/rounds/{}/summary", w.round),
         format!("/api/v1/units/{}", two.unit),
         format!("/api/v1/templates/{}", w.template),
+        format!("/api/v1/bright-spots/{}", two.bright_spot),
     ]);
     let mut out = Vec::new();
     for p in paths {

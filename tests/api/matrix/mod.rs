@@ -55,7 +55,7 @@ const OPENAPI: &str = "/api/v1/openapi.json";
 
 /// What team 2's marked texts are; each must show up in the administrator's and the viewer's
 /// reads (a positive control: otherwise the matrix could not notice it leaking).
-const KINDS: [&str; 9] = [
+const KINDS: [&str; 10] = [
     "findings",
     "answer",
     "comment",
@@ -65,6 +65,7 @@ const KINDS: [&str; 9] = [
     "conclusion",
     "report",
     units::MARKED_KIND,
+    "bright-spot",
 ];
 
 /// Team 2's marker found inside a file of a ZIP-based export: proves the exports' parts are

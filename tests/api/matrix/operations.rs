@@ -123,6 +123,10 @@ fn path_targets(fx: &Fixture, key: &str, side: Side) -> Option<Vec<(String, Reac
             )
         }
         "answers/{item_id}" => shared(&"a".to_owned()),
+        "bright-spots" => (
+            vec![one.bright_spot.clone()],
+            theirs(vec![two.bright_spot.clone()]),
+        ),
         // Unit C: team 2's in the shared round and in round 2.
         "units/{unit_id}" => (vec![one.unit.clone()], theirs(vec![w.unit_c.clone()])),
         "teams" | "teams/{team_id}" => (vec![one.team.clone()], theirs(vec![two.team.clone()])),

@@ -55,6 +55,7 @@ pub(crate) async fn team_two(app: &TestApp, w: &World, tablet: &str, png: &[u8])
         )
         .await;
     assert!(!conflicts.is_empty(), "setup: team 2 has a conflict");
+    let (bright_spot, bright_spot_review) = bright_spot(app, w, &w.lead2, &w.unit_b, &m).await;
     let mut assignments = assignments_of(app, w, &w.round, &w.team2).await;
     assignments.extend(assignments_of(app, w, &round2, &w.team2).await);
     TeamData {
@@ -73,6 +74,8 @@ pub(crate) async fn team_two(app: &TestApp, w: &World, tablet: &str, png: &[u8])
         report_rec,
         assignments,
         round2: Some(round2),
+        bright_spot,
+        bright_spot_review,
     }
 }
 
@@ -86,6 +89,7 @@ pub(crate) async fn team_one(app: &TestApp, w: &World, png: &[u8]) -> TeamData {
     send_ok(app, Method::PATCH, &path, &w.insp1, answers).await;
     let parts = fill_draft(app, &w.insp1, &draft, &m, png).await;
     let (conclusion, report_rec) = compile(app, w, &w.lead1, &w.team1, &m).await;
+    let (bright_spot, bright_spot_review) = bright_spot(app, w, &w.lead1, &w.unit_a, &m).await;
     TeamData {
         marker: m,
         team: w.team1.clone(),
@@ -99,6 +103,8 @@ pub(crate) async fn team_one(app: &TestApp, w: &World, png: &[u8]) -> TeamData {
         upload: parts.upload,
         conclusion,
         report_rec,
+        bright_spot,
+        bright_spot_review,
         ..TeamData::default()
     }
 }
@@ -213,7 +219,9 @@ async fn approved_inspection(app: &TestApp, w: &World, m: &str) -> (String, Stri
     send_ok(app, Method::PATCH, &path("answers"), &w.insp2, answers).await;
     let findings = json!({"strengths": format!("{m}-findings-c"), "shortcomings": format!("{m}-findings-c2"), "causes": format!("{m}-findings-c3")});
     send_ok(app, Method::PATCH, &base, &w.insp2, findings).await;
-    let rec = json!({"content": format!("{m}-recommendation-c"), "responsible_unit_id": w.unit_c, "due_on": "2027-03-31"});
+    // Unit C's representative reads this one (its own unit's, approved): its text is not of
+    // the marked kinds that unit may never see (`{m}-recommendation` is the draft's).
+    let rec = json!({"content": format!("{m}-own-recommendation-c"), "responsible_unit_id": w.unit_c, "due_on": "2027-03-31"});
     let rec = send_ok(app, Method::POST, &path("recommendations"), &w.insp2, rec).await;
     send_ok(app, Method::POST, &path("submit"), &w.insp2, Value::Null).await;
     send_ok(app, Method::POST, &path("approve"), &w.lead2, Value::Null).await;
@@ -254,4 +262,22 @@ async fn assignments_of(app: &TestApp, w: &World, round: &str, team: &str) -> Ve
         .filter(|a| a["team_id"] == team)
         .map(id_of)
         .collect()
+}
+
+/// The unit's bright spot (registered by an administrator, marked) and the lead's review of it
+/// in the shared round.
+async fn bright_spot(
+    app: &TestApp,
+    w: &World,
+    lead: &str,
+    unit: &str,
+    m: &str,
+) -> (String, String) {
+    let body = json!({"unit_id": unit, "name": format!("{m}-bright-spot"), "field": "Cải cách hành chính"});
+    let spot = id_of(&send_ok(app, Method::POST, "/api/v1/bright-spots", &w.admin, body).await);
+    let path = format!("/api/v1/bright-spots/{spot}/reviews");
+    let body =
+        json!({"round_id": w.round, "result": "building", "comment": format!("{m}-bright-spot")});
+    let review = id_of(&send_ok(app, Method::POST, &path, lead, body).await);
+    (spot, review)
 }

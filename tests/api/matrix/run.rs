@@ -103,6 +103,7 @@ pub(super) async fn call(
         Err(e) => broken.push(e),
     }
     broken.extend(status_rule(caller, probe, &out));
+    broken.extend(super::units::follow_up_rule(fx, caller, probe, &out));
     if probe.op == SYNC_WRITES[0] && out.status == 200 && caller != Caller::Admin {
         broken.extend(push_verdicts(fx, caller, &out));
     }

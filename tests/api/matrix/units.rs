@@ -3,10 +3,13 @@
 //! every route must refuse them (403), and they must never see another unit's.
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
+use super::plan::Probe;
 use super::plant::send_ok;
-use super::world::id_of;
+use super::run::Outcome;
+use super::world::{id_of, Fixture};
+use super::Caller;
 use crate::helpers::TestApp;
 use crate::world::World;
 
@@ -18,8 +21,30 @@ pub(crate) const UNIT_OWN: [&str; 4] = [
     "POST /api/v1/self-assessments/{id}/submit",
 ];
 
-/// What else a unit's representative may call: who they are.
-pub(crate) const UNIT_ALSO: [&str; 1] = ["GET /api/v1/me"];
+/// What else a unit's representative may call: who they are, and their own unit's bright
+/// spots (another unit's are 404 and must not leak: team 2's marked bright spot is unit B's).
+pub(crate) const UNIT_ALSO: [&str; 5] = [
+    "GET /api/v1/me",
+    "GET /api/v1/bright-spots",
+    "POST /api/v1/bright-spots",
+    "GET /api/v1/bright-spots/{id}",
+    "PATCH /api/v1/bright-spots/{id}",
+];
+
+/// Their unit's recommendations, which they follow up themselves: unit C's representative
+/// reads and writes unit C's (of team 2's approved inspection), and nothing else (404);
+/// judged by [`follow_up_rule`].
+pub(crate) const UNIT_FOLLOW_UP: [&str; 3] = [
+    "GET /api/v1/recommendations",
+    "GET /api/v1/recommendations/{id}",
+    "POST /api/v1/recommendations/{id}/remedies",
+];
+
+/// The khắc phục note unit C's representative writes on unit C's recommendation at setup.
+/// The matrix's remedy bodies send this id with the same content, so the unit's own write
+/// is answered with it again (200) and changes nothing, while anyone who may not write there
+/// must still be refused (a 2xx is an accepted write).
+pub(crate) const UNIT2_REMEDY: &str = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
 
 pub(crate) const MARKED_KIND: &str = "self-assessment";
 
@@ -52,8 +77,59 @@ pub(crate) async fn unit_callers(app: &TestApp, w: &World, marker: &str) -> (Str
         json!({}),
     )
     .await;
+    // Unit C's one official recommendation (team 2's approved inspection): its own note.
+    let own = send_ok(
+        app,
+        Method::GET,
+        "/api/v1/recommendations",
+        &unit2,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        own["total"], 1,
+        "setup: unit C reads its recommendation: {own}"
+    );
+    let rec = own["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let body = json!({"id": UNIT2_REMEDY, "note": "probe", "follow_up": "done"});
+    let path = format!("/api/v1/recommendations/{rec}/remedies");
+    send_ok(app, Method::POST, &path, &unit2, body).await;
     let body = json!({"code": "XA-X", "name": "Xã Ngoài Đợt", "kind": "commune"});
     let lone = id_of(&send_ok(app, Method::POST, "/api/v1/units", &w.admin, body).await);
     let unitx = unit_user(app, &w.admin, "donvix", &lone).await;
     (unit2, unitx)
+}
+
+/// The statuses of the follow-up routes for the unit callers: unit C's own recommendation
+/// (team 2's approved one of unit C) is read (200) and its note written again (200, the same
+/// note); any other recommendation is not found (404); the list is always answered (200),
+/// its content kept to the unit by the leak check.
+pub(super) fn follow_up_rule(
+    fx: &Fixture,
+    caller: Caller,
+    probe: &Probe,
+    out: &Outcome,
+) -> Option<String> {
+    let op = probe.op.as_str();
+    if !matches!(caller, Caller::Unit2 | Caller::UnitX) || !UNIT_FOLLOW_UP.contains(&op) {
+        return None;
+    }
+    let own_rec = fx.two.recommendations.get(1)?;
+    let own = caller == Caller::Unit2 && probe.url.contains(own_rec.as_str());
+    let want = match op {
+        "GET /api/v1/recommendations" => 200,
+        _ if own => 200,
+        _ => 404,
+    };
+    (out.status != want).then(|| {
+        format!(
+            "{}: a unit's representative must get {want} here (own unit's recommendation: \
+             {own}); body: {}",
+            out.status,
+            out.excerpt()
+        )
+    })
 }

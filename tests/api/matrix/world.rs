@@ -31,6 +31,9 @@ pub(crate) struct TeamData {
     pub(crate) assignments: Vec<String>,
     /// A round only team 2 is in.
     pub(crate) round2: Option<String>,
+    /// The team's unit's bright spot (marked), and its lead's review of it in the shared round.
+    pub(crate) bright_spot: String,
+    pub(crate) bright_spot_review: String,
 }
 
 pub(crate) struct Secret {
@@ -56,6 +59,8 @@ impl TeamData {
             ("tus upload id", &self.upload),
             ("conclusion id", &self.conclusion),
             ("report recommendation id", &self.report_rec),
+            ("bright spot id", &self.bright_spot),
+            ("bright spot review id", &self.bright_spot_review),
         ];
         let lists = [
             ("inspection id", self.inspections()),
@@ -153,10 +158,14 @@ impl Fixture {
             // that kind) and its own rounds; nothing else of either team.
             Caller::Unit2 => {
                 let mut all = self.outsider_secrets();
+                // And unit C's official recommendation, which names the inspection of unit C
+                // that made it (the inspection itself stays closed to the unit).
+                let own = [self.two.recommendations.get(1), self.two.others.first()];
                 all.retain(|s| {
                     s.value != self.two.marker
                         && Some(&s.value) != self.two.round2.as_ref()
                         && s.value != self.w.round
+                        && !own.contains(&Some(&s.value))
                 });
                 all.extend(
                     super::KINDS

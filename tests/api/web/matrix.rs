@@ -40,7 +40,8 @@ const SKIPPED: [&str; 1] = ["POST /dang-xuat"];
 /// Pages that show team 2's marked texts to an administrator: findings, comments, evidence
 /// captions and recommendations on the review page; the conflict; the conclusion and report
 /// recommendation; and inside the DOCX, XLSX and ZIP downloads.
-const MARKED: [&str; 4] = [
+const MARKED: [&str; 5] = [
+    "/diem-sang/{id}",
     "/phieu/{id}",
     "/dot/{id}/xung-dot",
     "/dot/{id}/ket-luan",
@@ -62,6 +63,7 @@ fn targets(fx: &Fixture, page: &Page, param: &str) -> Option<Vec<String>> {
         "id" if p.starts_with("/minh-chung/") => vec![two.evidence.clone()],
         "id" if p.starts_with("/xung-dot/") => two.conflicts.clone(),
         "id" if p.starts_with("/kien-nghi/") => two.recommendations.clone(),
+        "id" if p.starts_with("/diem-sang/") => vec![two.bright_spot.clone()],
         "id" if p.starts_with("/tu-kiem-tra/") => vec![round2, fx.w.round.clone()],
         "id" if p.starts_with("/quan-tri/dot/") => vec![round2],
         "id" if p.starts_with("/quan-tri/don-vi/") => vec![two.unit.clone()],
@@ -171,6 +173,8 @@ async fn call(c: &mut WebClient, method: &str, url: &str) -> Outcome {
 /// Team 2's state as its lead's API calls show it.
 async fn snapshot(app: &TestApp, fx: &Fixture) -> String {
     let mut all = Vec::new();
+    let spot = format!("/api/v1/bright-spots/{}", fx.two.bright_spot);
+    all.push(app.get_json::<Value>(&spot, &fx.w.admin).await.to_string());
     for id in fx.two.inspections() {
         let v: Value = app
             .get_json(&format!("/api/v1/inspections/{id}"), &fx.w.admin)

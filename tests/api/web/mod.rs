@@ -3,6 +3,7 @@
 
 mod admin_config;
 mod admin_people;
+mod bright_spots;
 mod browser;
 pub mod client;
 mod conflicts;

@@ -1,0 +1,2 @@
+DROP TABLE bright_spot_reviews;
+DROP TABLE bright_spots;
