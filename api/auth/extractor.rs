@@ -53,7 +53,15 @@ impl CurrentUser {
 /// self-assessment. Every other route refuses them here (403), before its handler runs, so a
 /// route added later stays closed to them until it is listed (fail closed;
 /// docs/self-assessment.md).
-const UNIT_ROUTES: [&str; 3] = ["/api/v1/me", "/api/v1/auth/logout", "/api/v1/auth/refresh"];
+const UNIT_ROUTES: &[&str] = &[
+    "/api/v1/me",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/refresh",
+    // Their unit's reports owed under the plan (obligations/) and the files they sent.
+    "/api/v1/unit-reports",
+    "/api/v1/unit-reports/{year}/{kind}/files/{id}",
+    "/api/v1/attachments/{id}",
+];
 const UNIT_AREA: &str = "/api/v1/self-assessments";
 
 fn unit_may_call(pattern: Option<&str>) -> bool {

@@ -87,6 +87,9 @@ pub struct Settings {
     pub web_session_idle_minutes: u64,
     /// The daily reminder run (`KIEMTRA_REMINDERS__…`); see [`RemindersSettings`].
     pub reminders: RemindersSettings,
+    /// Largest document (a unit's report, …) accepted, bytes (`KIEMTRA_ATTACHMENT_MAX_BYTES`,
+    /// 20 MiB by default; docs/attachments.md).
+    pub attachment_max_bytes: u64,
 }
 
 /// What happens to an inspection started after its round's end date
@@ -199,6 +202,7 @@ impl Default for Settings {
             soffice_timeout_secs: 120,
             web_session_idle_minutes: 8 * 60,
             reminders: RemindersSettings::default(),
+            attachment_max_bytes: 20 * 1024 * 1024,
         }
     }
 }

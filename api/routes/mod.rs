@@ -117,7 +117,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(crate::selfcheck::routes::save_answer)
                 .service(crate::selfcheck::routes::submit)
                 .service(crate::selfcheck::routes::get_for_unit)
-                .service(crate::selfcheck::routes::side_by_side),
+                .service(crate::selfcheck::routes::side_by_side)
+                .configure(crate::attachments::routes::configure)
+                .configure(crate::obligations::routes::configure),
         );
 }
 

@@ -34,6 +34,8 @@ use crate::error::{Problem, ProblemField};
         (name = "self-assessments", description = "A unit's self-assessment (tự kiểm tra) and its comparison with the inspection (docs/self-assessment.md)"),
         (name = "reports", description = "Round progress, summary, the leads' conclusions, and the report files (DOCX, XLSX, CSV, chart)"),
         (name = "notifications", description = "Reminders (đôn đốc) and each person's own notifications"),
+        (name = "unit-reports", description = "Reports units owe under the plan (programme, half-year, year, \"Dân vận\" article): due dates, uploads, status, reminders (docs/unit-reports.md)"),
+        (name = "attachments", description = "Documents kept outside inspections, downloaded by those who may read their owner (docs/attachments.md)"),
     )
 )]
 pub struct ApiDoc;
