@@ -4,6 +4,7 @@
 mod conflict;
 mod dataset;
 pub mod findings;
+mod obligations;
 mod photo;
 mod unit;
 
@@ -100,6 +101,7 @@ pub async fn load(db: &Db, media: &Media) -> Result<Vec<CreatedAccount>, DemoErr
     }
     let mut created = created;
     created.extend(unit::account(db).await?);
+    obligations::load(db, media).await?;
     Ok(created)
 }
 

@@ -49,6 +49,8 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/dot", "Đợt kiểm tra", super::pages::READERS),
     ("/kien-nghi", "Kiến nghị", super::pages::READERS),
     ("/tu-kiem-tra", "Tự kiểm tra", super::pages::UNITS),
+    ("/bao-cao-don-vi", "Báo cáo đơn vị", super::pages::READERS),
+    ("/bao-cao", "Báo cáo", super::pages::UNITS),
     ("/quan-tri/don-vi", "Đơn vị", super::pages::ADMINS),
     ("/quan-tri/nguoi-dung", "Người dùng", super::pages::ADMINS),
     ("/quan-tri/doan", "Đoàn kiểm tra", super::pages::ADMINS),

@@ -19,7 +19,13 @@ pub(crate) const UNIT_OWN: [&str; 4] = [
 ];
 
 /// What else a unit's representative may call: who they are.
-pub(crate) const UNIT_ALSO: [&str; 1] = ["GET /api/v1/me"];
+pub(crate) const UNIT_ALSO: [&str; 4] = [
+    "GET /api/v1/me",
+    // Their unit's reports (tests/api/unit_reports.rs checks who reaches which).
+    "GET /api/v1/unit-reports",
+    "PUT /api/v1/unit-reports/{year}/{kind}/files/{id}",
+    "GET /api/v1/attachments/{id}",
+];
 
 pub(crate) const MARKED_KIND: &str = "self-assessment";
 
@@ -56,4 +62,20 @@ pub(crate) async fn unit_callers(app: &TestApp, w: &World, marker: &str) -> (Str
     let lone = id_of(&send_ok(app, Method::POST, "/api/v1/units", &w.admin, body).await);
     let unitx = unit_user(app, &w.admin, "donvix", &lone).await;
     (unit2, unitx)
+}
+
+/// Unit C's programme, sent by its representative: the attachment the matrix downloads
+/// (team 2's unit: team 1's people must not reach it).
+pub(crate) async fn unit_report(app: &TestApp, unit2: &str) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let path = format!("/api/v1/unit-reports/{year}/programme/files/{id}");
+    let res = app
+        .authed(Method::PUT, &path, unit2)
+        .body(crate::unit_reports::pdf("unit C"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "setup: unit C's report");
+    id
 }
