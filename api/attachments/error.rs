@@ -72,7 +72,7 @@ impl From<AttachmentError> for ApiError {
         match e {
             AttachmentError::Empty => refused(StatusCode::BAD_REQUEST, "attachment_empty", "The file is empty.".into(), "Tệp tải lên trống.".into()),
             AttachmentError::TooLarge { limit } => refused(StatusCode::PAYLOAD_TOO_LARGE, "attachment_too_large", format!("The file is larger than the limit of {} MiB.", limit >> 20), format!("Tệp lớn hơn giới hạn {} MiB.", limit >> 20)),
-            AttachmentError::Unsupported { accepted } => refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "attachment_type_unsupported", format!("The file is not {accepted} (checked by its content, not its name)."), format!("Tệp không phải {accepted} (kiểm tra theo nội dung, không theo tên tệp).")),
+            AttachmentError::Unsupported { accepted } => refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "attachment_type_unsupported", format!("The file is not {accepted} (checked by its content, not its name)."), format!("Tệp không phải {} (kiểm tra theo nội dung, không theo tên tệp).", accepted.replace(" or ", " hoặc "))),
             AttachmentError::ContentDiffers => refused(StatusCode::CONFLICT, "attachment_content_differs", "This id already holds a different file; a stored file never changes. Send a new id for a new file.".into(), "Mã này đã gắn với một tệp khác; tệp đã lưu không thể thay đổi. Hãy dùng mã mới cho tệp mới.".into()),
             AttachmentError::Media(m) => m.into(),
             AttachmentError::Domain(d) => d.into(),

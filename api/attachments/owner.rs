@@ -16,6 +16,9 @@ pub enum OwnerKind {
 }
 
 impl OwnerKind {
+    /// Every owner kind (add the new one here too).
+    pub const ALL: &'static [OwnerKind] = &[OwnerKind::UnitReport];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OwnerKind::UnitReport => "unit_report",
@@ -58,7 +61,7 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for k in [OwnerKind::UnitReport] {
+        for &k in OwnerKind::ALL {
             assert_eq!(OwnerKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(OwnerKind::parse("evidence"), None);

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::both_engines;
 use crate::helpers::{assert_problem, Engine, TestApp};
 use crate::self_assessment::unit_user;
+use crate::web::client::WebClient;
 use crate::world::World;
 
 both_engines!(
@@ -21,6 +22,7 @@ both_engines!(
     each_reader_sees_the_units_in_reach,
     the_programme_prefills_the_inspection_and_the_inspector_wins,
     reminders_reach_the_unit_once_a_day,
+    the_web_pages_show_and_receive_reports,
 );
 
 /// A small real PDF, made by hand.
@@ -567,4 +569,132 @@ async fn reminders_reach_the_unit_once_a_day(engine: Engine) {
     // The leads heard nothing of it.
     let lead: Value = app.get_json("/api/v1/notifications", &w.lead1).await;
     assert!(!lead.to_string().contains("unit_report"), "{lead}");
+}
+
+/// A multipart form as a browser sends it: text fields, then the file `tep`.
+fn multipart(fields: &[(&str, &str)], name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----kiemtra-boundary-7d1f";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_file(
+    c: &WebClient,
+    fields: &[(&str, &str)],
+    name: &str,
+    file: &[u8],
+) -> reqwest::Response {
+    let (ct, body) = multipart(fields, name, file);
+    c.http
+        .post(c.url("/bao-cao/nop"))
+        .header("Origin", c.url("").trim_end_matches('/'))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn the_web_pages_show_and_receive_reports(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    unit_user(&app, &w.admin, "donvi.a", &w.unit_a).await;
+    let mut unit = WebClient::world_user(&app, "donvi.a").await;
+    let (status, html) = unit.get("/bao-cao").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Xã Nghi Lộc") && html.contains("Chưa nộp"),
+        "{html}"
+    );
+    let y = year().to_string();
+    let csrf = unit.csrf.clone();
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("nam", y.as_str()),
+        ("loai", "programme"),
+    ];
+    let res = post_file(&unit, &fields, "Chương trình.pdf", &pdf("web")).await;
+    let (_, html) = unit.follow(res).await;
+    assert!(html.contains("Đã nộp"), "{html}");
+    assert!(html.contains("Chương trình.pdf"), "{html}");
+    // Checked as the API checks it.
+    let res = post_file(&unit, &fields, "gia.pdf", b"MZ not a document").await;
+    let (_, html) = unit.follow(res).await;
+    assert!(
+        html.contains("DOCX or PDF") || html.contains("DOCX hoặc PDF"),
+        "{html}"
+    );
+    // No token, no upload.
+    let bad = [("nam", y.as_str()), ("loai", "year")];
+    let res = post_file(&unit, &bad, "x.pdf", &pdf("x")).await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+    let list: Value = app
+        .get_json(
+            &format!("/api/v1/unit-reports?year={y}&status=on_time"),
+            &w.admin,
+        )
+        .await;
+    assert_eq!(list["counts"]["total"], 0, "{list}");
+    let all: Value = app
+        .get_json(
+            &format!("/api/v1/unit-reports?year={y}&unit_id={}", w.unit_a),
+            &w.admin,
+        )
+        .await;
+    let sent: Vec<&Value> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["status"] != "not_submitted")
+        .collect();
+    assert_eq!(sent.len(), 1, "only the programme: {all}");
+    let file = sent[0]["submissions"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = unit.get(&format!("/bao-cao/tep/{file}")).await;
+    assert_eq!(status, 200);
+
+    let mut admin = WebClient::world_user(&app, "admin1").await;
+    let (status, html) = admin.get(&format!("/bao-cao-don-vi?nam={y}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Xã Nghi Lộc") && html.contains("Sở Tài chính"),
+        "{html}"
+    );
+    assert!(html.contains("Lưu hạn nộp"), "administrators set due dates");
+    let res = admin
+        .post(
+            "/bao-cao-don-vi/han-nop",
+            &[("nam", y.as_str()), ("half_year", &format!("{y}-06-30"))],
+        )
+        .await;
+    let (_, html) = admin.follow(res).await;
+    assert!(html.contains("Đã lưu hạn nộp"), "{html}");
+    assert!(html.contains(&format!("30/06/{y}")), "{html}");
+
+    let mut lead = WebClient::world_user(&app, "lead1").await;
+    let (status, html) = lead.get("/bao-cao-don-vi").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Xã Nghi Lộc") && !html.contains("Sở Tài chính"),
+        "lead1 sees team 1's units only"
+    );
+    assert!(!html.contains("Lưu hạn nộp"));
+    let (status, _) = lead.get(&format!("/bao-cao/tep/{file}")).await;
+    assert_eq!(status, 200, "unit A is team 1's");
+    let mut viewer = WebClient::world_user(&app, "viewer1").await;
+    let (status, html) = viewer.get("/bao-cao-don-vi").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("Lưu hạn nộp"));
+    let (status, _) = viewer.get("/bao-cao").await;
+    assert_eq!(status, 403);
 }
