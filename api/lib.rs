@@ -4,6 +4,7 @@
 //! health, metrics, OpenAPI), `middleware`; `startup` builds the server and `cli` is the
 //! command line. See `docs/architecture.md`.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod brightspots;
@@ -17,6 +18,7 @@ pub mod inspections;
 pub mod media;
 pub mod middleware;
 pub mod notifications;
+pub mod obligations;
 pub mod paging;
 pub mod recommendations;
 pub mod reports;

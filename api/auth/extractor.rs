@@ -53,10 +53,14 @@ impl CurrentUser {
 /// self-assessment. Every other route refuses them here (403), before its handler runs, so a
 /// route added later stays closed to them until it is listed (fail closed;
 /// docs/self-assessment.md).
-const UNIT_ROUTES: [&str; 5] = [
+const UNIT_ROUTES: &[&str] = &[
     "/api/v1/me",
     "/api/v1/auth/logout",
     "/api/v1/auth/refresh",
+    // Their unit's reports owed under the plan (obligations/) and the files they sent.
+    "/api/v1/unit-reports",
+    "/api/v1/unit-reports/{year}/{kind}/files/{id}",
+    "/api/v1/attachments/{id}",
     // Their unit's bright spots (brightspots/): listed and edited, never reviewed.
     "/api/v1/bright-spots",
     "/api/v1/bright-spots/{id}",

@@ -93,6 +93,9 @@ pub struct Settings {
     pub reminders: RemindersSettings,
     /// E-mail of notifications over SMTP (`KIEMTRA_SMTP__…`); off without a URL.
     pub smtp: SmtpSettings,
+    /// Largest document (a unit's report, …) accepted, bytes (`KIEMTRA_ATTACHMENT_MAX_BYTES`,
+    /// 20 MiB by default; docs/attachments.md).
+    pub attachment_max_bytes: u64,
 }
 
 /// What happens to an inspection started after its round's end date
@@ -136,6 +139,7 @@ impl Default for Settings {
             web_session_idle_minutes: 8 * 60,
             reminders: RemindersSettings::default(),
             smtp: SmtpSettings::default(),
+            attachment_max_bytes: 20 * 1024 * 1024,
         }
     }
 }

@@ -578,3 +578,58 @@ diesel::table! {
 
 diesel::joinable!(bright_spot_reviews -> bright_spots (bright_spot_id));
 diesel::joinable!(bright_spots -> units (unit_id));
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        owner_kind -> Text,
+        owner_id -> Text,
+        filename -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_due_dates (year, kind) {
+        year -> Integer,
+        kind -> Text,
+        due_on -> Date,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_due_overrides (year, kind, unit_id) {
+        year -> Integer,
+        kind -> Text,
+        unit_id -> Text,
+        due_on -> Date,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unit_reports (id) {
+        id -> Text,
+        unit_id -> Text,
+        year -> Integer,
+        kind -> Text,
+        submitted_by -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(unit_reports -> units (unit_id));
+diesel::joinable!(report_due_overrides -> units (unit_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    unit_reports,
+    units,
+    report_due_overrides,
+    attachments
+);

@@ -6,6 +6,7 @@ mod conflict;
 mod dataset;
 pub mod findings;
 mod followup;
+mod obligations;
 mod photo;
 mod unit;
 
@@ -104,6 +105,7 @@ pub async fn load(db: &Db, media: &Media) -> Result<Vec<CreatedAccount>, DemoErr
     created.extend(unit::account(db).await?);
     bright_spots::load(db).await?;
     followup::load(db, media).await?;
+    obligations::load(db, media).await?;
     Ok(created)
 }
 

@@ -31,6 +31,7 @@ pub fn start(settings: &RemindersSettings, db: Db) {
                     Ok(n) => tracing::info!(notifications = n, "daily reminders sent"),
                     Err(e) => tracing::warn!(error = %e, "daily reminders failed"),
                 }
+                crate::obligations::remind::daily(&db, today).await;
             }
             tokio::time::sleep(Duration::from_secs(60)).await;
         }

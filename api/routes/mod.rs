@@ -31,7 +31,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(offline)
                 .configure(reporting)
                 .configure(units_own)
-                .configure(crate::brightspots::routes::configure),
+                .configure(crate::brightspots::routes::configure)
+                .configure(crate::attachments::routes::configure)
+                .configure(crate::obligations::routes::configure),
         );
 }
 

@@ -35,6 +35,8 @@ use crate::error::{Problem, ProblemField};
         (name = "reports", description = "Round progress, summary, the leads' conclusions, and the report files (DOCX, XLSX, CSV, chart)"),
         (name = "bright-spots", description = "Điểm sáng về dân vận chính quyền: each unit's registry, evaluated in rounds (docs/bright-spots.md)"),
         (name = "notifications", description = "Reminders (đôn đốc) and each person's own notifications"),
+        (name = "unit-reports", description = "Reports units owe under the plan (programme, half-year, year, \"Dân vận\" article): due dates, uploads, status, reminders (docs/unit-reports.md)"),
+        (name = "attachments", description = "Documents kept outside inspections, downloaded by those who may read their owner (docs/attachments.md)"),
     )
 )]
 pub struct ApiDoc;

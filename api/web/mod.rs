@@ -32,6 +32,7 @@ pub mod review;
 pub mod rounds;
 pub mod selfcheck;
 pub mod session;
+pub mod unit_reports;
 
 pub use error::WebError;
 pub use pages::{Page, PAGES};

@@ -117,6 +117,13 @@ pages! {
     post "/diem-sang/{id}"            SPOT_WRITERS => super::brightspots::form::update;
     post "/diem-sang/{id}/danh-gia"   REVIEWERS    => super::brightspots::detail::review;
 
+    // Unit reports owed under the plan (web/unit_reports).
+    get  "/bao-cao-don-vi"           READERS   => super::unit_reports::dashboard::page;
+    post "/bao-cao-don-vi/han-nop"   ADMINS    => super::unit_reports::dashboard::save_dues;
+    get  "/bao-cao"                  UNITS     => super::unit_reports::own::page;
+    post "/bao-cao/nop"              UNITS     => super::unit_reports::own::upload;
+    get  "/bao-cao/tep/{id}"         SIGNED_IN => super::unit_reports::download;
+
     // Administration: units, users, teams (web/admin/{units,users,teams}.rs).
     // (admin people rows)
     get  "/quan-tri/don-vi"                    ADMINS => crate::web::admin::units::list::list;

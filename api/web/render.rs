@@ -50,6 +50,8 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/kien-nghi", "Kiến nghị", super::pages::FOLLOW_UP_READERS),
     ("/diem-sang", "Điểm sáng", super::pages::SPOT_READERS),
     ("/tu-kiem-tra", "Tự kiểm tra", super::pages::UNITS),
+    ("/bao-cao-don-vi", "Báo cáo đơn vị", super::pages::READERS),
+    ("/bao-cao", "Báo cáo", super::pages::UNITS),
     ("/quan-tri/don-vi", "Đơn vị", super::pages::ADMINS),
     ("/quan-tri/nguoi-dung", "Người dùng", super::pages::ADMINS),
     ("/quan-tri/doan", "Đoàn kiểm tra", super::pages::ADMINS),

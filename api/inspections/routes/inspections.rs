@@ -57,6 +57,10 @@ pub struct InspectionDetail {
     /// `round_ended` when the round's end date has passed. Absent when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<crate::inspections::late::Warning>,
+    /// Suggested answers for items the inspector has not answered, from what the unit sent
+    /// (docs/unit-reports.md); never stored as answers. Absent when none.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefill: BTreeMap<String, crate::obligations::prefill::Prefill>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -146,7 +150,14 @@ pub(crate) fn detail(
             )
         })
         .collect();
+    let answered = rows
+        .iter()
+        .filter(|r| r.value.is_some() || r.na)
+        .map(|r| r.item_id.clone())
+        .collect();
+    let prefill = crate::obligations::prefill::for_inspection(c, &row, &answered)?;
     Ok(InspectionDetail {
+        prefill,
         recommendations: store::recommendations_of(c, &row.id)?,
         events: store::events_of(c, &row.id)?,
         inspection: row,

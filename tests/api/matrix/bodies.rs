@@ -87,6 +87,7 @@ fn body_field(fx: &Fixture, op: &Op, field: &str, side: Side) -> Option<Value> {
         "item_id" => json!("a"),
         "kind" if area == "rounds" => json!("year"),
         "kind" if area == "units" => json!("commune"),
+        "kind" if area == "unit-reports" => json!("programme"),
         "status" => json!("open"),
         "code" => json!("PROBE-UNIT"),
         "taken_at" => json!("2026-09-02T08:00:00Z"),
@@ -120,6 +121,9 @@ pub(super) fn concrete_body(fx: &Fixture, op: &Op, side: Side) -> Result<Body, S
         "text/csv" => {
             let csv = "code,name,kind\nPROBE-CSV,Đơn vị thử,commune\n";
             return Ok(Body::Bytes(ct.clone(), csv.as_bytes().to_vec()));
+        }
+        "application/pdf" => {
+            return Ok(Body::Bytes(ct.clone(), crate::unit_reports::pdf("probe")));
         }
         "application/offset+octet-stream" | "image/jpeg" | "image/png" | "image/webp" => {
             return Ok(Body::Bytes(ct.clone(), fx.png.clone()));

@@ -127,6 +127,12 @@ fn path_targets(fx: &Fixture, key: &str, side: Side) -> Option<Vec<(String, Reac
             vec![one.bright_spot.clone()],
             theirs(vec![two.bright_spot.clone()]),
         ),
+        // Unit reports: this year's; a unit's file is unit C's (team 2's unit).
+        "unit-reports/{year}" | "due-dates/{year}" => {
+            shared(&chrono::Datelike::year(&chrono::Utc::now()).to_string())
+        }
+        "{year}/{kind}" => shared(&"programme".to_owned()),
+        "files" | "attachments" => (Vec::new(), theirs(vec![fx.unit_report.clone()])),
         // Unit C: team 2's in the shared round and in round 2.
         "units/{unit_id}" => (vec![one.unit.clone()], theirs(vec![w.unit_c.clone()])),
         "teams" | "teams/{team_id}" => (vec![one.team.clone()], theirs(vec![two.team.clone()])),

@@ -21,10 +21,14 @@ pub(crate) const UNIT_OWN: [&str; 4] = [
     "POST /api/v1/self-assessments/{id}/submit",
 ];
 
-/// What else a unit's representative may call: who they are, and their own unit's bright
-/// spots (another unit's are 404 and must not leak: team 2's marked bright spot is unit B's).
-pub(crate) const UNIT_ALSO: [&str; 5] = [
+/// What else a unit's representative may call: who they are, their own unit's bright spots
+/// (another unit's are 404 and must not leak: team 2's marked bright spot is unit B's), and
+/// their unit's reports (tests/api/unit_reports.rs checks who reaches which).
+pub(crate) const UNIT_ALSO: [&str; 8] = [
     "GET /api/v1/me",
+    "GET /api/v1/unit-reports",
+    "PUT /api/v1/unit-reports/{year}/{kind}/files/{id}",
+    "GET /api/v1/attachments/{id}",
     "GET /api/v1/bright-spots",
     "POST /api/v1/bright-spots",
     "GET /api/v1/bright-spots/{id}",
@@ -132,4 +136,20 @@ pub(super) fn follow_up_rule(
             out.excerpt()
         )
     })
+}
+
+/// Unit C's programme, sent by its representative: the attachment the matrix downloads
+/// (team 2's unit: team 1's people must not reach it).
+pub(crate) async fn unit_report(app: &TestApp, unit2: &str) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let path = format!("/api/v1/unit-reports/{year}/programme/files/{id}");
+    let res = app
+        .authed(Method::PUT, &path, unit2)
+        .body(crate::unit_reports::pdf("unit C"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "setup: unit C's report");
+    id
 }

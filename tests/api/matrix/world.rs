@@ -101,6 +101,8 @@ pub(crate) struct Fixture {
     /// Unit representatives: of team 2's unit C, and of a unit in no round.
     pub(crate) unit2: String,
     pub(crate) unitx: String,
+    /// Unit C's report (an attachment id).
+    pub(crate) unit_report: String,
 }
 
 impl Fixture {
@@ -120,7 +122,9 @@ impl Fixture {
         let two = team_two(app, &w, &tablet, &png).await;
         let one = team_one(app, &w, &png).await;
         let (unit2, unitx) = super::units::unit_callers(app, &w, &two.marker).await;
+        let unit_report = super::units::unit_report(app, &unit2).await;
         Fixture {
+            unit_report,
             unit2,
             unitx,
             lead1_id: whoami(app, &w.lead1).await.0,

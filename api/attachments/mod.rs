@@ -1,0 +1,20 @@
+//! Documents kept outside inspections (docs/attachments.md): a unit's reports first, and the
+//! same store for what later areas attach (remedies, self-assessments, điểm sáng).
+//!
+//! An attachment is a row saying whose the file is (`owner_kind`, `owner_id`), its name and
+//! checked media type; the bytes live in the evidence blob store under their SHA-256. The kind
+//! of a file is decided by its bytes (`kind`, pure), never by its name. Who may read a file is
+//! the owner's rule (`owner`): this module never decides it alone. Uploads are received by the
+//! owning area's own route, which authorizes first and then calls [`service::receive`] and
+//! [`store::attach`] in its transaction.
+
+pub mod error;
+pub mod kind;
+pub mod owner;
+pub mod routes;
+pub mod service;
+pub mod store;
+
+pub use error::AttachmentError;
+pub use kind::FileKind;
+pub use owner::OwnerKind;

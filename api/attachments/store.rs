@@ -1,0 +1,56 @@
+//! The `attachments` rows.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::schema::attachments;
+use crate::db::DbConn;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema, PartialEq)]
+#[diesel(table_name = attachments)]
+pub struct AttachmentRow {
+    pub id: String,
+    /// `unit_report` (more to come: docs/attachments.md).
+    pub owner_kind: String,
+    pub owner_id: String,
+    /// The name the sender gave, cleaned; downloads offer it.
+    pub filename: String,
+    /// Decided from the bytes.
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_by: String,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<AttachmentRow>> {
+    attachments::table
+        .find(id)
+        .select(AttachmentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An owner's files, oldest first.
+pub fn of_owner(
+    conn: &mut DbConn,
+    kind: &str,
+    owner_ids: &[String],
+) -> QueryResult<Vec<AttachmentRow>> {
+    attachments::table
+        .filter(attachments::owner_kind.eq(kind))
+        .filter(attachments::owner_id.eq_any(owner_ids.to_vec()))
+        .order((attachments::created_at.asc(), attachments::id.asc()))
+        .select(AttachmentRow::as_select())
+        .load(conn)
+}
+
+pub fn insert(conn: &mut DbConn, row: &AttachmentRow) -> QueryResult<usize> {
+    diesel::insert_into(attachments::table)
+        .values(row)
+        .execute(conn)
+}
