@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod inspections;
 pub mod media;
 pub mod middleware;

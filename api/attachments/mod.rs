@@ -4,14 +4,14 @@
 //! An attachment is a row saying whose the file is (`owner_kind`, `owner_id`), its name and
 //! checked media type; the bytes live in the evidence blob store under their SHA-256. The kind
 //! of a file is decided by its bytes (`kind`, pure), never by its name. Who may read a file is
-//! the owner's rule (`owner`): this module never decides it alone. Uploads are received by the
+//! the owner's rule, applied by `crate::files` (the download route) above this module: this
+//! module never decides it alone, and imports no owning area. Uploads are received by the
 //! owning area's own route, which authorizes first and then calls [`service::receive`] and
 //! [`store::attach`] in its transaction.
 
 pub mod error;
 pub mod kind;
 pub mod owner;
-pub mod routes;
 pub mod service;
 pub mod store;
 

@@ -1,10 +1,7 @@
-//! Whose an attachment is, and the one table of owner kinds: what files each accepts and who
-//! may read them. Adding an owner (`remedy`, `self_assessment`, `bright_spot`) is one arm in
-//! each `match` below plus that area's own read rule (docs/attachments.md).
-
-use crate::db::DbConn;
-use crate::domain::DomainError;
-use crate::scope::Scope;
+//! Whose an attachment is, and the one table of owner kinds and the files each accepts. Who may
+//! read them is each owner's rule, applied above this module (`crate::files::access`), so this
+//! lower layer imports no owning area. Adding an owner is one arm in each `match` here and one
+//! in `files::access` (docs/attachments.md).
 
 use super::kind::FileKind;
 
@@ -37,20 +34,6 @@ impl OwnerKind {
         match self {
             // The plan asks for the document itself: DOCX or PDF.
             OwnerKind::UnitReport => &[FileKind::Docx, FileKind::Pdf],
-        }
-    }
-
-    /// Whether the caller may read the owner (and so its files). `false` answers 404.
-    pub fn readable(
-        self,
-        conn: &mut DbConn,
-        scope: &Scope,
-        owner_id: &str,
-    ) -> Result<bool, DomainError> {
-        match self {
-            OwnerKind::UnitReport => {
-                crate::obligations::service::may_read_report(conn, scope, owner_id)
-            }
         }
     }
 }

@@ -142,11 +142,17 @@ pub fn record(
     Ok((row, Recorded::New))
 }
 
-/// The attachment, when the caller may read its owner; otherwise not found.
-pub fn readable(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<AttachmentRow, DomainError> {
+/// The attachment, when `may_read` (the owner's rule, `files::access`) lets the caller read
+/// its owner; otherwise not found.
+pub fn readable(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+    may_read: impl FnOnce(&mut DbConn, &Scope, OwnerKind, &str) -> Result<bool, DomainError>,
+) -> Result<AttachmentRow, DomainError> {
     let row = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
     let owner = OwnerKind::parse(&row.owner_kind).ok_or(DomainError::NotFound)?;
-    if !owner.readable(conn, scope, &row.owner_id)? {
+    if !may_read(conn, scope, owner, &row.owner_id)? {
         return Err(DomainError::NotFound);
     }
     Ok(row)

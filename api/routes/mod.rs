@@ -32,7 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(reporting)
                 .configure(units_own)
                 .configure(crate::brightspots::routes::configure)
-                .configure(crate::attachments::routes::configure)
+                .configure(crate::files::routes::configure)
                 .configure(crate::obligations::routes::configure),
         );
 }

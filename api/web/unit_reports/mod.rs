@@ -1,7 +1,7 @@
 //! Unit reports on the web (docs/unit-reports.md): Sở Nội vụ's dashboard `/bao-cao-don-vi`
 //! (readers; administrators also set the year's due dates there), the unit's own page
 //! `/bao-cao` with its upload form, and the download of a sent file. Every page goes through
-//! the API's own functions (`obligations::routes::list`, `attachments::routes::serve`).
+//! the API's own functions (`obligations::routes::list`, `files::routes::serve`).
 
 pub mod dashboard;
 pub mod own;
@@ -57,5 +57,5 @@ pub async fn download(
     user: crate::web::WebUser,
     id: actix_web::web::Path<String>,
 ) -> Result<actix_web::HttpResponse, crate::web::WebError> {
-    Ok(crate::attachments::routes::serve(&state, &req, user.me, &id).await?)
+    Ok(crate::files::routes::serve(&state, &req, user.me, &id).await?)
 }

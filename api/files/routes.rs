@@ -5,8 +5,8 @@
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
-use super::kind::content_disposition;
-use super::service;
+use crate::attachments::kind::content_disposition;
+use crate::attachments::service;
 use crate::auth::CurrentUser;
 use crate::domain::parse_id;
 use crate::error::ApiError;
@@ -31,7 +31,7 @@ pub async fn serve(
         .db
         .read(move |c| {
             let scope = Scope::load(c, &me)?;
-            service::readable(c, &scope, &id)
+            service::readable(c, &scope, &id, super::access::may_read)
         })
         .await?;
     let mut res = crate::media::serve::blob(
