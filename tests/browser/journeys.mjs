@@ -10,6 +10,7 @@ import { compareJourney } from "./compare.mjs";
 import { remindersJourney } from "./reminders.mjs";
 import { unitJourney } from "./unit.mjs";
 import { recommendationsJourney } from "./recommendations.mjs";
+import { planJourney } from "./plan.mjs";
 
 const f = fixture();
 // KIEMTRA_JOURNEYS=recommendations,unit runs only those journeys (names as below).
@@ -31,6 +32,7 @@ try {
     ["reminders", remindersJourney],
     ["unit", unitJourney],
     ["recommendations", recommendationsJourney],
+    ["plan", planJourney],
   ]) {
     if (only.length && !only.includes(name)) {
       continue;
