@@ -50,6 +50,17 @@ impl Kind {
         }
     }
 
+    /// A table column's heading, where four kinds sit beside the unit's name (the round
+    /// report's section).
+    pub fn column(self) -> &'static str {
+        match self {
+            Kind::Programme => "Chương trình năm",
+            Kind::HalfYear => "Báo cáo 6 tháng đầu năm",
+            Kind::Year => "Báo cáo năm",
+            Kind::DanVanArticle => "Học tập bài báo \"Dân vận\"",
+        }
+    }
+
     /// The due date when Sở Nội vụ has set none for the year. The programme (10/3) and the
     /// article (15/10) are the plan's; the half-year (15/6) and year (15/11) reports are
     /// defaults only: the BCĐ's guidance decides, and an administrator sets them.

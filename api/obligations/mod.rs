@@ -12,6 +12,7 @@ pub mod dues;
 pub mod kind;
 pub mod prefill;
 pub mod remind;
+pub mod report;
 pub mod routes;
 pub mod service;
 pub mod status;

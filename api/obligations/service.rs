@@ -290,19 +290,24 @@ pub fn one(
     kind: Kind,
     today: NaiveDate,
 ) -> Result<Option<Obligation>, DomainError> {
-    let all = Scope {
-        role: Role::Admin,
-        user_id: String::new(),
-        team_ids: Vec::new(),
-        led_team_ids: Vec::new(),
-        unit_id: None,
-    };
     let f = Filter {
         kind: Some(kind),
         unit_id: Some(unit_id.to_owned()),
         ..Filter::default()
     };
-    Ok(list(conn, &all, year, &f, today)?.into_iter().next())
+    Ok(list(conn, &everyone(), year, &f, today)?.into_iter().next())
+}
+
+/// A scope reaching every unit, for callers that checked the caller's reach themselves (one
+/// obligation above; the round report, over the units of its own teams).
+pub(crate) fn everyone() -> Scope {
+    Scope {
+        role: Role::Admin,
+        user_id: String::new(),
+        team_ids: Vec::new(),
+        led_team_ids: Vec::new(),
+        unit_id: None,
+    }
 }
 
 /// The years a unit may send for: last year's (a year report due in January) to next year's.

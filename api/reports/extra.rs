@@ -1,8 +1,8 @@
 //! Sections the round report gains from the plan's wider work: the earlier rounds'
-//! recommendations and how far they were carried out, the units' điểm sáng, self-assessment
-//! beside inspection. Each area builds its own section from the database, over the teams the
-//! report covers, and the exports print them in this order after the findings, numbered in
-//! turn. A section is plain data, so the exports know nothing of where it came from.
+//! recommendations and how far they were carried out, self-assessment beside inspection, the
+//! units' điểm sáng, the reports the units owe. Each area builds its own section from the
+//! database, over the teams the report covers, and the exports print them in this order after
+//! the findings, numbered in turn. A section is plain data, so the exports know nothing of where it came from.
 
 use crate::db::DbConn;
 use crate::domain::DomainError;
@@ -37,5 +37,6 @@ pub fn gather(
     out.push(crate::recommendations::report::section(conn, round, teams)?);
     out.push(crate::selfcheck::report::section(conn, round, teams)?);
     out.push(crate::brightspots::report::section(conn, round, teams)?);
+    out.push(crate::obligations::report::section(conn, round, teams)?);
     Ok(out)
 }

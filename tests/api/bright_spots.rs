@@ -300,7 +300,7 @@ async fn the_lead_of_the_units_team_evaluates_it_in_the_round(engine: Engine) {
     assert_eq!(v["evidence"], "Biên bản họp dân");
 }
 
-fn docx_text(bytes: &[u8]) -> String {
+pub(crate) fn docx_text(bytes: &[u8]) -> String {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();

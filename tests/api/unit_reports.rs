@@ -346,6 +346,70 @@ async fn status_follows_the_due_dates(engine: Engine) {
         .await
         .unwrap();
     assert_problem(res, 422, "validation_failed").await;
+    the_round_report_states_them(&app, &w).await;
+}
+
+/// The round report (this year's round: unit A to team 1, unit C to team 2) states what each
+/// unit it covers sent, and a lead's report covers only the lead's teams' units.
+async fn the_round_report_states_them(app: &TestApp, w: &World) {
+    let y = year();
+    let round: Value = ok(app
+        .authed(Method::POST, "/api/v1/rounds", &w.admin)
+        .json(&json!({"name": format!("Kiểm tra năm {y}"), "kind": "year",
+            "template_version_id": w.version, "starts_on": format!("{y}-09-01"),
+            "ends_on": format!("{y}-11-20"), "due_on": format!("{y}-11-30"), "status": "open"}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let round = round["id"].as_str().unwrap();
+    ok(app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/rounds/{round}/assignments"),
+            &w.admin,
+        )
+        .json(
+            &json!({"assignments": [{"unit_id": w.unit_a, "team_id": w.team1},
+            {"unit_id": w.unit_c, "team_id": w.team2}]}),
+        )
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let name = |id: &str| {
+        let path = format!("/api/v1/units/{id}");
+        async move {
+            app.get_json::<Value>(&path, &w.admin).await["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let (a_name, c_name) = (name(&w.unit_a).await, name(&w.unit_c).await);
+    let text = |token: String| async move {
+        let path = format!("/api/v1/rounds/{round}/exports/docx");
+        let res = app.authed(Method::GET, &path, &token).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let all = crate::bright_spots::docx_text(&res.bytes().await.unwrap());
+        let at = all
+            .find("TÌNH HÌNH GỬI CHƯƠNG TRÌNH, BÁO CÁO CỦA CÁC ĐƠN VỊ")
+            .expect("the section is printed");
+        all[at..].to_owned()
+    };
+    let lead = text(w.lead1.clone()).await;
+    let a_row = &lead[lead.find(&a_name).expect("unit A's row")..];
+    assert!(a_row.starts_with(&format!("{a_name}Đúng hạn (")), "{a_row}");
+    assert!(
+        a_row.contains("Muộn ("),
+        "the half-year report was late: {a_row}"
+    );
+    assert!(
+        !lead.contains(&c_name),
+        "team 2's unit stays out of team 1's report"
+    );
+    let all = text(w.admin.clone()).await;
+    assert!(all.contains(&a_name) && all.contains(&c_name), "{all}");
 }
 
 async fn each_reader_sees_the_units_in_reach(engine: Engine) {
