@@ -50,6 +50,16 @@ impl BrightSpotQuery {
                 )
             })?),
         };
+        // A year outside any plan's is a mistake, and PostgreSQL's dates end where chrono's do
+        // not (schemathesis sent -41725): refuse it rather than let the query fail.
+        if self.year.is_some_and(|y| !(1900..=2200).contains(&y)) {
+            return Err(DomainError::invalid(
+                "/year",
+                "invalid_year",
+                "A year from 1900 to 2200.",
+                "Năm từ 1900 đến 2200.",
+            ));
+        }
         let unit_id = self.unit_id.filter(|s| !s.is_empty());
         Ok(ListFilter {
             unit_id: unit_id.map(|s| parse_id(&s)).transpose()?,

@@ -139,7 +139,7 @@ pub struct FileQuery {
 /// the earlier ones: the latest is the document, the first decides on time or late.
 #[utoipa::path(tag = "unit-reports", security(("bearer" = [])),
     params(("year" = i32, Path, description = "Year"), ("kind" = Kind, Path, description = "The obligation"), ("id" = String, Path, description = "Submission id (a UUID made by the client)"), FileQuery),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The document, byte-exact (PDF or DOCX)"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The document, byte-exact (PDF or DOCX). Its kind is read from the bytes, so any `Content-Type` is taken (`application/pdf`, the DOCX type, or `application/octet-stream`, as documented here so generic clients can send it)"),
     responses(
         (status = 201, description = "Received", body = Obligation),
         (status = 200, description = "These bytes were already received under this id", body = Obligation),

@@ -122,7 +122,7 @@ pub(super) fn concrete_body(fx: &Fixture, op: &Op, side: Side) -> Result<Body, S
             let csv = "code,name,kind\nPROBE-CSV,Đơn vị thử,commune\n";
             return Ok(Body::Bytes(ct.clone(), csv.as_bytes().to_vec()));
         }
-        "application/pdf" => {
+        "application/pdf" | "application/octet-stream" => {
             return Ok(Body::Bytes(ct.clone(), crate::unit_reports::pdf("probe")));
         }
         "application/offset+octet-stream" | "image/jpeg" | "image/png" | "image/webp" => {
