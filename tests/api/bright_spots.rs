@@ -308,28 +308,11 @@ async fn the_lead_of_the_units_team_evaluates_it_in_the_round(engine: Engine) {
     assert_eq!(v["evidence"], "Biên bản họp dân");
 }
 
-pub(crate) fn docx_text(bytes: &[u8]) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
-    let mut out = String::new();
-    let mut inside = false;
-    for ch in xml.chars() {
-        match ch {
-            '<' => inside = true,
-            '>' => inside = false,
-            c if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 async fn report_section(app: &TestApp, token: &str, round: &str) -> String {
     let path = format!("/api/v1/rounds/{round}/exports/docx");
     let res = app.authed(Method::GET, &path, token).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let text = docx_text(&res.bytes().await.unwrap());
+    let text = crate::recommendations_followup::docx_text(&res.bytes().await.unwrap());
     let at = text
         .find("ĐIỂM SÁNG CÔNG TÁC DÂN VẬN")
         .expect("section missing");

@@ -81,7 +81,8 @@ async fn remedy(app: &TestApp, token: &str, rec: &str, body: Value) -> reqwest::
     .await
 }
 
-fn docx_text(bytes: &[u8]) -> String {
+/// The text of a DOCX body (the round report's sections are read through it).
+pub(crate) fn docx_text(bytes: &[u8]) -> String {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();

@@ -391,7 +391,7 @@ async fn the_round_report_states_them(app: &TestApp, w: &World) {
         let path = format!("/api/v1/rounds/{round}/exports/docx");
         let res = app.authed(Method::GET, &path, &token).send().await.unwrap();
         assert_eq!(res.status(), 200);
-        let all = crate::bright_spots::docx_text(&res.bytes().await.unwrap());
+        let all = crate::recommendations_followup::docx_text(&res.bytes().await.unwrap());
         let at = all
             .find("TÌNH HÌNH GỬI CHƯƠNG TRÌNH, BÁO CÁO CỦA CÁC ĐƠN VỊ")
             .expect("the section is printed");
