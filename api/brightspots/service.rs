@@ -68,15 +68,8 @@ pub fn view(l: Located) -> BrightSpotView {
 /// their own unit's; a lead or inspector those of units their teams are assigned to (in
 /// rounds they see), as for recommendations.
 pub fn reach(conn: &mut DbConn, scope: &Scope) -> Result<Option<Vec<String>>, DomainError> {
-    Ok(match scope.role {
-        Role::Admin | Role::Viewer => None,
-        Role::Unit => Some(scope.unit_id.iter().cloned().collect()),
-        Role::Lead | Role::Inspector => Some(crate::recommendations::store::units_of_teams(
-            conn,
-            &scope.team_ids,
-            scope.open_rounds_only(),
-        )?),
-    })
+    // The same units as the recommendations a caller follows: one rule, kept there.
+    crate::recommendations::service::reach(conn, scope)
 }
 
 #[derive(Debug, Default, Clone)]

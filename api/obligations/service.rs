@@ -116,15 +116,8 @@ pub struct Filter {
 /// all; leads and inspectors: the units their teams are assigned to (inspectors: in open
 /// rounds), as recommendations are followed; a unit's representative: their own.
 pub fn reach(conn: &mut DbConn, scope: &Scope) -> Result<Option<Vec<String>>, DomainError> {
-    Ok(match scope.role {
-        Role::Admin | Role::Viewer => None,
-        Role::Unit => Some(scope.unit_id.iter().cloned().collect()),
-        Role::Lead | Role::Inspector => Some(crate::recommendations::store::units_of_teams(
-            conn,
-            &scope.team_ids,
-            scope.open_rounds_only(),
-        )?),
-    })
+    // The same units as the recommendations a caller follows: one rule, kept there.
+    crate::recommendations::service::reach(conn, scope)
 }
 
 fn reaches(reach: &Option<Vec<String>>, unit_id: &str) -> bool {
