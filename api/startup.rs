@@ -86,7 +86,7 @@ impl Application {
         let media =
             crate::media::Media::open(&settings).map_err(|e| StartupError::Media(e.to_string()))?;
         tracing::info!(store = %media.store.describe(), "evidence blob store");
-        crate::media::sweep::start(media.clone(), db.clone());
+        crate::media::sweep::start(media.clone(), db.clone()).await;
         crate::notifications::schedule::start(&settings.reminders, db.clone());
         crate::notifications::outbox::start(&settings.smtp, db.clone());
         let state = web::Data::new(AppState {

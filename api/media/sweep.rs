@@ -78,20 +78,25 @@ fn remove_quietly(p: &Path) {
 }
 
 /// First cuts every resumable upload back to its committed offset (what a crash left beyond
-/// it is not vouched for) and hashes older photos (`rehash`), then runs [`expired`] now and then for the life of the server.
-pub fn start(media: Media, db: Db) {
+/// it is not vouched for), then in the background hashes older photos (`rehash`) and runs
+/// [`expired`] now and then for the life of the server.
+///
+/// The cut is awaited before the server takes requests: run beside them, it held each upload's
+/// write mark for a moment, and a client resuming right after the restart got 423 instead of
+/// its upload.
+pub async fn start(media: Media, db: Db) {
     let started = SystemTime::now();
+    // Temp files from before this start belong to requests a crash cut off.
+    remove_modified_before(&media.tmp_dir, started);
+    match super::parts::recover(&media, &db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            uploads = n,
+            "resumable uploads cut back to their committed offsets"
+        ),
+        Err(e) => tracing::warn!(error = %e, "resumable uploads not checked at start"),
+    }
     tokio::spawn(async move {
-        // Temp files from before this start belong to requests a crash cut off.
-        remove_modified_before(&media.tmp_dir, started);
-        match super::parts::recover(&media, &db).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(
-                uploads = n,
-                "resumable uploads cut back to their committed offsets"
-            ),
-            Err(e) => tracing::warn!(error = %e, "resumable uploads not checked at start"),
-        }
         match super::rehash::backfill(&media, &db).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(blobs = n, "perceptual hashes taken for older photos"),
