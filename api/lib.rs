@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod brightspots;
 pub mod cli;
+pub mod collate;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -4,7 +4,7 @@
 //! made. The committee asks for these by fixed dates (the plan's closing paragraph), so the
 //! report states them beside the findings rather than leaving them to the dashboard.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::Datelike;
 
@@ -43,8 +43,8 @@ pub fn section(
     units.dedup();
     let year = round.starts_on.year();
     let today = crate::time::today_local();
-    // By unit name, then the kinds in the plan's order.
-    let mut by_unit: BTreeMap<(String, String), Vec<Obligation>> = BTreeMap::new();
+    // By unit name in Vietnamese order, then the kinds in the plan's order.
+    let mut by_unit: HashMap<String, (String, Vec<Obligation>)> = HashMap::new();
     if !units.is_empty() {
         let all = service::list(conn, &service::everyone(), year, &Filter::default(), today)?;
         for o in all
@@ -52,14 +52,19 @@ pub fn section(
             .filter(|o| units.binary_search(&o.unit_id).is_ok())
         {
             by_unit
-                .entry((o.unit_name.clone(), o.unit_id.clone()))
-                .or_default()
+                .entry(o.unit_id.clone())
+                .or_insert_with(|| (o.unit_name.clone(), Vec::new()))
+                .1
                 .push(o);
         }
     }
+    let mut by_unit: Vec<(String, (String, Vec<Obligation>))> = by_unit.into_iter().collect();
+    by_unit.sort_by(|(a_id, (a, _)), (b_id, (b, _))| {
+        crate::collate::cmp(a, b).then_with(|| a_id.cmp(b_id))
+    });
     let rows = by_unit
         .into_iter()
-        .map(|((name, _), list)| {
+        .map(|(_, (name, list))| {
             let mut row = vec![name];
             for k in Kind::ALL {
                 row.push(

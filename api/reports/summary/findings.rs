@@ -43,6 +43,6 @@ pub(super) fn conclusions(
             })
         })
         .collect();
-    out.sort_by(|a, b| a.team_name.cmp(&b.team_name));
+    out.sort_by(|a, b| crate::collate::cmp(&a.team_name, &b.team_name));
     out
 }

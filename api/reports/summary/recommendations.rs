@@ -69,7 +69,15 @@ pub(super) fn lines(i: &Inputs, approved: &[Approved]) -> Vec<RecommendationLine
         });
     }
     out.sort_by(|a, b| {
-        (&a.team_name, &a.grouping, &a.unit_name).cmp(&(&b.team_name, &b.grouping, &b.unit_name))
+        use crate::collate::cmp;
+        cmp(&a.team_name, &b.team_name)
+            .then_with(|| a.grouping.cmp(&b.grouping))
+            .then_with(|| {
+                cmp(
+                    a.unit_name.as_deref().unwrap_or(""),
+                    b.unit_name.as_deref().unwrap_or(""),
+                )
+            })
     });
     out
 }

@@ -5,16 +5,46 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::units::{kind_rank, natural};
+use super::units::{in_report_order, kind_rank};
 use super::*;
 use crate::templates::model::Template;
 use crate::templates::scoring::{ItemScore, ItemStatus};
 
 #[test]
-fn names_sort_with_numbers_in_numeric_order() {
-    let mut names = vec!["Phường 11", "Phường 3", "Phường 1", "Xã An Sơn"];
-    names.sort_by_key(|n| natural(n));
-    assert_eq!(names, ["Phường 1", "Phường 3", "Phường 11", "Xã An Sơn"]);
+fn units_sort_as_a_vietnamese_reader_expects() {
+    let unit = |code: &str, name: &str, kind: &str| UnitInput {
+        unit_id: code.into(),
+        code: code.into(),
+        name: name.into(),
+        kind: kind.into(),
+        team_id: "t".into(),
+        team_name: "Đoàn 1".into(),
+        due_on: None,
+        inspection: None,
+    };
+    let units = [
+        unit("5", "Xã Yên Thành", "commune"),
+        unit("1", "Phường 11", "ward"),
+        unit("2", "Phường 3", "ward"),
+        unit("3", "Xã Đô Lương", "commune"),
+        unit("4", "Sở Y tế", "department"),
+        unit("6", "Xã Ân Phú", "commune"),
+    ];
+    let names: Vec<&str> = in_report_order(&units)
+        .iter()
+        .map(|u| u.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Sở Y tế",
+            "Phường 3",
+            "Phường 11",
+            "Xã Ân Phú",
+            "Xã Đô Lương",
+            "Xã Yên Thành"
+        ]
+    );
     assert!(kind_rank("department") < kind_rank("commune"));
 }
 

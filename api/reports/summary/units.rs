@@ -15,40 +15,16 @@ pub(super) fn kind_rank(kind: &str) -> u8 {
     }
 }
 
-/// A sort key that compares runs of digits as numbers and the rest as text.
-pub(super) fn natural(s: &str) -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    let mut text = String::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            let mut n = u64::from(c as u8 - b'0');
-            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                n = n
-                    .saturating_mul(10)
-                    .saturating_add(u64::from(*d as u8 - b'0'));
-                chars.next();
-            }
-            out.push((std::mem::take(&mut text), n));
-        } else {
-            text.push(c);
-        }
-    }
-    out.push((text, 0));
-    out
-}
-
 /// As the committee reads a report: by team, departments before communes and wards, then by
-/// name with numbers in numeric order ("Phường 3" before "Phường 11").
+/// name in Vietnamese order with numbers by value ("Phường 3" before "Phường 11").
 pub(super) fn in_report_order(units: &[UnitInput]) -> Vec<&UnitInput> {
+    use crate::collate::cmp;
     let mut units: Vec<&UnitInput> = units.iter().collect();
     units.sort_by(|a, b| {
-        (&a.team_name, kind_rank(&a.kind), natural(&a.name), &a.code).cmp(&(
-            &b.team_name,
-            kind_rank(&b.kind),
-            natural(&b.name),
-            &b.code,
-        ))
+        cmp(&a.team_name, &b.team_name)
+            .then_with(|| kind_rank(&a.kind).cmp(&kind_rank(&b.kind)))
+            .then_with(|| cmp(&a.name, &b.name))
+            .then_with(|| a.code.cmp(&b.code))
     });
     units
 }

@@ -88,7 +88,7 @@ pub fn view(c: &mut DbConn, round_id: &str, q: &str) -> Result<AssignView, Domai
             }
         }
         if !list.is_empty() {
-            list.sort_by(|a, b| a.name.cmp(&b.name));
+            list.sort_by(|a, b| crate::collate::cmp(&a.name, &b.name));
             groups.push(TeamGroup {
                 name: t.name.clone(),
                 units: list,
