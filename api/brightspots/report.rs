@@ -7,8 +7,8 @@ use super::status::{ReviewResult, Status};
 use super::store::{self, Filter};
 use crate::db::DbConn;
 use crate::domain::DomainError;
-use crate::reports::extra::Section;
 use crate::rounds::store::RoundRow;
+use crate::section::Section;
 use crate::time::date_vn;
 
 pub const KEY: &str = "bright_spots";

@@ -47,7 +47,7 @@ pub fn check(
 /// Today's date in Vietnam, the calendar the round's dates are kept in (one place, so a
 /// configurable zone reaches this check too).
 pub fn today() -> NaiveDate {
-    crate::reports::service::today()
+    crate::time::today_local()
 }
 
 #[cfg(test)]

@@ -50,6 +50,19 @@ impl Status {
     }
 }
 
+/// The Vietnamese words a person reads for a status code the API returns (`not_started`
+/// too: a unit with no inspection yet), as reports and the evidence archive print them.
+pub fn status_label(code: &str) -> &'static str {
+    match code {
+        "not_started" => "Chưa kiểm tra",
+        "draft" => "Đang kiểm tra",
+        "submitted" => "Chờ duyệt",
+        "returned" => "Trả lại để bổ sung",
+        "approved" => "Đã duyệt",
+        _ => "Không rõ",
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {

@@ -22,8 +22,8 @@ use super::model::EvidenceRow;
 use crate::db::schema::{evidence, inspections, units};
 use crate::db::DbConn;
 use crate::domain::DomainError;
-use crate::reports::labels::slug;
 use crate::scope::Scope;
+use crate::text::slug;
 
 /// One photo of the archive.
 #[derive(Debug, Clone)]
@@ -215,7 +215,7 @@ fn row(e: &Entry) -> [String; 20] {
         e.path.clone(),
         e.unit_code.clone(),
         e.unit_name.clone(),
-        crate::reports::labels::status(&e.inspection_status).to_owned(),
+        crate::inspections::workflow::status_label(&e.inspection_status).to_owned(),
         ev.item_id.clone(),
         ev.id.clone(),
         opt(ev.sha256.clone()),

@@ -13,8 +13,8 @@ use super::service::{self, Filter, Obligation};
 use super::status::Status;
 use crate::db::DbConn;
 use crate::domain::DomainError;
-use crate::reports::extra::Section;
 use crate::rounds::store::RoundRow;
+use crate::section::Section;
 use crate::time::date_vn;
 
 pub const KEY: &str = "unit_reports";

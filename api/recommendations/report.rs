@@ -5,8 +5,8 @@ use super::earlier::{before, units_of_round};
 use super::service::items;
 use crate::db::DbConn;
 use crate::domain::DomainError;
-use crate::reports::extra::Section;
 use crate::rounds::store::RoundRow;
+use crate::section::Section;
 use crate::time::date_vn;
 
 pub const KEY: &str = "earlier_recommendations";

@@ -7,22 +7,8 @@
 use crate::db::DbConn;
 use crate::domain::DomainError;
 use crate::rounds::store::RoundRow;
-
-/// One section of the report: a numbered heading, an optional opening paragraph, and a table
-/// (or, when the table has no rows, the `empty` sentence).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Section {
-    /// A stable name, for tests and for the XLSX sheet.
-    pub key: &'static str,
-    /// The heading without its number, in capitals as ND 30 headings are.
-    pub title: String,
-    pub intro: Option<String>,
-    /// Column labels and their relative widths.
-    pub columns: Vec<(String, u32)>,
-    pub rows: Vec<Vec<String>>,
-    /// What the section says when it has no rows.
-    pub empty: String,
-}
+// The type lives below the areas that build sections; re-exported where the exports read it.
+pub use crate::section::Section;
 
 /// The sections for a round's report over `teams` (`None`: every team), in print order.
 // One push per area, each on its own line, rather than one `vec![…]` all areas edit.

@@ -7,9 +7,9 @@ use super::compare::{compare, short_label};
 use super::store;
 use crate::db::DbConn;
 use crate::domain::DomainError;
-use crate::reports::extra::Section;
-use crate::reports::labels::score as fmt;
 use crate::rounds::store::RoundRow;
+use crate::section::Section;
+use crate::text::score as fmt;
 
 /// How long a differing item's label may be in the report's list.
 const LABEL: usize = 60;
