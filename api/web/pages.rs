@@ -4,7 +4,7 @@
 //! from what is served: `WebUser` refuses a request whose route is missing from the table,
 //! and the security matrix test (tests/api/web_matrix/) walks `PAGES` for every role.
 
-use actix_web::web;
+use actix_web::{guard, web};
 
 use super::{account, admin, rounds};
 use crate::role::Role;
@@ -58,9 +58,13 @@ macro_rules! pages {
 
         /// Registers every row of the table with its handler.
         pub fn register(cfg: &mut web::ServiceConfig) {
-            $( cfg.route($path, web::$method().to($handler)); )*
+            $( cfg.route($path, pages!(@route $method).to($handler)); )*
         }
     };
+    // A page answers HEAD as it answers GET (the server sends the head alone): link checkers,
+    // proxies and `curl -I` ask that way.
+    (@route get) => { web::route().guard(guard::Any(guard::Get()).or(guard::Head())) };
+    (@route post) => { web::post() };
     (@m get) => { "GET" };
     (@m post) => { "POST" };
 }
@@ -172,6 +176,7 @@ pages! {
 impl Page {
     /// The table's row for a matched route pattern and method.
     pub fn find(method: &str, pattern: &str) -> Option<&'static Page> {
+        let method = if method == "HEAD" { "GET" } else { method };
         PAGES
             .iter()
             .find(|p| p.method == method && p.path == pattern)

@@ -11,6 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::Method;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use chrono::Duration;
 
@@ -129,7 +130,7 @@ async fn extract(req: HttpRequest) -> Result<WebUser, WebError> {
     let pattern = req.match_pattern().unwrap_or_default();
     let page = Page::find(req.method().as_str(), &pattern)
         .ok_or_else(|| WebError::Api(ApiError::Internal(format!("{pattern} not in PAGES"))))?;
-    if req.method() != actix_web::http::Method::GET && !same_origin(&req) {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) && !same_origin(&req) {
         return Err(WebError::CrossSite);
     }
     let Some(token) = req.cookie(COOKIE).map(|c| c.value().to_owned()) else {

@@ -8,6 +8,7 @@ mod browser;
 pub mod client;
 mod conflicts;
 mod documents;
+mod head;
 mod matrix;
 mod review;
 mod session;
