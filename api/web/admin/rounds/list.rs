@@ -1,6 +1,8 @@
 //! `/quan-tri/dot`: every round with its state and how many units it assigns, and the form
-//! for a new round (`POST`, as `POST /api/v1/rounds`: it starts "chưa mở").
+//! for a new round (`POST`, as `POST /api/v1/rounds`: it starts "chưa mở"). A refused form
+//! comes back as typed, with the reason above it.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 use serde::Deserialize;
@@ -38,6 +40,8 @@ struct RoundsPage {
     rounds: Vec<RoundLine>,
     versions: Vec<VersionChoice>,
     kinds: [(&'static str, &'static str); 3],
+    /// What the form shows: empty, or what was typed into a refused one.
+    draft: NewRound,
 }
 
 pub async fn list(
@@ -45,6 +49,16 @@ pub async fn list(
     state: web::Data<AppState>,
     user: WebUser,
 ) -> Result<HttpResponse, WebError> {
+    let page = build(&req, &state, &user, NewRound::default()).await?;
+    Ok(render::page(&req, &page))
+}
+
+async fn build(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &WebUser,
+    draft: NewRound,
+) -> Result<RoundsPage, WebError> {
     let me = user.me.clone();
     let (rounds, versions) = state
         .db
@@ -73,17 +87,17 @@ pub async fn list(
             Ok::<_, DomainError>((lines, versions))
         })
         .await?;
-    let layout = Layout::new(&req, &user, "Quản lý đợt kiểm tra");
-    let page = RoundsPage {
+    let layout = Layout::new(req, user, "Quản lý đợt kiểm tra");
+    Ok(RoundsPage {
         layout,
         rounds,
         versions,
         kinds: KINDS,
-    };
-    Ok(render::page(&req, &page))
+        draft,
+    })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct NewRound {
     #[serde(default)]
     name: String,
@@ -104,6 +118,15 @@ pub struct NewRound {
 }
 
 impl NewRound {
+    /// Whether the form had chosen this kind (the page template asks).
+    fn is_kind(&self, code: &str) -> bool {
+        self.kind == code
+    }
+
+    fn is_version(&self, id: &str) -> bool {
+        self.template_version_id == id
+    }
+
     fn parse(self) -> Result<CreateRound, WebError> {
         let mut f = FormFaults::default();
         let starts_on = f.date("/starts_on", "ngày bắt đầu", &self.starts_on);
@@ -126,10 +149,12 @@ impl NewRound {
 }
 
 pub async fn create(
+    req: HttpRequest,
     state: web::Data<AppState>,
     action: Action<NewRound>,
 ) -> Result<HttpResponse, WebError> {
     let actor = action.user.me.actor();
+    let typed = action.form.clone();
     let done = match action.form.parse() {
         Ok(input) => {
             let input = input.into_input();
@@ -150,9 +175,14 @@ pub async fn create(
             )),
         )),
         Err(e) if e.needs_sign_in() => Ok(e.error_response()),
-        Err(e) => Ok(flash::redirect(
-            "/quan-tri/dot",
-            Flash::err(format!("Chưa tạo được đợt kiểm tra. {}", e.message())),
-        )),
+        Err(e) => {
+            // Answered in place, not redirected: a redirect would lose what was typed.
+            let mut page = build(&req, &state, &action.user, typed).await?;
+            page.layout.flash = Some(Flash::err(format!(
+                "Chưa tạo được đợt kiểm tra. {}",
+                e.message()
+            )));
+            Ok(render::with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
     }
 }

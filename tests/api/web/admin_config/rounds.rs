@@ -46,11 +46,26 @@ async fn a_round_is_created_assigned_opened_and_closed(engine: Engine) {
         ("plan_number", "12/KH-BCĐ"),
         ("plan_date", ""),
     ];
+    // Refused in place, with everything typed still in the form.
     let res = c.post("/quan-tri/dot", &form).await;
-    let (_, page) = c.follow(res).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
     assert!(
         page.contains("Chưa tạo được đợt kiểm tra")
             && page.contains("Ngày kết thúc trước ngày bắt đầu."),
+        "{page}"
+    );
+    for kept in [
+        r#"value="Sơ kết 6 tháng đầu năm 2027""#,
+        r#"<option value="half_year" selected>"#,
+        r#"name="ends_on" type="date" required value="2027-02-01""#,
+        r#"name="due_on" type="date" required value="2027-06-30""#,
+        "12/KH-BCĐ",
+    ] {
+        assert!(page.contains(kept), "{kept}: {page}");
+    }
+    assert!(
+        page.contains(&format!(r#"<option value="{}" selected>"#, w.version)),
         "{page}"
     );
     form[4].1 = "2027-05-31";
