@@ -184,10 +184,10 @@ fn writable(
             "Đợt kiểm tra không ở trạng thái mở; không thể sửa phiếu tự kiểm tra.",
         ));
     }
-    if store::find(conn, round_id, &unit)?.is_none() {
+    let made = store::find(conn, round_id, &unit)?.is_none() && {
         let (id, now) = (db::new_id(), db::now());
-        store::insert_draft(conn, &id, round_id, &unit, &round.template_version_id, now)?;
-    }
+        store::insert_draft(conn, &id, round_id, &unit, &round.template_version_id, now)?
+    };
     let row = store::find(conn, round_id, &unit)?.ok_or(DomainError::NotFound)?;
     store::lock(conn, &row.id)?;
     let row = store::find(conn, round_id, &unit)?.ok_or(DomainError::NotFound)?;
@@ -198,8 +198,9 @@ fn writable(
             "Phiếu tự kiểm tra đã gửi, không thể sửa nữa.",
         ));
     }
-    // A row made by this call has version 1; a client that saw none sends 0 or nothing.
-    if expected_version != Some(0) {
+    // A client that saw no row sends 0 (or nothing): that holds only if this call made it.
+    // Another tab's first save made it meanwhile, and this one would overwrite that unseen.
+    if !(made && expected_version == Some(0)) {
         DomainError::check_version(expected_version, row.version)?;
     }
     Ok((round, row))
@@ -252,6 +253,14 @@ pub fn submit(
     round_id: &str,
     expected_version: Option<i64>,
 ) -> Result<SelfAssessmentView, DomainError> {
+    let unit = own_unit(scope)?;
+    reach(conn, scope, round_id, &unit)?;
+    if let Some(row) = store::find(conn, round_id, &unit)? {
+        // The same submit again, after its answer was lost: what it did, not a refusal.
+        if row.status == "submitted" && expected_version.is_some_and(|v| v + 1 == row.version) {
+            return get_for(conn, scope, round_id, &unit);
+        }
+    }
     let (round, row) = writable(conn, scope, round_id, expected_version)?;
     let t = template(conn, &row.template_version_id)?;
     let answers = store::answers_of(&store::answer_rows(conn, &row.id)?);

@@ -55,6 +55,9 @@ pub fn submitted_of_round(conn: &mut DbConn, round_id: &str) -> QueryResult<Vec<
         .load(conn)
 }
 
+/// Makes the unit's draft unless one exists; whether this call made it. Two first saves at
+/// once (a phone resending) both end here: the second waits for the first and finds its row,
+/// rather than failing on the (round, unit) key.
 pub fn insert_draft(
     conn: &mut DbConn,
     id: &str,
@@ -62,20 +65,23 @@ pub fn insert_draft(
     unit_id: &str,
     template_version_id: &str,
     now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(self_assessments::table)
-        .values((
-            self_assessments::id.eq(id),
-            self_assessments::round_id.eq(round_id),
-            self_assessments::unit_id.eq(unit_id),
-            self_assessments::template_version_id.eq(template_version_id),
-            self_assessments::status.eq("draft"),
-            self_assessments::version.eq(1),
-            self_assessments::created_at.eq(now),
-            self_assessments::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|_| ())
+) -> QueryResult<bool> {
+    let row = (
+        self_assessments::id.eq(id),
+        self_assessments::round_id.eq(round_id),
+        self_assessments::unit_id.eq(unit_id),
+        self_assessments::template_version_id.eq(template_version_id),
+        self_assessments::status.eq("draft"),
+        self_assessments::version.eq(1),
+        self_assessments::created_at.eq(now),
+        self_assessments::updated_at.eq(now),
+    );
+    let made = crate::per_engine!(conn, c => diesel::insert_into(self_assessments::table)
+        .values(row)
+        .on_conflict((self_assessments::round_id, self_assessments::unit_id))
+        .do_nothing()
+        .execute(c))?;
+    Ok(made == 1)
 }
 
 pub fn answer_rows(conn: &mut DbConn, id: &str) -> QueryResult<Vec<SelfAnswerRow>> {

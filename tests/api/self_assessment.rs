@@ -14,6 +14,7 @@ both_engines!(
     the_team_sees_it_beside_the_inspection_and_the_report_prints_it,
     a_unit_user_needs_a_unit_and_reaches_nothing_else,
     the_visiting_teams_devices_pull_it_once_submitted,
+    first_saves_at_once_all_land,
 );
 
 /// Makes a unit's representative through the users API, as an administrator would; returns
@@ -63,12 +64,16 @@ async fn ok_json(res: reqwest::Response) -> Value {
 }
 
 async fn submit(app: &TestApp, token: &str, round: &str) -> reqwest::Response {
+    submit_with(app, token, round, json!({})).await
+}
+
+async fn submit_with(app: &TestApp, token: &str, round: &str, body: Value) -> reqwest::Response {
     app.authed(
         Method::POST,
         &format!("/api/v1/self-assessments/{round}/submit"),
         token,
     )
-    .json(&json!({}))
+    .json(&body)
     .send()
     .await
     .unwrap()
@@ -131,6 +136,10 @@ async fn a_unit_fills_and_submits_its_own_self_assessment(engine: Engine) {
     )
     .await;
     assert_problem(res, 409, "version_mismatch").await;
+    // A second tab that also opened the form before any answer existed (version 0) would
+    // overwrite the first one's answers unseen: refused as stale too.
+    let res = put_answer(&app, &a, round, "a", json!({"value": "no", "version": 0})).await;
+    assert_problem(res, 409, "version_mismatch").await;
     // Submission needs every required item.
     assert_problem(submit(&app, &a, round).await, 422, "validation_failed").await;
     let v = ok_json(
@@ -145,8 +154,15 @@ async fn a_unit_fills_and_submits_its_own_self_assessment(engine: Engine) {
     )
     .await;
     assert!(v["score"].as_f64().is_some(), "self-scored: {v}");
-    let v = ok_json(submit(&app, &a, round).await).await;
+    let seen = json!({"version": v["version"]});
+    let v = ok_json(submit_with(&app, &a, round, seen.clone()).await).await;
     assert_eq!(v["status"], "submitted");
+    // The same submit again (its answer lost on the way): what it did, not a refusal.
+    let again = ok_json(submit_with(&app, &a, round, seen).await).await;
+    assert_eq!(
+        (&again["status"], &again["version"]),
+        (&v["status"], &v["version"])
+    );
     assert!(
         v["submitted_at"].as_str().is_some_and(|t| t.ends_with('Z')),
         "{v}"
@@ -537,4 +553,35 @@ async fn the_visiting_teams_devices_pull_it_once_submitted(engine: Engine) {
         (rows[0].1, rows[0].2.as_str()),
         (true, Some("out_of_scope"))
     );
+}
+
+/// A phone resending its first save while the first is still in flight: all reach the
+/// (round, unit) row, none fails on its key (a 500 on PostgreSQL before), and every
+/// answer is kept.
+async fn first_saves_at_once_all_land(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    // Each unit's first save is a race: three units, three requests each.
+    for (name, unit) in [
+        ("donvi.a", &w.unit_a),
+        ("donvi.b", &w.unit_b),
+        ("donvi.c", &w.unit_c),
+    ] {
+        let t = unit_user(&app, &w.admin, name, unit).await;
+        let (x, y, z) = tokio::join!(
+            put_answer(&app, &t, &w.round, "a", json!({"value": "yes"})),
+            put_answer(&app, &t, &w.round, "b", json!({"value": "full"})),
+            put_answer(&app, &t, &w.round, "d", json!({"value": 4})),
+        );
+        let got = [x.status(), y.status(), z.status()].map(|s| s.as_u16());
+        assert_eq!(got, [200, 200, 200], "{name}");
+        let v: Value = app
+            .get_json(&format!("/api/v1/self-assessments/{}", w.round), &t)
+            .await;
+        assert_eq!(v["answers"]["a"]["value"], "yes", "{v}");
+        assert_eq!(v["answers"]["b"]["value"], "full", "{v}");
+        assert_eq!(v["answers"]["d"]["value"], 4, "{v}");
+    }
 }
