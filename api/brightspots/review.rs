@@ -75,6 +75,13 @@ pub fn review(
     if !may_review(scope.role, &scope.led_team_ids, &assigned) {
         return Err(DomainError::Forbidden);
     }
+    if !round_writable(conn, scope, &r.round_id)? {
+        return Err(DomainError::conflict(
+            "round_not_open",
+            "The round is not open: a lead evaluates bright spots only in an open round.",
+            "Đợt kiểm tra không ở trạng thái mở: trưởng đoàn chỉ đánh giá điểm sáng trong đợt đang mở.",
+        ));
+    }
     let (result, comment) = check_review(r)?;
     if let Some(old) = store::find_review(conn, id)? {
         let same = old.bright_spot_id == spot_id
@@ -128,4 +135,19 @@ pub fn review(
         Some(&json(&after)),
     )?;
     Ok((row, true))
+}
+
+/// Whether the caller may still write a round's evaluations: a lead only while it is open
+/// (a closed round's report must not change under it, as inspections do not), Sở Nội vụ in
+/// any round (to correct a record).
+pub(super) fn round_writable(
+    conn: &mut DbConn,
+    scope: &Scope,
+    round_id: &str,
+) -> Result<bool, DomainError> {
+    if scope.role == Role::Admin {
+        return Ok(true);
+    }
+    let round = crate::rounds::store::find(conn, round_id)?;
+    Ok(round.is_some_and(|r| r.status == "open"))
 }

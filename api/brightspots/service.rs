@@ -159,7 +159,10 @@ fn review_rounds(
     let mut out: Vec<RoundChoice> = Vec::new();
     for (id, name, team) in store::rounds_of_unit(conn, unit)? {
         let team = [team];
-        if may_review(scope.role, &scope.led_team_ids, &team) && !out.iter().any(|r| r.id == id) {
+        if may_review(scope.role, &scope.led_team_ids, &team)
+            && !out.iter().any(|r| r.id == id)
+            && super::review::round_writable(conn, scope, &id)?
+        {
             out.push(RoundChoice { id, name });
         }
     }

@@ -86,6 +86,15 @@ pub fn send(
     };
     let round = crate::rounds::store::find(conn, round_id)?.ok_or(DomainError::NotFound)?;
     let board = crate::reports::service::board(conn, scope, round_id, today)?;
+    // Only an open round has work to chase: a planned one is hidden from its inspectors (a
+    // reminder would tell them of it), a closed one can no longer be written.
+    if round.status != "open" {
+        return Err(DomainError::conflict(
+            "round_not_open",
+            "Reminders are sent only for an open round.",
+            "Chỉ gửi nhắc nhở cho đợt kiểm tra đang mở.",
+        ));
+    }
     let list = missing::compile(&board);
     let led = |team: &str| match scope {
         Some(s) if s.role == Role::Lead => s.led_team_ids.iter().any(|t| t == team),

@@ -306,6 +306,28 @@ async fn the_lead_of_the_units_team_evaluates_it_in_the_round(engine: Engine) {
     .await;
     assert_eq!(v["status"], "building");
     assert_eq!(v["evidence"], "Biên bản họp dân");
+
+    // Once the round closes its report stands: the lead no longer evaluates in it (nor is it
+    // offered); Sở Nội vụ still may, to correct the record.
+    ok(
+        app.authed(
+            Method::PATCH,
+            &format!("/api/v1/rounds/{}", w.round),
+            &w.admin,
+        )
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .unwrap(),
+        200,
+    )
+    .await;
+    let late = json!({"round_id": w.round, "result": "recognised", "comment": "Sau khi kết thúc"});
+    let res = send(&app, Method::POST, &path, &w.lead1, late.clone()).await;
+    assert_problem(res, 409, "round_not_open").await;
+    let lead: Value = app.get_json(&format!("{LIST}/{id}"), &w.lead1).await;
+    assert_eq!(lead["review_rounds"], json!([]), "{lead}");
+    ok(send(&app, Method::POST, &path, &w.admin, late).await, 201).await;
 }
 
 async fn report_section(app: &TestApp, token: &str, round: &str) -> String {

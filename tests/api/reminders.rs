@@ -170,7 +170,10 @@ async fn a_units_own_deadline_moves_its_lists_and_late_marks(engine: Engine) {
     assert!(rows.to_string().contains("2026-12-24"), "{rows}");
 }
 
-both_engines!(reminders_are_sent_once_to_the_right_people);
+both_engines!(
+    reminders_are_sent_once_to_the_right_people,
+    only_an_open_round_is_reminded_of
+);
 
 async fn post_empty(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     app.authed(Method::POST, path, token).send().await.unwrap()
@@ -364,4 +367,52 @@ async fn the_web_app_sends_and_shows_reminders(engine: Engine) {
     let res = lead2.post("/thong-bao/doc-het", &[]).await;
     let (_, body) = lead2.follow(res).await;
     assert!(body.contains("Đã đánh dấu 1 thông báo"), "{body}");
+}
+
+/// A planned round is hidden from its inspectors and a closed one can no longer be written:
+/// reminding of either is refused, and nobody hears of them.
+async fn only_an_open_round_is_reminded_of(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = crate::world::World::build(&app).await;
+    let round = ok(app
+        .authed(Method::POST, "/api/v1/rounds", &w.admin)
+        .json(&json!({"name": "Kiểm tra chuyên đề", "kind": "thematic", "template_version_id": w.version, "starts_on": "2026-09-01", "ends_on": "2026-11-20", "due_on": "2026-11-25", "status": "planned"}))
+        .send()
+        .await
+        .unwrap())
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/rounds/{round}");
+    ok(app
+        .authed(Method::PUT, &format!("{path}/assignments"), &w.admin)
+        .json(&json!({"assignments": [{"unit_id": w.unit_a, "team_id": w.team1}]}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    for status in ["planned", "open", "closed"] {
+        if status != "planned" {
+            ok(app
+                .authed(Method::PATCH, &path, &w.admin)
+                .json(&json!({ "status": status }))
+                .send()
+                .await
+                .unwrap())
+            .await;
+        }
+        if status == "open" {
+            continue;
+        }
+        for who in [&w.admin, &w.lead1] {
+            let res = post_empty(&app, who, &format!("{path}/reminders")).await;
+            assert_problem(res, 409, "round_not_open").await;
+        }
+    }
+    for who in [&w.insp1, &w.lead1] {
+        assert_eq!(mine(&app, who, "").await["total"], 0);
+    }
 }
