@@ -24,6 +24,18 @@ impl PageParams {
     }
 }
 
+/// The last page number a web list accepts: far past any real list, and small enough that
+/// `(page - 1) * per_page` cannot overflow.
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// A web list's `?trang=` as a page number: 1 when missing or unreadable, clamped to
+/// 1..=[`MAX_PAGE`] (`?trang=9223372036854775807` overflowed the offset, a 500).
+pub fn page_number(raw: Option<&str>) -> i64 {
+    raw.and_then(|t| t.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_PAGE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +46,17 @@ mod tests {
         assert_eq!(p(None, None), (50, 0));
         assert_eq!(p(Some(0), Some(-5)), (1, 0));
         assert_eq!(p(Some(10_000), Some(20)), (500, 20));
+    }
+
+    #[test]
+    fn page_numbers() {
+        assert_eq!(page_number(None), 1);
+        assert_eq!(page_number(Some(" 3 ")), 3);
+        assert_eq!(page_number(Some("-2")), 1);
+        assert_eq!(page_number(Some("x")), 1);
+        assert_eq!(page_number(Some("9223372036854775807")), MAX_PAGE);
+        assert!((page_number(Some("9223372036854775807")) - 1)
+            .checked_mul(500)
+            .is_some());
     }
 }

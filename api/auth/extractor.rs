@@ -61,6 +61,10 @@ const UNIT_ROUTES: &[&str] = &[
     "/api/v1/unit-reports",
     "/api/v1/unit-reports/{year}/{kind}/files/{id}",
     "/api/v1/attachments/{id}",
+    // Their own reminders (notifications/): the web app shows them, a client reads them here.
+    "/api/v1/notifications",
+    "/api/v1/notifications/{id}/read",
+    "/api/v1/notifications/read-all",
     // Their unit's bright spots (brightspots/): listed and edited, never reviewed.
     "/api/v1/bright-spots",
     "/api/v1/bright-spots/{id}",

@@ -95,14 +95,17 @@ pub fn located(conn: &mut DbConn, f: &Filter) -> QueryResult<Vec<Located>> {
     if let Some(id) = &f.id {
         q = q.filter(bright_spots::id.eq(id.clone()));
     }
-    let rows: Vec<(SpotRow, String, String)> = q
-        .order((
-            units::code.asc(),
-            bright_spots::registered_on.asc(),
-            bright_spots::name.asc(),
-            bright_spots::id.asc(),
-        ))
-        .load(conn)?;
+    let mut rows: Vec<(SpotRow, String, String)> = q.load(conn)?;
+    // Sorted here, not in SQL, so both engines agree (PostgreSQL's collation is not SQLite's
+    // byte order) and names read in Vietnamese order.
+    rows.sort_by(|(a, a_code, _), (b, b_code, _)| {
+        a_code
+            .as_bytes()
+            .cmp(b_code.as_bytes())
+            .then(a.registered_on.cmp(&b.registered_on))
+            .then_with(|| crate::collate::cmp(&a.name, &b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     Ok(rows
         .into_iter()
         .map(|(spot, unit_code, unit_name)| Located {

@@ -102,6 +102,20 @@ pub fn settings(conn: &mut DbConn, year: i32) -> Result<DueSettings, DomainError
     })
 }
 
+/// [`settings`] as `scope` may read them: a lead sees the own due dates of the units in their
+/// teams' reach only (another team's units are not theirs to know of).
+pub fn settings_for(
+    conn: &mut DbConn,
+    scope: &crate::scope::Scope,
+    year: i32,
+) -> Result<DueSettings, DomainError> {
+    let mut s = settings(conn, year)?;
+    if let Some(units) = super::service::reach(conn, scope)? {
+        s.overrides.retain(|o| units.contains(&o.unit_id));
+    }
+    Ok(s)
+}
+
 /// A due date belongs to its year or the next (a year report may be due in January).
 pub fn check_date(year: i32, kind: Kind, d: NaiveDate) -> Result<(), DomainError> {
     if d.year() == year || d.year() == year + 1 {
@@ -171,14 +185,19 @@ pub fn set_unit(
         check_date(year, body.kind, d)?;
     }
     let user = actor.user_id.clone().unwrap_or_default();
+    let was = Dues::load(conn, year)?
+        .own
+        .get(&(unit_id.to_owned(), body.kind))
+        .copied();
     store::set_override(conn, year, body.kind.as_str(), unit_id, body.due_on, &user)?;
+    // The date it replaced too: the trail tells who moved a unit's deadline from what to what.
     audit::append(
         conn,
         actor,
         "update",
         "report_due_override",
         unit_id,
-        None,
+        Some(&json!({"year": year, "kind": body.kind.as_str(), "due_on": was})),
         Some(&json!({"year": year, "kind": body.kind.as_str(), "due_on": body.due_on})),
     )?;
     settings(conn, year)

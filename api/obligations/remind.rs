@@ -1,6 +1,7 @@
 //! Reminders (đôn đốc) of unit reports: each unit's active representatives hear of every
 //! report not sent that is due within 7 days or overdue. One a day per person, unit, kind and
 //! year (the dedupe key), so the daily run and an administrator's request never double up.
+//! Last year's reports are chased too when their due date falls in this year.
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -63,10 +64,14 @@ pub fn send(conn: &mut DbConn, actor: &Actor, today: NaiveDate) -> Result<usize,
         status: Some("not_submitted".into()),
         ..Filter::default()
     };
-    let owed: Vec<Obligation> = service::list(conn, &all, today.year(), &f, today)?
+    // Last year's too where Sở Nội vụ set the due date into this year (a year report due in
+    // January was never chased); last year's long overdue ones are not chased again each day.
+    let mut owed: Vec<Obligation> = service::list(conn, &all, today.year() - 1, &f, today)?
         .into_iter()
-        .filter(|o| super::status::needs_reminder(o.status, o.due_on, today, AHEAD_DAYS))
+        .filter(|o| o.due_on.year() >= today.year())
         .collect();
+    owed.extend(service::list(conn, &all, today.year(), &f, today)?);
+    owed.retain(|o| super::status::needs_reminder(o.status, o.due_on, today, AHEAD_DAYS));
     let mut made = 0;
     for o in &owed {
         let people: Vec<String> = users::table

@@ -222,7 +222,13 @@ pub async fn get_due_dates(
     me.require(&[Role::Admin, Role::Viewer, Role::Lead])?;
     let year = q.year.unwrap_or(crate::time::today_local().year());
     dues::check_settings_year(year)?;
-    let v = state.db.read(move |c| dues::settings(c, year)).await?;
+    let v = state
+        .db
+        .read(move |c| {
+            let scope = Scope::load(c, &me)?;
+            dues::settings_for(c, &scope, year)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 

@@ -336,22 +336,19 @@ pub fn submit(
         _ => return Err(DomainError::Forbidden.into()),
     };
     let user = actor.user_id.clone().unwrap_or_default();
-    if let Some(r) = store::find(conn, id)? {
+    let row = ReportRow {
+        id: id.to_owned(),
+        unit_id: unit.clone(),
+        year,
+        kind: kind.as_str().to_owned(),
+        submitted_by: user.clone(),
+        submitted_at: crate::db::now(),
+    };
+    if store::insert(conn, &row)? == 0 {
+        let r = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
         if r.unit_id != unit || r.year != year || r.kind != kind.as_str() {
             return Err(DomainError::id_taken().into());
         }
-    } else {
-        store::insert(
-            conn,
-            &ReportRow {
-                id: id.to_owned(),
-                unit_id: unit.clone(),
-                year,
-                kind: kind.as_str().to_owned(),
-                submitted_by: user.clone(),
-                submitted_at: crate::db::now(),
-            },
-        )?;
     }
     let (row, recorded) =
         files::record(conn, id, OwnerKind::UnitReport, id, filename, file, &user)?;

@@ -37,6 +37,7 @@ pub fn overrides(conn: &mut DbConn, year: i32) -> QueryResult<Vec<(String, Strin
         .load(conn)
 }
 
+/// Sets the year's due date of `kind`.
 pub fn set_due(
     conn: &mut DbConn,
     year: i32,
@@ -44,25 +45,30 @@ pub fn set_due(
     due_on: NaiveDate,
     user: &str,
 ) -> QueryResult<()> {
-    diesel::delete(
-        report_due_dates::table
-            .filter(report_due_dates::year.eq(year))
-            .filter(report_due_dates::kind.eq(kind)),
-    )
-    .execute(conn)?;
-    diesel::insert_into(report_due_dates::table)
+    let now = db::now();
+    // An upsert, not delete-then-insert: two administrators saving at once on PostgreSQL both
+    // deleted nothing and the second insert hit the key (a 500).
+    crate::per_engine!(conn, c => diesel::insert_into(report_due_dates::table)
         .values((
             report_due_dates::year.eq(year),
             report_due_dates::kind.eq(kind),
             report_due_dates::due_on.eq(due_on),
             report_due_dates::updated_by.eq(user),
-            report_due_dates::updated_at.eq(db::now()),
+            report_due_dates::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .on_conflict((report_due_dates::year, report_due_dates::kind))
+        .do_update()
+        .set((
+            report_due_dates::due_on.eq(due_on),
+            report_due_dates::updated_by.eq(user),
+            report_due_dates::updated_at.eq(now),
+        ))
+        .execute(c))?;
     Ok(())
 }
 
-/// Sets (or with `None` removes) a unit's own due date.
+/// Sets (or with `None` removes) a unit's own due date; an upsert for the same reason as
+/// [`set_due`].
 pub fn set_override(
     conn: &mut DbConn,
     year: i32,
@@ -71,25 +77,38 @@ pub fn set_override(
     due_on: Option<NaiveDate>,
     user: &str,
 ) -> QueryResult<()> {
-    diesel::delete(
-        report_due_overrides::table
-            .filter(report_due_overrides::year.eq(year))
-            .filter(report_due_overrides::kind.eq(kind))
-            .filter(report_due_overrides::unit_id.eq(unit_id)),
-    )
-    .execute(conn)?;
-    if let Some(d) = due_on {
-        diesel::insert_into(report_due_overrides::table)
-            .values((
-                report_due_overrides::year.eq(year),
-                report_due_overrides::kind.eq(kind),
-                report_due_overrides::unit_id.eq(unit_id),
-                report_due_overrides::due_on.eq(d),
-                report_due_overrides::updated_by.eq(user),
-                report_due_overrides::updated_at.eq(db::now()),
-            ))
-            .execute(conn)?;
-    }
+    let Some(d) = due_on else {
+        diesel::delete(
+            report_due_overrides::table
+                .filter(report_due_overrides::year.eq(year))
+                .filter(report_due_overrides::kind.eq(kind))
+                .filter(report_due_overrides::unit_id.eq(unit_id)),
+        )
+        .execute(conn)?;
+        return Ok(());
+    };
+    let now = db::now();
+    crate::per_engine!(conn, c => diesel::insert_into(report_due_overrides::table)
+        .values((
+            report_due_overrides::year.eq(year),
+            report_due_overrides::kind.eq(kind),
+            report_due_overrides::unit_id.eq(unit_id),
+            report_due_overrides::due_on.eq(d),
+            report_due_overrides::updated_by.eq(user),
+            report_due_overrides::updated_at.eq(now),
+        ))
+        .on_conflict((
+            report_due_overrides::year,
+            report_due_overrides::kind,
+            report_due_overrides::unit_id,
+        ))
+        .do_update()
+        .set((
+            report_due_overrides::due_on.eq(d),
+            report_due_overrides::updated_by.eq(user),
+            report_due_overrides::updated_at.eq(now),
+        ))
+        .execute(c))?;
     Ok(())
 }
 
@@ -118,8 +137,12 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ReportRow>> {
         .optional()
 }
 
+/// Inserts `row` unless its id is taken (then 0): a retry racing its first send waits for it
+/// on PostgreSQL and then reads it, instead of failing on the key.
 pub fn insert(conn: &mut DbConn, row: &ReportRow) -> QueryResult<usize> {
-    diesel::insert_into(unit_reports::table)
+    crate::per_engine!(conn, c => diesel::insert_into(unit_reports::table)
         .values(row)
-        .execute(conn)
+        .on_conflict(unit_reports::id)
+        .do_nothing()
+        .execute(c))
 }

@@ -104,15 +104,28 @@ pub fn located(conn: &mut DbConn, f: &Filter) -> QueryResult<Vec<Located>> {
     if let Some(id) = &f.id {
         q = q.filter(recommendations::id.eq(id.clone()));
     }
-    let rows: Vec<Joined> = q
-        .order((
-            rounds::starts_on.asc(),
-            rounds::created_at.asc(),
-            units::code.asc(),
-            recommendations::created_at.asc(),
-            recommendations::id.asc(),
-        ))
-        .load(conn)?;
+    let mut rows: Vec<Joined> = q.load(conn)?;
+    // Sorted here, not in SQL: PostgreSQL's collation and SQLite's byte order put unit codes
+    // ("XA-01", "XA.02") in different orders, and a list must read the same on both engines.
+    rows.sort_by(
+        |(a, (_, a_code, _), (_, _, a_start, a_made), _),
+         (b, (_, b_code, _), (_, _, b_start, b_made), _)| {
+            (
+                a_start,
+                a_made,
+                a_code.as_bytes(),
+                a.created_at,
+                a.id.as_bytes(),
+            )
+                .cmp(&(
+                    b_start,
+                    b_made,
+                    b_code.as_bytes(),
+                    b.created_at,
+                    b.id.as_bytes(),
+                ))
+        },
+    );
     Ok(rows
         .into_iter()
         .map(

@@ -45,6 +45,7 @@ mod sync_trust;
 mod templates;
 mod throttle;
 mod timestamps;
+mod unit_report_dues;
 mod unit_reports;
 mod units;
 mod upload_crash;

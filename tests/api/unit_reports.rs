@@ -651,7 +651,7 @@ fn multipart(fields: &[(&str, &str)], name: &str, file: &[u8]) -> (String, Vec<u
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_file(
+pub(crate) async fn post_file(
     c: &WebClient,
     fields: &[(&str, &str)],
     name: &str,

@@ -36,7 +36,7 @@ const PER_PAGE: i64 = 50;
 
 impl Query {
     fn page(&self) -> i64 {
-        self.trang.trim().parse::<i64>().unwrap_or(1).max(1)
+        crate::paging::page_number(Some(&self.trang))
     }
 
     /// This list, with the same filters, at `page`.

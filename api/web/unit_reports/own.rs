@@ -33,6 +33,9 @@ struct OwnPage {
     unit_name: String,
     cells: Vec<Cell>,
     max_mib: u64,
+    /// The submission's id, made with the form: the same form sent twice (a double click, a
+    /// browser's resend) is one submission, not two.
+    submission_id: String,
 }
 
 pub async fn page(
@@ -56,6 +59,7 @@ pub async fn page(
             .unwrap_or_default(),
         cells: list.items.iter().map(Cell::of).collect(),
         max_mib: state.settings.attachment_max_bytes >> 20,
+        submission_id: crate::db::new_id(),
     };
     Ok(render::page(&req, &page))
 }
@@ -68,6 +72,7 @@ pub struct UploadForm {
     csrf: Option<Text<String>>,
     nam: Option<Text<i32>>,
     loai: Option<Text<String>>,
+    ma: Option<Text<String>>,
     #[multipart(limit = "50MiB")]
     tep: Option<TempFile>,
 }
@@ -103,7 +108,8 @@ pub async fn upload(
         let got = files::receive_file(&state.media, path, limit, OwnerKind::UnitReport)
             .await
             .map_err(crate::error::ApiError::from)?;
-        let id = crate::db::new_id();
+        let ma = form.ma.as_ref().map(|m| m.as_str().trim());
+        let id = crate::domain::client_id("/ma", ma.filter(|m| !m.is_empty()))?;
         let (o, _) = routes::submit(&state, user.me.clone(), year, kind, id, name, got).await?;
         Ok::<_, WebError>(format!(
             "Đã nộp {} ({}).",

@@ -23,9 +23,13 @@ pub(crate) const UNIT_OWN: [&str; 4] = [
 
 /// What else a unit's representative may call: who they are, their own unit's bright spots
 /// (another unit's are 404 and must not leak: team 2's marked bright spot is unit B's), and
-/// their unit's reports (tests/api/unit_reports.rs checks who reaches which).
-pub(crate) const UNIT_ALSO: [&str; 8] = [
+/// their unit's reports (tests/api/unit_reports.rs checks who reaches which), and their own
+/// notifications (someone else's id is 404; team 2's data stays as it was).
+pub(crate) const UNIT_ALSO: [&str; 11] = [
     "GET /api/v1/me",
+    "GET /api/v1/notifications",
+    "POST /api/v1/notifications/{id}/read",
+    "POST /api/v1/notifications/read-all",
     "GET /api/v1/unit-reports",
     "PUT /api/v1/unit-reports/{year}/{kind}/files/{id}",
     "GET /api/v1/attachments/{id}",

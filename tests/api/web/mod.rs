@@ -10,5 +10,7 @@ mod conflicts;
 mod documents;
 mod head;
 mod matrix;
+mod paging;
+mod resend;
 mod review;
 mod session;

@@ -38,11 +38,7 @@ impl Query {
 
     /// 1-based; anything unreadable is the first page.
     fn page(&self) -> i64 {
-        self.trang
-            .as_deref()
-            .and_then(|t| t.trim().parse::<i64>().ok())
-            .unwrap_or(1)
-            .max(1)
+        crate::paging::page_number(self.trang.as_deref())
     }
 
     pub fn sel_kind(&self, code: &str) -> bool {

@@ -39,11 +39,7 @@ impl Query {
     }
 
     fn page(&self) -> i64 {
-        self.trang
-            .as_deref()
-            .and_then(|t| t.trim().parse::<i64>().ok())
-            .unwrap_or(1)
-            .max(1)
+        crate::paging::page_number(self.trang.as_deref())
     }
 
     pub fn sel_role(&self, code: &str) -> bool {
