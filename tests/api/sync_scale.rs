@@ -134,8 +134,7 @@ async fn pulls_answer_while_every_writer_is_blocked(engine: Engine) {
         .get_json("/api/v1/sync/watermelon?schema_version=1", &w.insp2)
         .await;
     let since = first["timestamp"].as_i64().unwrap();
-    let url = app.settings.database_url();
-    let mut blocker = Blocker::take(engine, &url);
+    let mut blocker = Blocker::take(&app).await;
     let mut pushes = Vec::new();
     for n in 0..2 {
         let (base, client, token) = (app.base.clone(), app.client.clone(), w.insp1.clone());
@@ -184,35 +183,51 @@ async fn pulls_answer_while_every_writer_is_blocked(engine: Engine) {
     }
 }
 
-/// A lock that every writer of the server needs, held from a connection of the test's own.
+/// A lock that every writer of the server needs, held by the test: on PostgreSQL the counter
+/// row, from a connection of the test's own; on SQLite the server's one writer, by a write
+/// transaction of the test's own through the same `Db` (an outside `BEGIN IMMEDIATE` would
+/// make the server's writes fail at once with `SQLITE_BUSY` instead of waiting).
 struct Blocker {
     conn: Option<kiemtra::db::DbConn>,
+    writer: Option<(std::sync::mpsc::Sender<()>, tokio::task::JoinHandle<()>)>,
     url: String,
 }
 
 impl Blocker {
-    fn take(engine: Engine, url: &str) -> Blocker {
-        let mut conn = match engine {
-            Engine::Postgres => kiemtra::db::DbConn::Pg(PgConnection::establish(url).unwrap()),
-            Engine::Sqlite => kiemtra::db::DbConn::Sqlite(
-                SqliteConnection::establish(kiemtra::db::sqlite_path(url)).unwrap(),
-            ),
-        };
-        match &mut conn {
-            kiemtra::db::DbConn::Pg(c) => c
-                .batch_execute("BEGIN; SELECT seq FROM sync_counter WHERE id = 1 FOR UPDATE")
-                .unwrap(),
-            kiemtra::db::DbConn::Sqlite(c) => c.batch_execute("BEGIN IMMEDIATE").unwrap(),
+    async fn take(app: &TestApp) -> Blocker {
+        let url = app.settings.database_url();
+        if !url.starts_with("postgres") {
+            let (reached, reached_rx) = tokio::sync::oneshot::channel();
+            let (go, go_rx) = std::sync::mpsc::channel::<()>();
+            let db = app.db.clone();
+            let held = tokio::task::spawn_blocking(move || {
+                db.write_blocking(|_| -> Result<(), kiemtra::db::DbError> {
+                    reached.send(()).unwrap();
+                    let _ = go_rx.recv();
+                    Ok(())
+                })
+                .unwrap()
+            });
+            reached_rx.await.unwrap();
+            return Blocker {
+                conn: None,
+                writer: Some((go, held)),
+                url,
+            };
         }
+        let mut conn = PgConnection::establish(&url).unwrap();
+        conn.batch_execute("BEGIN; SELECT seq FROM sync_counter WHERE id = 1 FOR UPDATE")
+            .unwrap();
         Blocker {
-            conn: Some(conn),
-            url: url.to_owned(),
+            conn: Some(kiemtra::db::DbConn::Pg(conn)),
+            writer: None,
+            url,
         }
     }
 
     /// PostgreSQL: until `n` of the server's connections wait on a lock (the write pool is
-    /// then exhausted). SQLite shows no such thing; the writer waits on the file lock, and
-    /// the pushes' not finishing is asserted instead.
+    /// then exhausted). SQLite shows no such thing (the pushes wait on the writer's mutex);
+    /// that they cannot have finished is asserted instead.
     async fn wait_until_writers_wait(&mut self, n: i64) {
         if !self.url.starts_with("postgres") {
             tokio::time::sleep(Duration::from_millis(300)).await;
@@ -247,6 +262,9 @@ impl Blocker {
     fn release(&mut self) {
         if let Some(mut conn) = self.conn.take() {
             conn.batch_execute("ROLLBACK").unwrap();
+        }
+        if let Some((go, _)) = &self.writer {
+            let _ = go.send(());
         }
     }
 }
