@@ -66,7 +66,9 @@ fn targets(fx: &Fixture, page: &Page, param: &str) -> Option<Vec<String>> {
         "id" if p.starts_with("/diem-sang/") => vec![two.bright_spot.clone()],
         "id" if p.starts_with("/tu-kiem-tra/") => vec![round2, fx.w.round.clone()],
         // Unit C's report (team 2's unit).
-        "id" if p.starts_with("/bao-cao/tep/") => vec![fx.unit_report.clone()],
+        "id" if p.starts_with("/bao-cao/tep/") || p.starts_with("/tep/") => {
+            vec![fx.unit_report.clone()]
+        }
         "id" if p.starts_with("/quan-tri/dot/") => vec![round2],
         "id" if p.starts_with("/quan-tri/don-vi/") => vec![two.unit.clone()],
         "id" if p.starts_with("/quan-tri/nguoi-dung/") => vec![fx.insp2_id.clone()],
