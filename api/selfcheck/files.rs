@@ -45,6 +45,26 @@ pub fn of_assessment(
     Ok(out)
 }
 
+/// The files of the unit's self-assessment in the round once it is submitted, for a caller
+/// who reaches it (the inspection review page's "Tự kiểm tra"); none before, or beyond reach:
+/// the same rule as [`may_read_item`] for another role than the unit.
+pub fn of_submitted(
+    conn: &mut DbConn,
+    scope: &Scope,
+    round_id: &str,
+    unit_id: &str,
+) -> Result<BTreeMap<String, Vec<FileView>>, DomainError> {
+    let Some(row) = store::find(conn, round_id, unit_id)?.filter(|r| r.status == "submitted")
+    else {
+        return Ok(BTreeMap::new());
+    };
+    match reach(conn, scope, round_id, unit_id) {
+        Ok(_) => of_assessment(conn, &row.id),
+        Err(DomainError::NotFound) => Ok(BTreeMap::new()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Whether the caller reads the files of `owner_id` (`<self-assessment>/<item>`): they reach
 /// the self-assessment and see its answers (the unit: always; others: once submitted).
 pub fn may_read_item(

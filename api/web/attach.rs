@@ -88,16 +88,23 @@ fn no_file(en: &str, vi: &str) -> WebError {
     crate::domain::DomainError::invalid("/tep", "file_required", en, vi).into()
 }
 
-/// Back to the page, saying what happened (a page the caller cannot read: its 404).
+/// Back to the page, saying what happened; a page the caller cannot read answers its 404, and
+/// a form without this session's token its 403, as every other form does.
 pub fn finish(page: &str, done: Result<FileView, WebError>) -> HttpResponse {
     match done {
         Ok(f) => flash::redirect(
             page,
             Flash::ok(format!("Đã đính kèm tệp «{}».", f.filename)),
         ),
-        Err(e) if e.needs_sign_in() || e.status_code().as_u16() == 404 => e.error_response(),
+        Err(e) if refused_outright(&e) => e.error_response(),
         Err(e) => flash::redirect(page, Flash::err(e.message())),
     }
+}
+
+fn refused_outright(e: &WebError) -> bool {
+    e.needs_sign_in()
+        || matches!(e, WebError::BadToken | WebError::CrossSite)
+        || e.status_code().as_u16() == 404
 }
 
 /// One file as the pages list it: its name, size and download address.

@@ -25,7 +25,7 @@ pub(crate) const UNIT_OWN: [&str; 5] = [
 /// What else a unit's representative may call: who they are, their own unit's bright spots
 /// (another unit's are 404 and must not leak: team 2's marked bright spot is unit B's), and
 /// their unit's reports (tests/api/unit_reports.rs checks who reaches which), and the files
-/// of their bright spots and remedies (tests/api/owner_files.rs checks who reaches which; the
+/// of their bright spots and remedies (tests/api/owner_files/ checks who reaches which; the
 /// matrix's uploads name an existing attachment with other bytes, so none is accepted).
 pub(crate) const UNIT_ALSO: [&str; 10] = [
     "GET /api/v1/me",

@@ -54,6 +54,10 @@ fn targets(fx: &Fixture, page: &Page, param: &str) -> Option<Vec<String>> {
     let p = page.path;
     let round2 = two.round2.clone().unwrap_or_default();
     let v = match param {
+        // Unit C's own khắc phục note on its (team 2's) recommendation: the remedy file form.
+        "rid" if p.contains("/khac-phuc/") => {
+            vec![crate::matrix::units::UNIT2_REMEDY.to_owned()]
+        }
         "rid" | "rec_id" => vec![two.report_rec.clone()],
         "issuer" => vec![format!("team:{}", two.team)],
         "unit_id" => vec![two.unit.clone()],

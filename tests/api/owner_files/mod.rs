@@ -3,7 +3,7 @@
 //! write gets 403), takes PDF, DOCX and decoded photos only (415; a photo that is no real image
 //! is 422), is idempotent by the client's id (same bytes 200, other bytes 409), lists the
 //! files in the owner's JSON, and `GET /attachments/{id}` serves them by the owner's read rule.
-//! The web pages take them through a file form and link them.
+//! The web pages take them through a file form and link them (web.rs).
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -12,15 +12,15 @@ use crate::both_engines;
 use crate::helpers::{assert_problem, Engine, TestApp};
 use crate::reports::{ok, post};
 use crate::self_assessment::unit_user;
-use crate::unit_reports::{docx, multipart, pdf};
-use crate::web::client::WebClient;
+use crate::unit_reports::{docx, pdf};
 use crate::world::World;
+
+mod web;
 
 both_engines!(
     remedy_files_follow_the_recommendation,
     self_assessment_items_take_evidence,
     bright_spot_files_follow_the_spot,
-    the_pages_take_and_link_files,
 );
 
 fn new_id() -> String {
@@ -377,137 +377,4 @@ async fn bright_spot_files_follow_the_spot(engine: Engine) {
     assert_problem(res, 409, "bright_spot_decided").await;
     // The files stay readable.
     assert_eq!(download(&app, &unit_a, &taken[0]).await, Ok(pdf("a")));
-}
-
-async fn post_file(
-    c: &WebClient,
-    path: &str,
-    fields: &[(&str, &str)],
-    name: &str,
-    file: &[u8],
-) -> reqwest::Response {
-    let (ct, body) = multipart(fields, name, file);
-    c.http
-        .post(c.url(path))
-        .header("Origin", c.url("").trim_end_matches('/'))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The `/tep/{id}` links of a page.
-fn links(html: &str) -> Vec<String> {
-    html.split("href=\"/tep/")
-        .skip(1)
-        .filter_map(|s| s.split('"').next().map(str::to_owned))
-        .collect()
-}
-
-async fn the_pages_take_and_link_files(engine: Engine) {
-    let Some(app) = TestApp::spawn(engine).await else {
-        return;
-    };
-    let w = World::build(&app).await;
-    let (_, recs) = crate::recommendations_followup::approved(
-        &app,
-        (&w.insp1, &w.lead1),
-        &w.round,
-        &w.unit_a,
-        &[json!({"content": "Kiện toàn tổ dân vận"})],
-    )
-    .await;
-    let unit_api = unit_user(&app, &w.admin, "donvi.a", &w.unit_a).await;
-    let rid = new_id();
-    let body = json!({"id": rid, "note": "Đã kiện toàn", "follow_up": "done"});
-    ok(post(
-        &app,
-        &unit_api,
-        &format!("/api/v1/recommendations/{}/remedies", recs[0]),
-        body,
-    )
-    .await)
-    .await;
-    let spot = new_id();
-    let body = json!({"id": spot, "name": "Dân vận khéo", "field": "Hành chính"});
-    ok(post(&app, &unit_api, "/api/v1/bright-spots", body).await).await;
-    let mut unit = WebClient::world_user(&app, "donvi.a").await;
-
-    // A remedy's file, from the recommendation's page.
-    let page = format!("/kien-nghi/{}", recs[0]);
-    let (status, html) = unit.get(&page).await;
-    assert_eq!(status, 200);
-    assert!(
-        html.contains(&format!("/kien-nghi/{}/khac-phuc/{rid}/tep", recs[0])),
-        "{html}"
-    );
-    let csrf = unit.csrf.clone();
-    let fid = new_id();
-    let fields = [("_csrf", csrf.as_str()), ("id", fid.as_str())];
-    let action = format!("/kien-nghi/{}/khac-phuc/{rid}/tep", recs[0]);
-    let res = post_file(&unit, &action, &fields, "Quyết định.pdf", &pdf("web")).await;
-    let (_, html) = unit.follow(res).await;
-    assert!(html.contains("Quyết định.pdf"), "{html}");
-    assert_eq!(links(&html), vec![fid.clone()], "{html}");
-    let res = unit
-        .http
-        .get(unit.url(&format!("/tep/{fid}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf("web"));
-    // Checked as the API checks it; no token, nothing kept.
-    let bad = [("_csrf", csrf.as_str()), ("id", "")];
-    let res = post_file(&unit, &action, &bad, "anh.png", &fake_png()).await;
-    let (_, html) = unit.follow(res).await;
-    assert!(html.contains("Ảnh bị hỏng"), "{html}");
-    let res = post_file(&unit, &action, &[], "x.pdf", &pdf("x")).await;
-    assert!(res.status().is_client_error(), "{}", res.status());
-
-    // A bright spot's file.
-    let fid = new_id();
-    let fields = [("_csrf", csrf.as_str()), ("id", fid.as_str())];
-    let res = post_file(
-        &unit,
-        &format!("/diem-sang/{spot}/tep"),
-        &fields,
-        "Ảnh.png",
-        &crate::photos::png(10, 10),
-    )
-    .await;
-    let (_, html) = unit.follow(res).await;
-    assert_eq!(links(&html), vec![fid.clone()], "{html}");
-
-    // A self-assessment item's file.
-    let (_, html) = unit.get("/tu-kiem-tra").await;
-    assert!(
-        html.contains(&format!("/tu-kiem-tra/{}/tep", w.round)),
-        "{html}"
-    );
-    let fid = new_id();
-    let fields = [("_csrf", csrf.as_str()), ("id", fid.as_str()), ("muc", "a")];
-    let res = post_file(
-        &unit,
-        &format!("/tu-kiem-tra/{}/tep", w.round),
-        &fields,
-        "Chương trình.docx",
-        &docx("ct"),
-    )
-    .await;
-    let (_, html) = unit.follow(res).await;
-    assert_eq!(links(&html), vec![fid.clone()], "{html}");
-    let own: Value = app
-        .get_json(&format!("/api/v1/self-assessments/{}", w.round), &unit_api)
-        .await;
-    assert_eq!(listed(&own["files"]["a"]), vec![fid], "{own}");
-    // The team's lead reads the remedy's page with its file; another team's lead gets 404.
-    let mut lead = WebClient::world_user(&app, "lead1").await;
-    let (_, html) = lead.get(&page).await;
-    assert!(html.contains("Quyết định.pdf"), "{html}");
-    let mut lead2 = WebClient::world_user(&app, "lead2").await;
-    let first = links(&html)[0].clone();
-    let (status, _) = lead2.get(&format!("/tep/{first}")).await;
-    assert_eq!(status, 404);
 }
