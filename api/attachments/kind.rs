@@ -33,6 +33,11 @@ impl FileKind {
         }
     }
 
+    /// A photo: decoded before it is kept, as evidence is.
+    pub fn is_photo(self) -> bool {
+        matches!(self, FileKind::Jpeg | FileKind::Png | FileKind::Webp)
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             FileKind::Pdf => "pdf",

@@ -1,5 +1,5 @@
-//! Documents kept outside inspections (docs/attachments.md): a unit's reports first, and the
-//! same store for what later areas attach (remedies, self-assessments, điểm sáng).
+//! Documents kept outside inspections (docs/attachments.md): a unit's reports, a remedy's
+//! documents and photos, a self-assessment item's evidence, a điểm sáng's files.
 //!
 //! An attachment is a row saying whose the file is (`owner_kind`, `owner_id`), its name and
 //! checked media type; the bytes live in the evidence blob store under their SHA-256. The kind
@@ -10,7 +10,9 @@
 //! [`store::attach`] in its transaction.
 
 pub mod error;
+pub mod http;
 pub mod kind;
+pub mod listing;
 pub mod owner;
 pub mod service;
 pub mod store;

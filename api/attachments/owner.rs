@@ -10,21 +10,41 @@ pub enum OwnerKind {
     /// A document a unit sent for an obligation (obligations/); `owner_id` is the
     /// `unit_reports` row.
     UnitReport,
+    /// A khắc phục note's documents and photos (recommendations/); `owner_id` is the
+    /// `remedies` row.
+    Remedy,
+    /// Evidence of one item of a unit's self-assessment (selfcheck/); `owner_id` is
+    /// `<self-assessment id>/<item id>`, the key of the item's `self_answers` row (a pair:
+    /// the row has no id of its own).
+    SelfAssessmentItem,
+    /// A điểm sáng's files (brightspots/); `owner_id` is the `bright_spots` row.
+    BrightSpot,
 }
 
 impl OwnerKind {
     /// Every owner kind (add the new one here too).
-    pub const ALL: &'static [OwnerKind] = &[OwnerKind::UnitReport];
+    pub const ALL: &'static [OwnerKind] = &[
+        OwnerKind::UnitReport,
+        OwnerKind::Remedy,
+        OwnerKind::SelfAssessmentItem,
+        OwnerKind::BrightSpot,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             OwnerKind::UnitReport => "unit_report",
+            OwnerKind::Remedy => "remedy",
+            OwnerKind::SelfAssessmentItem => "self_assessment_item",
+            OwnerKind::BrightSpot => "bright_spot",
         }
     }
 
     pub fn parse(s: &str) -> Option<OwnerKind> {
         match s {
             "unit_report" => Some(OwnerKind::UnitReport),
+            "remedy" => Some(OwnerKind::Remedy),
+            "self_assessment_item" => Some(OwnerKind::SelfAssessmentItem),
+            "bright_spot" => Some(OwnerKind::BrightSpot),
             _ => None,
         }
     }
@@ -34,6 +54,14 @@ impl OwnerKind {
         match self {
             // The plan asks for the document itself: DOCX or PDF.
             OwnerKind::UnitReport => &[FileKind::Docx, FileKind::Pdf],
+            // Evidence: "photos or documents" (issue 18); photos are decoded before kept.
+            OwnerKind::Remedy | OwnerKind::SelfAssessmentItem | OwnerKind::BrightSpot => &[
+                FileKind::Pdf,
+                FileKind::Docx,
+                FileKind::Jpeg,
+                FileKind::Png,
+                FileKind::Webp,
+            ],
         }
     }
 }
@@ -55,5 +83,17 @@ mod tests {
         let a = OwnerKind::UnitReport.accepts();
         assert!(a.contains(&FileKind::Pdf) && a.contains(&FileKind::Docx));
         assert!(!a.contains(&FileKind::Jpeg));
+    }
+
+    #[test]
+    fn evidence_owners_take_photos_and_documents() {
+        for k in [
+            OwnerKind::Remedy,
+            OwnerKind::SelfAssessmentItem,
+            OwnerKind::BrightSpot,
+        ] {
+            assert_eq!(k.accepts().len(), 5, "{k:?}");
+            assert!(k.accepts().contains(&FileKind::Webp));
+        }
     }
 }

@@ -35,6 +35,9 @@ pub enum Recorded {
 fn accepted_text(owner: OwnerKind) -> &'static str {
     match owner {
         OwnerKind::UnitReport => "DOCX or PDF",
+        OwnerKind::Remedy | OwnerKind::SelfAssessmentItem | OwnerKind::BrightSpot => {
+            "PDF, DOCX, JPEG, PNG or WebP"
+        }
     }
 }
 
@@ -49,8 +52,10 @@ pub fn check(path: &Path, owner: OwnerKind) -> Result<FileKind, AttachmentError>
     }
 }
 
-/// Checks an already spooled file and keeps its bytes in the blob store. The temp file goes
-/// when `spooled` is dropped (the store copies or moves it).
+/// Checks an already spooled file and keeps its bytes in the blob store. A photo is decoded
+/// first, on the media pool within its memory budget, exactly as evidence is (a damaged or
+/// padded image is refused, 422 `image_damaged` and its kin). The temp file goes when
+/// `spooled` is dropped (the store copies or moves it).
 pub async fn keep(
     media: &Media,
     spooled: Spooled,
@@ -58,6 +63,9 @@ pub async fn keep(
 ) -> Result<Received, AttachmentError> {
     let path = spooled.path.to_path_buf();
     let kind = actix_web::web::block(move || check(&path, owner)).await??;
+    if kind.is_photo() {
+        crate::media::ingest::verified(media, spooled.path.to_path_buf(), |_, _| ()).await?;
+    }
     let sha256 = spooled.sha256_hex();
     media
         .store

@@ -12,7 +12,7 @@ use crate::db::DbConn;
 #[diesel(table_name = attachments)]
 pub struct AttachmentRow {
     pub id: String,
-    /// `unit_report` (more to come: docs/attachments.md).
+    /// `unit_report`, `remedy`, `self_assessment_item` or `bright_spot` (docs/attachments.md).
     pub owner_kind: String,
     pub owner_id: String,
     /// The name the sender gave, cleaned; downloads offer it.
@@ -53,4 +53,19 @@ pub fn insert(conn: &mut DbConn, row: &AttachmentRow) -> QueryResult<usize> {
     diesel::insert_into(attachments::table)
         .values(row)
         .execute(conn)
+}
+
+/// Files whose owner id starts with `prefix` (a self-assessment's items: `<id>/…`), oldest
+/// first. `prefix` is a UUID and a slash: nothing in it is a `LIKE` wildcard.
+pub fn of_owner_prefix(
+    conn: &mut DbConn,
+    kind: &str,
+    prefix: &str,
+) -> QueryResult<Vec<AttachmentRow>> {
+    attachments::table
+        .filter(attachments::owner_kind.eq(kind))
+        .filter(attachments::owner_id.like(format!("{prefix}%")))
+        .order((attachments::created_at.asc(), attachments::id.asc()))
+        .select(AttachmentRow::as_select())
+        .load(conn)
 }

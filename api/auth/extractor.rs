@@ -68,14 +68,19 @@ const UNIT_ROUTES: &[&str] = &[
     // Their unit's bright spots (brightspots/): listed and edited, never reviewed.
     "/api/v1/bright-spots",
     "/api/v1/bright-spots/{id}",
+    "/api/v1/bright-spots/{id}/files/{file_id}",
 ];
 /// Their own unit's recommendations and khắc phục notes (docs/recommendations.md), by method
 /// as well: `PATCH /recommendations/{id}` (an inspection's own edit) shares the pattern and
 /// stays closed. The service scopes them to the unit.
-const UNIT_FOLLOW_UP: [(&str, &str); 3] = [
+const UNIT_FOLLOW_UP: [(&str, &str); 4] = [
     ("GET", "/api/v1/recommendations"),
     ("GET", "/api/v1/recommendations/{id}"),
     ("POST", "/api/v1/recommendations/{id}/remedies"),
+    (
+        "PUT",
+        "/api/v1/recommendations/{id}/remedies/{remedy_id}/files/{file_id}",
+    ),
 ];
 const UNIT_AREA: &str = "/api/v1/self-assessments";
 

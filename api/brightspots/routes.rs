@@ -22,7 +22,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create_bright_spot)
         .service(get_bright_spot)
         .service(update_bright_spot)
-        .service(review_bright_spot);
+        .service(review_bright_spot)
+        .service(super::files::attach_bright_spot_file);
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -17,5 +17,10 @@ pub fn may_read(
         OwnerKind::UnitReport => {
             crate::obligations::service::may_read_report(conn, scope, owner_id)
         }
+        OwnerKind::Remedy => crate::recommendations::files::may_read_remedy(conn, scope, owner_id),
+        OwnerKind::SelfAssessmentItem => {
+            crate::selfcheck::files::may_read_item(conn, scope, owner_id)
+        }
+        OwnerKind::BrightSpot => crate::brightspots::files::may_read(conn, scope, owner_id),
     }
 }

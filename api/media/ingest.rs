@@ -100,6 +100,23 @@ async fn verify(
     path: PathBuf,
 ) -> Result<(inspect::ImageFacts, Option<String>), MediaError> {
     let limits = media.limits;
+    verified(media, path, move |path, facts| {
+        let hash = phash::of_file(path, facts.format, facts.exif.orientation, &limits);
+        hash.map_err(|e| tracing::warn!(error = %e, "perceptual hash not taken"))
+            .ok()
+    })
+    .await
+}
+
+/// The pool's verification of an image (header, then every pixel within the memory budget),
+/// with `then` run in the same job on the verified file. Evidence takes its perceptual hash
+/// there; attachments (docs/attachments.md) take nothing more.
+pub async fn verified<T: Send + 'static>(
+    media: &Media,
+    path: PathBuf,
+    then: impl FnOnce(&std::path::Path, &inspect::ImageFacts) -> T + Send + 'static,
+) -> Result<(inspect::ImageFacts, T), MediaError> {
+    let limits = media.limits;
     let p = path.clone();
     let probe = media.pool.run(move || inspect::probe(&p, &limits)).await?;
     let cost = probe.verify_cost.max(probe.thumbnail_cost);
@@ -107,11 +124,8 @@ async fn verify(
         .pool
         .run_weighted(cost, move || {
             let facts = inspect::verify(&path, &probe, &limits)?;
-            let hash = phash::of_file(&path, facts.format, facts.exif.orientation, &limits);
-            let hash = hash
-                .map_err(|e| tracing::warn!(error = %e, "perceptual hash not taken"))
-                .ok();
-            Ok((facts, hash))
+            let extra = then(&path, &facts);
+            Ok((facts, extra))
         })
         .await
 }

@@ -10,6 +10,7 @@
 //! docs/recommendations.md.
 
 pub mod earlier;
+pub mod files;
 pub mod report;
 pub mod routes;
 pub mod service;

@@ -183,10 +183,18 @@ pub fn visible(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Located, Do
 pub struct RecommendationDetail {
     #[serde(flatten)]
     pub item: RecommendationItem,
-    /// Khắc phục notes, oldest first.
-    pub remedies: Vec<RemedyRow>,
+    /// Khắc phục notes, oldest first, each with its files.
+    pub remedies: Vec<RemedyView>,
     /// Whether the caller may add a remedy.
     pub can_follow_up: bool,
+}
+
+/// A khắc phục note with its files (documents, photos), oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RemedyView {
+    #[serde(flatten)]
+    pub remedy: RemedyRow,
+    pub files: Vec<crate::attachments::listing::FileView>,
 }
 
 pub fn detail(
@@ -198,8 +206,19 @@ pub fn detail(
     let remedies = store::remedies_of(conn, id)?;
     let can_follow_up =
         l.inspection_status == "approved" && may_follow_up(conn, scope, &l.unit_id)?;
+    let ids: Vec<String> = remedies.iter().map(|r| r.id.clone()).collect();
+    let mut files =
+        crate::attachments::listing::by_owner(conn, crate::attachments::OwnerKind::Remedy, &ids)?;
+    let latest = remedies.last().cloned();
+    let remedies = remedies
+        .into_iter()
+        .map(|r| RemedyView {
+            files: files.remove(&r.id).unwrap_or_default(),
+            remedy: r,
+        })
+        .collect();
     Ok(RecommendationDetail {
-        item: item(l, remedies.last().cloned()),
+        item: item(l, latest),
         remedies,
         can_follow_up,
     })

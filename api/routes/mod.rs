@@ -98,6 +98,7 @@ fn inspection_work(cfg: &mut ServiceConfig) {
         .service(recommendations::routes::list_recommendations)
         .service(recommendations::routes::get_recommendation)
         .service(recommendations::routes::add_remedy)
+        .service(recommendations::files::attach_remedy_file)
         .service(recommendations::routes::earlier_recommendations)
         .service(inspections::routes::comments::list_comments)
         .service(inspections::routes::comments::add_comment);
@@ -156,6 +157,7 @@ fn units_own(cfg: &mut ServiceConfig) {
         .service(crate::selfcheck::routes::get_own)
         .service(crate::selfcheck::routes::save_answer)
         .service(crate::selfcheck::routes::submit)
+        .service(crate::selfcheck::files::attach_self_file)
         .service(crate::selfcheck::routes::get_for_unit)
         .service(crate::selfcheck::routes::side_by_side);
 }

@@ -8,6 +8,7 @@
 //! `sync` the submitted self-assessment as a pull entity for the visiting team's devices.
 
 pub mod compare;
+pub mod files;
 pub mod report;
 pub mod routes;
 pub mod service;

@@ -50,6 +50,8 @@ pub struct SelfAssessmentView {
     /// them once it has submitted.
     #[schema(value_type = Object)]
     pub answers: BTreeMap<String, Value>,
+    /// Evidence files by item id (PDF, DOCX, photos), shown as the answers are.
+    pub files: BTreeMap<String, Vec<crate::attachments::listing::FileView>>,
 }
 
 /// The round and the unit, when the caller may read that unit's self-assessment: the unit's
@@ -82,7 +84,7 @@ fn own_unit(scope: &Scope) -> Result<String, DomainError> {
     }
 }
 
-fn template(conn: &mut DbConn, version_id: &str) -> Result<Template, DomainError> {
+pub(crate) fn template(conn: &mut DbConn, version_id: &str) -> Result<Template, DomainError> {
     Ok(crate::templates::service::published_template(conn, version_id)?.1)
 }
 
@@ -103,6 +105,10 @@ fn view(
             .collect(),
         None => BTreeMap::new(),
     };
+    let files = match visible {
+        Some(r) => super::files::of_assessment(conn, &r.id)?,
+        None => BTreeMap::new(),
+    };
     Ok(SelfAssessmentView {
         id: row.map(|r| r.id.clone()),
         round_id: round.id.clone(),
@@ -119,6 +125,7 @@ fn view(
         submitted_at: row.and_then(|r| r.submitted_at),
         version: row.map_or(0, |r| r.version),
         answers,
+        files,
     })
 }
 
@@ -169,7 +176,7 @@ pub fn list_own(conn: &mut DbConn, scope: &Scope) -> Result<Vec<SelfAssessmentVi
 }
 
 /// The row to write to: the unit's own, in an open round, still a draft; made on first use.
-fn writable(
+pub(crate) fn writable(
     conn: &mut DbConn,
     scope: &Scope,
     round_id: &str,

@@ -46,6 +46,14 @@ pub fn find(conn: &mut DbConn, round_id: &str, unit_id: &str) -> QueryResult<Opt
         .optional()
 }
 
+pub fn find_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<SelfRow>> {
+    self_assessments::table
+        .find(id)
+        .select(SelfRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// The submitted self-assessments of a round, for its report.
 pub fn submitted_of_round(conn: &mut DbConn, round_id: &str) -> QueryResult<Vec<SelfRow>> {
     self_assessments::table

@@ -17,6 +17,7 @@
 pub mod account;
 pub mod admin;
 pub mod assets;
+pub mod attach;
 pub mod brightspots;
 pub mod conflicts;
 pub mod csrf;

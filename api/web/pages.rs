@@ -112,6 +112,7 @@ pages! {
     get  "/kien-nghi"                 FOLLOW_UP_READERS => super::recommendations::list::list;
     get  "/kien-nghi/{id}"            FOLLOW_UP_READERS => super::recommendations::detail::detail;
     post "/kien-nghi/{id}/khac-phuc"  FOLLOW_UP_WRITERS => super::recommendations::detail::add_remedy;
+    post "/kien-nghi/{id}/khac-phuc/{rid}/tep" FOLLOW_UP_WRITERS => super::recommendations::detail::attach_file;
 
     // Bright spots (web/brightspots).
     get  "/diem-sang"                 SPOT_READERS => super::brightspots::list::list;
@@ -120,6 +121,7 @@ pages! {
     get  "/diem-sang/{id}"            SPOT_READERS => super::brightspots::detail::detail;
     post "/diem-sang/{id}"            SPOT_WRITERS => super::brightspots::form::update;
     post "/diem-sang/{id}/danh-gia"   REVIEWERS    => super::brightspots::detail::review;
+    post "/diem-sang/{id}/tep"        SPOT_WRITERS => super::brightspots::detail::attach_file;
 
     // Unit reports owed under the plan (web/unit_reports).
     get  "/bao-cao-don-vi"           READERS   => super::unit_reports::dashboard::page;
@@ -127,6 +129,9 @@ pages! {
     get  "/bao-cao"                  UNITS     => super::unit_reports::own::page;
     post "/bao-cao/nop"              UNITS     => super::unit_reports::own::upload;
     get  "/bao-cao/tep/{id}"         SIGNED_IN => super::unit_reports::download;
+    // Any attachment (a remedy's, a self-assessment item's, a bright spot's; web/attach.rs),
+    // to whoever may read its owner.
+    get  "/tep/{id}"                 SIGNED_IN => super::attach::download;
 
     // Administration: units, users, teams (web/admin/{units,users,teams}.rs).
     // (admin people rows)
@@ -170,6 +175,7 @@ pages! {
     get  "/tu-kiem-tra"           UNITS => super::selfcheck::page::page;
     post "/tu-kiem-tra/{id}/luu"  UNITS => super::selfcheck::page::save;
     post "/tu-kiem-tra/{id}/gui"  UNITS => super::selfcheck::page::submit;
+    post "/tu-kiem-tra/{id}/tep"  UNITS => super::selfcheck::files::attach_file;
     post "/quan-tri/nhat-ky/kiem-tra"                       ADMINS => admin::audit::verify;
 }
 

@@ -34,6 +34,7 @@ mod metrics;
 mod missing;
 mod node;
 mod operations;
+mod owner_files;
 mod plan;
 mod recommendations_followup;
 mod reminders;

@@ -636,7 +636,7 @@ async fn reminders_reach_the_unit_once_a_day(engine: Engine) {
 }
 
 /// A multipart form as a browser sends it: text fields, then the file `tep`.
-fn multipart(fields: &[(&str, &str)], name: &str, file: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], name: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----kiemtra-boundary-7d1f";
     let mut body = Vec::new();
     for (k, v) in fields {

@@ -115,6 +115,18 @@ async function rounds(p) {
   await page.getByRole("button", { name: "Mở đợt kiểm tra" }).click();
   expect(/mở/i.test(await said(page)), "opening says so");
   await look(p, "quan-ly-dot-chi-tiet");
+
+  // One unit's own deadline in the round (PATCH …/assignments/{unit_id} on the web), then
+  // back to the round's.
+  await page.getByLabel(/Hạn hoàn thành của Xã Nam Đàn/).fill("2027-04-15");
+  await page.getByRole("button", { name: /Lưu hạn Xã Nam Đàn/ }).click();
+  const due = await said(page);
+  expect(/Đã đặt hạn hoàn thành của «Xã Nam Đàn \[demo\]»: 15\/04\/2027/.test(due), `the unit's deadline is set (got "${due}")`);
+  expect((await page.getByLabel(/Hạn hoàn thành của Xã Nam Đàn/).inputValue()) === "2027-04-15", "and shown in its field");
+  await page.getByLabel(/Hạn hoàn thành của Xã Nam Đàn/).fill("");
+  await page.getByRole("button", { name: /Lưu hạn Xã Nam Đàn/ }).click();
+  const cleared = await said(page);
+  expect(/theo hạn chung của đợt/.test(cleared), `clearing it goes back to the round's (got "${cleared}")`);
 }
 
 async function audit(p) {

@@ -1,13 +1,16 @@
 // Recommendations followed across rounds (/kien-nghi) and the unit's own part in them. Team 1's
 // lead finds the overdue kiến nghị of the demo's closed 2025 round, opens it and records a
 // khắc phục note; Xã Nghi Lộc's representative (demo.donvi) opens its own list from the menu
-// and records what the unit did; then finds its 2025 self-assessment, sent.
+// and records what the unit did, with a PDF attached to that note; then finds its 2025
+// self-assessment, sent.
 
 import { signIn, look, expect, said } from "./lib.mjs";
 
 const OVERDUE = /Tổ chức đối thoại trực tiếp/;
 const DONE = /Kiện toàn Ban Chỉ đạo/;
 const UNDER_WAY = /Lập sổ theo dõi tiếp công dân/;
+// A small real PDF: its header and its end, as the server checks them.
+const PDF = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 
 async function note(page, text, followUp) {
   await page.getByLabel("Nội dung khắc phục", { exact: true }).fill(text);
@@ -55,6 +58,19 @@ export async function recommendationsJourney(p) {
   expect((await page.getByRole("link", { name: "Xem phiếu" }).count()) === 0, "no link to the team's phiếu");
   await note(page, "Đã niêm yết kết quả tiếp công dân tại trụ sở UBND xã từ ngày 01/12/2026.", "done");
   await look(p, "kien-nghi-don-vi-ghi");
+
+  // A PDF for that note, through its file form (checked by its bytes as the API checks
+  // them); listed with a link that downloads it.
+  const form = page.locator("form.file-upload").last();
+  await form.locator("input[type=file]").setInputFiles({ name: "Biên bản niêm yết.pdf", mimeType: "application/pdf", buffer: Buffer.from(PDF) });
+  await Promise.all([page.waitForNavigation(), form.getByRole("button", { name: "Đính kèm" }).click()]);
+  const attached = await said(page);
+  expect(/Đã đính kèm tệp «Biên bản niêm yết.pdf»/.test(attached), `the file is attached (got "${attached}")`);
+  const link = page.getByRole("link", { name: "Biên bản niêm yết.pdf" });
+  expect((await link.count()) === 1, "the file is listed under its note");
+  const file = await page.request.get(`${f.base}${await link.getAttribute("href")}`);
+  expect(file.status() === 200 && (await file.body()).toString("latin1").startsWith("%PDF-"), `it downloads (got ${file.status()})`);
+  await look(p, "kien-nghi-tep");
   const res = await page.goto(`${f.base}/dot`);
   expect(res.status() === 403, `the unit is still refused the rounds (got ${res.status()})`);
 

@@ -1,11 +1,14 @@
 //! `/diem-sang/{id}`: one bright spot with its evaluations; the edit form for its unit (and
 //! Sở Nội vụ) while it is being built, and the review form for whoever may evaluate it in a
-//! round: `POST /diem-sang/{id}/danh-gia`.
+//! round: `POST /diem-sang/{id}/danh-gia`; its files, and the file form for whoever may edit
+//! it: `POST /diem-sang/{id}/tep`.
 
+use actix_multipart::form::MultipartForm;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::attachments::OwnerKind;
 use crate::brightspots::review::{self, ReviewInput};
 use crate::brightspots::service::{self, BrightSpotDetail};
 use crate::brightspots::status::{ReviewResult, Status};
@@ -13,6 +16,7 @@ use crate::db::DbConn;
 use crate::domain::{client_id, parse_id, DomainError};
 use crate::scope::Scope;
 use crate::state::AppState;
+use crate::web::attach::{self, FileForm, FileLine};
 use crate::web::csrf::Action;
 use crate::web::flash::{self, Flash};
 use crate::web::format;
@@ -40,6 +44,9 @@ struct DetailPage {
     statuses: Vec<(&'static str, &'static str)>,
     /// A fresh id for the review form, so a form sent twice records one review.
     review_id: String,
+    files: Vec<FileLine>,
+    /// A fresh id for the file form, so a form sent twice attaches one file.
+    file_id: String,
 }
 
 pub async fn detail(
@@ -78,6 +85,8 @@ fn build(c: &mut DbConn, scope: &Scope, id: &str, layout: Layout) -> Result<Deta
             .map(|s| (s.code(), s.label_vi()))
             .collect(),
         review_id: crate::db::new_id(),
+        files: d.files.iter().map(FileLine::of).collect(),
+        file_id: crate::db::new_id(),
         d,
     })
 }
@@ -137,4 +146,39 @@ pub async fn review(
         Err(e) if e.needs_sign_in() || e.status_code().as_u16() == 404 => e.error_response(),
         Err(e) => flash::redirect(&page, Flash::err(e.message())),
     }
+}
+
+/// `POST /diem-sang/{id}/tep`: a document or photo for the bright spot, through the API's own
+/// rule (`brightspots::files`) and the attachments' checks.
+pub async fn attach_file(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+    form: Result<MultipartForm<FileForm>, actix_web::Error>,
+) -> HttpResponse {
+    let id = id.into_inner();
+    let page = format!("/diem-sang/{id}");
+    let done = async {
+        let spot = parse_id(&id)?;
+        let (me, s2) = (user.me.clone(), spot.clone());
+        let allowed = |_| async {
+            state
+                .db
+                .read(move |c| {
+                    let scope = Scope::load(c, &me)?;
+                    crate::brightspots::files::writable(c, &scope, &s2)
+                })
+                .await?;
+            Ok(())
+        };
+        let owner = OwnerKind::BrightSpot;
+        let sent = attach::receive(&state, &user, form, owner, allowed).await?;
+        let me = user.me.clone();
+        let (f, _) =
+            crate::brightspots::files::store(&state, me, (spot, sent.id), sent.name, sent.file)
+                .await?;
+        Ok::<_, WebError>(f)
+    }
+    .await;
+    attach::finish(&page, done)
 }

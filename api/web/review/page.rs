@@ -301,7 +301,7 @@ pub fn build(
             })
             .collect(),
         blank_gif: "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
-        self_check: crate::web::selfcheck::review::build(c, scope, &row.id, &t)?,
+        self_check: crate::web::selfcheck::review::build(c, scope, &row, &t)?,
         head,
     })
 }

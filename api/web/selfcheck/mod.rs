@@ -2,6 +2,7 @@
 //! (docs/self-assessment.md), through the same service as `/api/v1/self-assessments`; and the
 //! "Tự kiểm tra" part of the inspection review page (`review`).
 
+pub mod files;
 pub mod form;
 pub mod page;
 pub mod review;

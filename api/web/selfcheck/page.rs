@@ -6,11 +6,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::form;
+use crate::attachments::listing::FileView;
 use crate::domain::{parse_id, DomainError};
 use crate::scope::Scope;
 use crate::selfcheck::service::{self, SelfAssessmentView};
 use crate::state::AppState;
 use crate::templates::model::{Answer, Answers, ItemType};
+use crate::web::attach::FileLine;
 use crate::web::csrf::Action;
 use crate::web::flash::{self, Flash};
 use crate::web::render::{self, Layout};
@@ -40,6 +42,8 @@ pub struct FieldView {
     pub choices: Vec<ChoiceView>,
     pub min: String,
     pub max: String,
+    /// Its evidence files.
+    pub files: Vec<FileLine>,
 }
 
 pub struct SectionView {
@@ -64,6 +68,8 @@ struct SelfCheckPage {
     editable: bool,
     score: String,
     sections: Vec<SectionView>,
+    /// A fresh id for the file form, so a form sent twice attaches one file.
+    file_id: String,
 }
 
 fn status_vi(s: &str) -> &'static str {
@@ -87,7 +93,11 @@ fn kind(k: ItemType) -> &'static str {
     }
 }
 
-fn field_view(item: &crate::templates::model::Item, a: Option<&Answer>) -> FieldView {
+fn field_view(
+    item: &crate::templates::model::Item,
+    a: Option<&Answer>,
+    files: Option<&Vec<FileView>>,
+) -> FieldView {
     let a = a.cloned().unwrap_or_default();
     let chosen: Vec<String> = a.chosen().into_iter().map(str::to_owned).collect();
     let mut choices: Vec<ChoiceView> = match item.kind {
@@ -138,6 +148,7 @@ fn field_view(item: &crate::templates::model::Item, a: Option<&Answer>) -> Field
         choices,
         min,
         max,
+        files: files.into_iter().flatten().map(FileLine::of).collect(),
     }
 }
 
@@ -190,7 +201,7 @@ pub async fn page(
                         fields: s
                             .items
                             .iter()
-                            .map(|i| field_view(i, answers.get(&i.id)))
+                            .map(|i| field_view(i, answers.get(&i.id), v.files.get(&i.id)))
                             .collect(),
                     })
                     .collect();
@@ -230,11 +241,12 @@ pub async fn page(
             .unwrap_or_default(),
         chosen,
         sections,
+        file_id: crate::db::new_id(),
     };
     Ok(render::page(&req, &page))
 }
 
-fn back(round: &str) -> String {
+pub(super) fn back(round: &str) -> String {
     format!("/tu-kiem-tra?dot={round}")
 }
 

@@ -132,7 +132,16 @@ fn path_targets(fx: &Fixture, key: &str, side: Side) -> Option<Vec<(String, Reac
             shared(&chrono::Datelike::year(&chrono::Utc::now()).to_string())
         }
         "{year}/{kind}" => shared(&"programme".to_owned()),
-        "files" | "attachments" => (Vec::new(), theirs(vec![fx.unit_report.clone()])),
+        // An attachment: unit C's report. An upload naming it with other bytes is refused
+        // (409) wherever the caller may write, so no probe adds a file.
+        "files" | "attachments" | "files/{file_id}" => {
+            (Vec::new(), theirs(vec![fx.unit_report.clone()]))
+        }
+        // Unit C's own khắc phục note on its (team 2's) recommendation.
+        "remedies/{remedy_id}" => (
+            Vec::new(),
+            theirs(vec![super::units::UNIT2_REMEDY.to_owned()]),
+        ),
         // Unit C: team 2's in the shared round and in round 2.
         "units/{unit_id}" => (vec![one.unit.clone()], theirs(vec![w.unit_c.clone()])),
         "teams" | "teams/{team_id}" => (vec![one.team.clone()], theirs(vec![two.team.clone()])),

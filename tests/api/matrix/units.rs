@@ -14,18 +14,21 @@ use crate::helpers::TestApp;
 use crate::world::World;
 
 /// The unit's own routes: only a unit's representative may call them.
-pub(crate) const UNIT_OWN: [&str; 4] = [
+pub(crate) const UNIT_OWN: [&str; 5] = [
     "GET /api/v1/self-assessments",
     "GET /api/v1/self-assessments/{id}",
     "PUT /api/v1/self-assessments/{id}/answers/{item_id}",
     "POST /api/v1/self-assessments/{id}/submit",
+    "PUT /api/v1/self-assessments/{id}/answers/{item_id}/files/{file_id}",
 ];
 
 /// What else a unit's representative may call: who they are, their own unit's bright spots
 /// (another unit's are 404 and must not leak: team 2's marked bright spot is unit B's), and
-/// their unit's reports (tests/api/unit_reports.rs checks who reaches which), and their own
-/// notifications (someone else's id is 404; team 2's data stays as it was).
-pub(crate) const UNIT_ALSO: [&str; 11] = [
+/// their unit's reports (tests/api/unit_reports.rs checks who reaches which), the files of
+/// their bright spots and remedies (tests/api/owner_files/ checks who reaches which; the
+/// matrix's uploads name an existing attachment with other bytes, so none is accepted), and
+/// their own notifications (someone else's id is 404; team 2's data stays as it was).
+pub(crate) const UNIT_ALSO: [&str; 13] = [
     "GET /api/v1/me",
     "GET /api/v1/notifications",
     "POST /api/v1/notifications/{id}/read",
@@ -37,6 +40,8 @@ pub(crate) const UNIT_ALSO: [&str; 11] = [
     "POST /api/v1/bright-spots",
     "GET /api/v1/bright-spots/{id}",
     "PATCH /api/v1/bright-spots/{id}",
+    "PUT /api/v1/bright-spots/{id}/files/{file_id}",
+    "PUT /api/v1/recommendations/{id}/remedies/{remedy_id}/files/{file_id}",
 ];
 
 /// Their unit's recommendations, which they follow up themselves: unit C's representative

@@ -54,6 +54,10 @@ fn targets(fx: &Fixture, page: &Page, param: &str) -> Option<Vec<String>> {
     let p = page.path;
     let round2 = two.round2.clone().unwrap_or_default();
     let v = match param {
+        // Unit C's own khắc phục note on its (team 2's) recommendation: the remedy file form.
+        "rid" if p.contains("/khac-phuc/") => {
+            vec![crate::matrix::units::UNIT2_REMEDY.to_owned()]
+        }
         "rid" | "rec_id" => vec![two.report_rec.clone()],
         "issuer" => vec![format!("team:{}", two.team)],
         "unit_id" => vec![two.unit.clone()],
@@ -66,7 +70,9 @@ fn targets(fx: &Fixture, page: &Page, param: &str) -> Option<Vec<String>> {
         "id" if p.starts_with("/diem-sang/") => vec![two.bright_spot.clone()],
         "id" if p.starts_with("/tu-kiem-tra/") => vec![round2, fx.w.round.clone()],
         // Unit C's report (team 2's unit).
-        "id" if p.starts_with("/bao-cao/tep/") => vec![fx.unit_report.clone()],
+        "id" if p.starts_with("/bao-cao/tep/") || p.starts_with("/tep/") => {
+            vec![fx.unit_report.clone()]
+        }
         "id" if p.starts_with("/quan-tri/dot/") => vec![round2],
         "id" if p.starts_with("/quan-tri/don-vi/") => vec![two.unit.clone()],
         "id" if p.starts_with("/quan-tri/nguoi-dung/") => vec![fx.insp2_id.clone()],
