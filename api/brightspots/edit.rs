@@ -1,7 +1,7 @@
 //! Registering and editing a bright spot (its unit's representative, or an administrator).
 //! Each function runs in the caller's transaction and audits what it changes.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
 use super::service::{json, view, visible, BrightSpotView};
@@ -52,6 +52,18 @@ fn check(i: &SpotInput, cur: Option<&SpotRow>) -> Result<Texts, DomainError> {
         pick(&i.description, cur.map(|c| &c.description)),
     );
     let evidence = free("/evidence", pick(&i.evidence, cur.map(|c| &c.evidence)));
+    // PostgreSQL's dates end where chrono's do not (year 200000 was a 500 there, stored on
+    // SQLite): a registration date outside any plan's years is a mistake either way.
+    if i.registered_on
+        .is_some_and(|d| !(1900..=2200).contains(&d.year()))
+    {
+        f.push(
+            "/registered_on",
+            "invalid_date",
+            "A date from 1900 to 2200.",
+            "Ngày từ năm 1900 đến năm 2200.",
+        );
+    }
     f.finish()?;
     Ok(Texts(name, field, description, evidence))
 }
@@ -103,7 +115,30 @@ pub fn create(
     }
     let Texts(name, field, description, evidence) = check(i, None)?;
     let registered_on = i.registered_on.unwrap_or_else(crate::time::today_local);
-    if let Some(old) = store::find(conn, id)? {
+    let now = db::now();
+    let row = (
+        bright_spots::id.eq(id),
+        bright_spots::unit_id.eq(&unit),
+        bright_spots::name.eq(&name),
+        bright_spots::field.eq(&field),
+        bright_spots::description.eq(&description),
+        bright_spots::evidence.eq(&evidence),
+        bright_spots::registered_on.eq(registered_on),
+        bright_spots::status.eq(Status::Registered.code()),
+        bright_spots::created_by.eq(&scope.user_id),
+        bright_spots::created_at.eq(now),
+        bright_spots::updated_at.eq(now),
+        bright_spots::version.eq(1_i64),
+    );
+    // Insert first, compare after: a phone's retry racing its first send waits for it on
+    // PostgreSQL and then finds it, where find-then-insert hit the key (a 500).
+    let made = crate::per_engine!(conn, c => diesel::insert_into(bright_spots::table)
+        .values(row)
+        .on_conflict(bright_spots::id)
+        .do_nothing()
+        .execute(c))?;
+    if made == 0 {
+        let old = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
         let same = old.unit_id == unit
             && old.name == name
             && old.field == field
@@ -116,23 +151,6 @@ pub fn create(
             Err(DomainError::id_taken())
         };
     }
-    let now = db::now();
-    diesel::insert_into(bright_spots::table)
-        .values((
-            bright_spots::id.eq(id),
-            bright_spots::unit_id.eq(&unit),
-            bright_spots::name.eq(&name),
-            bright_spots::field.eq(&field),
-            bright_spots::description.eq(&description),
-            bright_spots::evidence.eq(&evidence),
-            bright_spots::registered_on.eq(registered_on),
-            bright_spots::status.eq(Status::Registered.code()),
-            bright_spots::created_by.eq(&scope.user_id),
-            bright_spots::created_at.eq(now),
-            bright_spots::updated_at.eq(now),
-            bright_spots::version.eq(1_i64),
-        ))
-        .execute(conn)?;
     let row = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
     audit::append(
         conn,

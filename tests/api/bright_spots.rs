@@ -89,6 +89,42 @@ async fn a_unit_registers_and_edits_only_its_own(engine: Engine) {
     let res = send(&app, Method::POST, LIST, &a, spot_body(&new_id(), "  ")).await;
     let p = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(p["errors"][0]["pointer"], "/name");
+    // A phone's retry racing its first send: one is made, the other answered with it.
+    for _ in 0..5 {
+        let twice = new_id();
+        let (r1, r2) = tokio::join!(
+            send(
+                &app,
+                Method::POST,
+                LIST,
+                &a,
+                spot_body(&twice, "Gửi hai lần")
+            ),
+            send(
+                &app,
+                Method::POST,
+                LIST,
+                &a,
+                spot_body(&twice, "Gửi hai lần")
+            ),
+        );
+        let mut codes = [r1.status().as_u16(), r2.status().as_u16()];
+        codes.sort();
+        assert_eq!(codes, [200, 201], "{}", r2.text().await.unwrap());
+    }
+    assert_eq!(total(&app, &a, "").await, 6);
+    // A date past PostgreSQL's calendar (a 500 there) or outside any plan: refused alike.
+    for date in ["1800-01-01", "2201-01-01", "+200000-01-01"] {
+        let mut body = spot_body(&new_id(), "Ngày lạ");
+        body["registered_on"] = json!(date);
+        let res = send(&app, Method::POST, LIST, &a, body).await;
+        let p = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(p["errors"][0]["pointer"], "/registered_on", "{date}");
+        let edit = json!({"registered_on": date});
+        let res = send(&app, Method::PATCH, &format!("{LIST}/{id}"), &a, edit).await;
+        let p = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(p["errors"][0]["code"], "invalid_date", "{date}");
+    }
 
     // Another unit: neither registered for, read, nor edited.
     let mut other = spot_body(&new_id(), "Của đơn vị khác");

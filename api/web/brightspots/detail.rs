@@ -101,6 +101,9 @@ pub struct ReviewForm {
     result: String,
     #[serde(default)]
     comment: String,
+    /// The spot's version the page showed: an edit made meanwhile is 409, not overwritten.
+    #[serde(default)]
+    version: String,
 }
 
 /// `POST /diem-sang/{id}/danh-gia`: an evaluation in a round, through the API's own service.
@@ -128,7 +131,7 @@ pub async fn review(
             round_id,
             result: form.result,
             comment: form.comment,
-            version: None,
+            version: form.version.trim().parse().ok(),
         };
         state
             .db

@@ -98,6 +98,10 @@ pub struct RemedyForm {
     note: String,
     #[serde(default)]
     follow_up: String,
+    /// The recommendation's version the page showed: a change made meanwhile is 409, not
+    /// overwritten.
+    #[serde(default)]
+    version: String,
 }
 
 /// `POST /kien-nghi/{id}/khac-phuc`: a remedy, through the API's own service.
@@ -116,7 +120,7 @@ pub async fn add_remedy(
         let input = RemedyInput {
             note: form.note,
             follow_up: form.follow_up,
-            version: None,
+            version: form.version.trim().parse().ok(),
             device_id: None,
         };
         state

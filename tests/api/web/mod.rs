@@ -14,3 +14,4 @@ mod paging;
 mod resend;
 mod review;
 mod session;
+mod stale;

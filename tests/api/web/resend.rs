@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::client::WebClient;
+use super::stale::hidden;
 use crate::both_engines;
 use crate::helpers::{Engine, TestApp};
 use crate::self_assessment::unit_user;
@@ -11,15 +12,6 @@ use crate::unit_reports::{pdf, post_file};
 use crate::world::World;
 
 both_engines!(a_report_form_sent_twice_is_one_submission);
-
-/// The value of the hidden input `name` in `html`.
-fn hidden(html: &str, name: &str) -> String {
-    let at = html
-        .find(&format!("name=\"{name}\" value=\""))
-        .unwrap_or_else(|| panic!("no {name} in the form: {html}"));
-    let rest = &html[at + name.len() + 15..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
 
 async fn a_report_form_sent_twice_is_one_submission(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
