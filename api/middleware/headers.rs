@@ -23,11 +23,17 @@ pub const API_CSP: &str =
 /// The web app's pages: scripts, styles and images from this server only, no inline script
 /// or style, forms only to this server, never framed.
 pub const WEB_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The inspectors' offline app (`/thuc-dia/`): the web app's policy, plus its own service
+/// worker and manifest (from this server only), photos shown from IndexedDB as `blob:`
+/// addresses, and no form that posts anywhere (it talks to the API with `fetch`).
+pub const FIELD_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; worker-src 'self'; manifest-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 /// Evidence files: as above, and sandboxed even if opened directly.
 pub const FILE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 fn csp_for(path: &str) -> &'static str {
-    if path.starts_with("/docs") {
+    if path == "/thuc-dia" || path.starts_with("/thuc-dia/") {
+        FIELD_CSP
+    } else if path.starts_with("/docs") {
         DOCS_CSP
     } else if path.starts_with("/api/v1/evidence/") {
         FILE_CSP
@@ -52,7 +58,7 @@ pub async fn security_headers(
     );
     // Pages send their address to this server only: with `no-referrer`, browsers send
     // `Origin: null` on form posts, and the origin check could not tell ours from another's.
-    let referrer = if csp == WEB_CSP {
+    let referrer = if csp == WEB_CSP || csp == FIELD_CSP {
         "same-origin"
     } else {
         "no-referrer"

@@ -1,0 +1,44 @@
+// Sign-in with the API's token endpoint. A different person signing in on this device starts
+// from an empty store; the same person finds their unsent work where they left it.
+import { h, show } from '../ui.js';
+import { signIn, ApiError, Offline } from '../api.js';
+import { getMeta, wipe } from '../store.js';
+import { pendingCount } from '../sync.js';
+
+export function loginView(onDone, notice) {
+  const error = h('p', { id: 'loi-dang-nhap', class: 'flash flash-err', role: 'alert', hidden: true });
+  const user = h('input', { id: 'ten', name: 'username', autocomplete: 'username', autocapitalize: 'none', required: true });
+  const pass = h('input', { id: 'mat-khau', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Đăng nhập');
+  const form = h('form', {
+    class: 'login card',
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      button.disabled = true;
+      error.hidden = true;
+      try {
+        const before = await getMeta('session');
+        const name = user.value.trim();
+        if (before && before.user?.username !== name.toLowerCase() && (await pendingCount()) === 0) await wipe();
+        if (before && before.user?.username !== name.toLowerCase() && (await pendingCount()) > 0) {
+          throw new Error(`Máy này còn thay đổi chưa gửi của ${before.user?.full_name}. Người đó cần đăng nhập lại để gửi trước.`);
+        }
+        await signIn(name, pass.value);
+        onDone();
+      } catch (e) {
+        error.textContent = e instanceof Offline
+          ? 'Cần có mạng để đăng nhập lần đầu.'
+          : e instanceof ApiError || e instanceof Error ? e.message : 'Không đăng nhập được.';
+        error.hidden = false;
+        button.disabled = false;
+      }
+    },
+  },
+  h('h1', {}, 'Đăng nhập'),
+  notice ? h('p', { class: 'notice' }, notice) : null,
+  error,
+  h('div', { class: 'field' }, h('label', { for: 'ten' }, 'Tên đăng nhập'), user),
+  h('div', { class: 'field' }, h('label', { for: 'mat-khau' }, 'Mật khẩu'), pass),
+  h('div', { class: 'actions' }, button));
+  show(form, 'Đăng nhập');
+}

@@ -1,0 +1,219 @@
+//! The inspectors' offline app (`/thuc-dia/`, api/web/field): its bundle is what its sources
+//! build, its shell, service worker and manifest are served with the app's policy, and, in
+//! Chromium (tests/browser/field.mjs), an inspector fills a checklist with no network, reloads,
+//! comes back online, and the server then holds every answer and the photo, byte for byte.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::both_engines;
+use crate::helpers::{Engine, TestApp};
+use crate::world::World;
+
+fn field_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("field")
+}
+
+/// The committed bundle (api/web/field/assets/app.js) is exactly what field/src builds to, so
+/// what the binary serves is what review read.
+#[test]
+fn the_bundle_matches_its_sources() {
+    if crate::node::installed("field bundle", &field_dir(), &["esbuild", "dexie", "tus-js-client"])
+        .is_none()
+    {
+        return;
+    }
+    let out = Command::new("node")
+        .args(["build.mjs", "--check"])
+        .current_dir(field_dir())
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let size: Value = serde_json::from_str(stdout.trim()).expect("the check's report");
+    eprintln!("field bundle: {size}");
+    // The budget for the first load's script: 500 KB gzipped.
+    assert!(size["gzipped"].as_u64().unwrap_or(u64::MAX) < 500 * 1024);
+}
+
+/// The app's own pure rules (HLC, checklist conditions and checks) under node's test runner.
+#[test]
+fn the_clients_rules_pass_their_unit_tests() {
+    if crate::node::installed("field rules", &field_dir(), &["esbuild", "dexie", "tus-js-client"])
+        .is_none()
+    {
+        return;
+    }
+    let out = Command::new("node")
+        .args(["--test", "test/"])
+        .current_dir(field_dir())
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+both_engines!(
+    the_shell_worker_and_manifest_are_served_for_offline_use,
+    an_inspector_works_offline_and_syncs_in_chromium,
+);
+
+async fn the_shell_worker_and_manifest_are_served_for_offline_use(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let shell = app.req(Method::GET, "/thuc-dia/").send().await.unwrap();
+    assert_eq!(shell.status(), 200);
+    let csp = shell.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for part in ["worker-src 'self'", "manifest-src 'self'", "script-src 'self'"] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert!(!csp.contains("unsafe"), "{csp}");
+    let html = shell.text().await.unwrap();
+    assert!(html.contains("lang=\"vi\""));
+
+    let worker = app.req(Method::GET, "/thuc-dia/sw.js").send().await.unwrap();
+    assert_eq!(worker.status(), 200);
+    assert_eq!(worker.headers()["service-worker-allowed"], "/thuc-dia/");
+    let worker = worker.text().await.unwrap();
+    assert!(!worker.contains("__BUILD__") && !worker.contains("__PRECACHE__"));
+    // Everything the worker keeps for offline use is served, and the shell links the same.
+    let list = worker
+        .lines()
+        .find_map(|l| l.strip_prefix("const PRECACHE = "))
+        .expect("the precache list");
+    let list: Vec<String> = serde_json::from_str(list.trim_end_matches(';')).unwrap();
+    assert!(list.len() >= 5, "{list:?}");
+    for url in &list {
+        let res = app.req(Method::GET, url).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+        if url.contains("?v=") {
+            assert!(html.contains(url.as_str()), "the shell links {url}");
+        }
+    }
+
+    let manifest: Value = app
+        .req(Method::GET, "/thuc-dia/manifest.webmanifest")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(manifest["lang"], "vi");
+    assert_eq!(manifest["start_url"], "/thuc-dia/");
+    assert!(manifest["name"].as_str().unwrap().contains("Kiểm tra"));
+    for icon in manifest["icons"].as_array().unwrap() {
+        let res = app
+            .req(Method::GET, icon["src"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{icon}");
+    }
+    let slashless = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/thuc-dia", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(slashless.status(), 303);
+    assert_eq!(slashless.headers()["location"], "/thuc-dia/");
+}
+
+/// The test checklist with a photo item that needs one photo.
+fn template_with_photo() -> Value {
+    let mut t = crate::world::test_template();
+    t["sections"][1]["items"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "g", "type": "photo", "label": "Ảnh hiện trường", "evidence": {"min_photos": 1}}));
+    t
+}
+
+async fn an_inspector_works_offline_and_syncs_in_chromium(engine: Engine) {
+    if super::browser::ready().is_none() {
+        return;
+    }
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build_with_template(&app, template_with_photo()).await;
+    // The world's users sign in with `pw-<name>-123` (tests/api/helpers.rs).
+    let password = "pw-insp1-123";
+    let photo = crate::photos::padded(&crate::photos::jpeg(640, 480, 5, true), 600_000);
+    let file = tempfile::Builder::new()
+        .suffix(".jpg")
+        .tempfile()
+        .expect("photo file");
+    std::fs::write(file.path(), &photo).unwrap();
+    let fixture = json!({
+        "base": app.base,
+        "password": password,
+        "photo": file.path(),
+        "screenshots": super::browser::screenshots(engine),
+    });
+    let out = Command::new("node")
+        .arg("field.mjs")
+        .current_dir(super::browser::browser_dir())
+        .env("KIEMTRA_BROWSER_FIXTURE", fixture.to_string())
+        .env("KIEMTRA_CHROMIUM", super::browser::chromium())
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the offline journey failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).unwrap();
+    eprintln!("field journey: {}", report["timings"]);
+    let id = report["inspection"].as_str().expect("an inspection id");
+
+    let insp: Value = app
+        .get_json(&format!("/api/v1/inspections/{id}"), &w.lead1)
+        .await;
+    assert_eq!(insp["status"], "submitted", "{insp}");
+    assert_eq!(insp["unit_id"], w.unit_a.as_str());
+    let a = &insp["answers"];
+    assert_eq!(a["a"]["value"], "no", "{a}");
+    assert_eq!(a["b"]["value"], "part", "{a}");
+    assert_eq!(a["c"]["value"], "Chưa kịp xây dựng chương trình", "{a}");
+    assert_eq!(a["d"]["value"], 4, "{a}");
+    assert_eq!(a["e"]["value"], 12, "{a}");
+    assert_eq!(a["f"]["na"], true, "{a}");
+    assert_eq!(insp["strengths"], "Niêm yết thủ tục đầy đủ");
+    assert_eq!(insp["shortcomings"], "Chưa đối thoại định kỳ");
+
+    let evidence = report["evidence"].as_str().expect("the photo's id");
+    let bytes = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/evidence/{evidence}/content"),
+            &w.lead1,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bytes.status(), 200);
+    assert!(
+        bytes.bytes().await.unwrap().as_ref() == photo.as_slice(),
+        "the photo on the server is the file the inspector chose, byte for byte"
+    );
+}
