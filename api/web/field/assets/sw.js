@@ -2,7 +2,7 @@
 // stylesheets, the manifest) in a cache named after the build, and answers them from there,
 // so the app opens and reloads with no network. It never touches /api/: data lives in
 // IndexedDB and travels through the sync API, never through this cache. The server fills
-// in __BUILD__ and __PRECACHE__ (api/web/field/mod.rs).
+// in the build's hash and the list of files (api/web/field/mod.rs).
 const CACHE = 'thuc-dia-__BUILD__';
 const PRECACHE = __PRECACHE__;
 
