@@ -37,11 +37,11 @@ function uploadOne(photo, token) {
       retryDelays: [0, 1000, 3000],
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: false,
-      headers: { Authorization: `Bearer ${token}` },
       metadata: { evidence_id: photo.id, filename: photo.name, filetype: photo.type },
+      // The token is set here only, fresh for each request (an upload can outlast one);
+      // set in `headers` too, XHR would send both joined by a comma.
       async onBeforeRequest(req) {
-        const fresh = await accessToken();
-        if (fresh) req.setHeader('Authorization', `Bearer ${fresh}`);
+        req.setHeader('Authorization', `Bearer ${(await accessToken()) || token}`);
       },
       onUploadUrlAvailable() {
         db.photos.update(photo.id, { upload_url: up.url });

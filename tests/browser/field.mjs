@@ -58,12 +58,12 @@ async function signIn(page, username, password) {
 async function fill(page) {
   await item(page, 'a').getByLabel('Không', { exact: true }).check();
   // `c` is shown only when `a` is "no".
-  await item(page, 'c').locator('textarea').fill('Chưa kịp xây dựng chương trình');
-  await item(page, 'c').locator('textarea').press('Tab');
+  await page.locator('#muc-c-nhap').fill('Chưa kịp xây dựng chương trình');
+  await page.locator('#muc-c-nhap').press('Tab');
   await item(page, 'b').getByLabel('Một phần', { exact: true }).check();
   await item(page, 'd').getByLabel('4', { exact: true }).check();
-  await item(page, 'e').locator('input').fill('12');
-  await item(page, 'e').locator('input').press('Tab');
+  await page.locator('#muc-e-nhap').fill('12');
+  await page.locator('#muc-e-nhap').press('Tab');
   await item(page, 'f').getByLabel('Không áp dụng').check();
   await item(page, 'g').locator('input[type=file]').setInputFiles(f.photo);
   await page.locator('[data-photo]').first().waitFor();
@@ -76,9 +76,11 @@ async function fill(page) {
 
 const browser = await launch();
 let out = {};
+let current = null;
 try {
   const { context, page } = await phone(browser);
-  await signIn(page, 'insp1', f.password);
+  current = page;
+  await signIn(page, f.username || 'insp1', f.password);
   await look(page, 'dot-360');
   expect(await page.evaluate(async () => !!(await navigator.serviceWorker.ready).active), 'the service worker is active');
 
@@ -114,6 +116,16 @@ try {
   await context.close();
 } catch (e) {
   failures.push(`journey: ${e.stack || e}`);
+  // What the app itself says: its status line and the outbox it still holds.
+  if (current) {
+    failures.push(await current.evaluate(async () => {
+      const open = indexedDB.open('kiemtra-thuc-dia');
+      const db = await new Promise((r) => { open.onsuccess = () => r(open.result); });
+      const read = (t) => new Promise((r) => { const q = db.transaction(t).objectStore(t).getAll(); q.onsuccess = () => r(q.result); });
+      const photos = (await read('photos')).map(({ blob, ...p }) => p);
+      return JSON.stringify({ status: document.querySelector('#trang-thai-mang')?.textContent, outbox: await read('outbox'), photos, meta: await read('meta') });
+    }).catch((err) => `no diagnostics: ${err}`));
+  }
 } finally {
   await browser.close();
 }

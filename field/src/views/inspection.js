@@ -47,7 +47,7 @@ function photoBlock(insp, item, editable, rerender) {
     },
   });
   return h('div', { class: 'photos' },
-    h('label', { class: 'btn btn-small', for: input.id }, '📷 Chụp / chọn ảnh'), input,
+    h('label', { class: 'btn btn-small', for: input.id }, 'Chụp / chọn ảnh'), input,
     h('ul', { class: 'thumbs' },
       mine.map((p) => h('li', { 'data-photo': p.id },
         h('img', { src: photoUrl(p), alt: `Ảnh minh chứng ${p.name}`, width: 96, height: 96 }),
@@ -70,12 +70,12 @@ function commentBlock(insp, item, editable, rerender) {
       }, 'Lưu ghi chú')) : null);
 }
 
-function findings(insp, editable) {
+function findings(insp, editable, rerender) {
   const field = (name, label) => h('div', { class: 'field' },
     h('label', { for: `kq-${name}` }, label),
     h('textarea', {
       id: `kq-${name}`, rows: 3, disabled: !editable, value: insp[name] || '',
-      onchange: (ev) => setField(insp.id, name, ev.target.value),
+      onchange: async (ev) => { await setField(insp.id, name, ev.target.value); rerender(); },
     }));
   return h('section', { class: 'card', 'aria-labelledby': 'ket-qua' },
     h('h2', { id: 'ket-qua' }, 'Kết quả kiểm tra'),
@@ -116,7 +116,7 @@ export async function inspectionView(id, go) {
       ? h('div', { class: 'return-reason', role: 'note' }, h('strong', {}, 'Trưởng đoàn trả lại: '), insp.return_reason) : null,
     notices(insp),
     sections,
-    findings(insp, editable),
+    findings(insp, editable, render),
     editable ? h('section', { class: 'card', 'aria-labelledby': 'nop' },
       h('h2', { id: 'nop' }, 'Nộp phiếu'),
       todo.length
