@@ -3,57 +3,10 @@
 // condition, not-applicable, a photo through the file input, findings), submit, reload while
 // still offline, come back online and let it sync. Prints one JSON line (the inspection's id,
 // the photo's evidence id) for tests/api/web/field.rs to check against the server.
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fixture, launch, expect } from './lib.mjs';
+import { launch, expect } from './lib.mjs';
+import { f, failures, phone, look, signIn, status, item, synced, diagnose, report } from './field_lib.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const f = fixture();
-const failures = [];
 const timings = {};
-
-async function phone(browser) {
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 780 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true,
-    locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh',
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  page.on('pageerror', (e) => failures.push(`script error: ${e.message}`));
-  page.on('console', (m) => {
-    const t = m.text();
-    if (/Content Security Policy/i.test(t)) failures.push(`CSP violation: ${t}`);
-    if (m.type() === 'error' && !/status of 4\d\d|net::ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(t)) failures.push(`console error: ${t}`);
-  });
-  return { context, page };
-}
-
-// Serious and critical axe findings, and a screenshot as docs/img/field-<name>.png.
-async function look(page, name) {
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  });
-  failures.push(...found.map((v) => `${name}: axe ${v}`));
-  if (f.screenshots) {
-    mkdirSync(f.screenshots, { recursive: true });
-    await page.screenshot({ path: `${f.screenshots}/field-${name}.png`, fullPage: true, clip: { x: 0, y: 0, width: 360, height: 1600 } });
-  }
-}
-
-const status = (page) => page.locator('#trang-thai-mang');
-const item = (page, id) => page.locator(`[data-item="${id}"]`);
-
-async function signIn(page, username, password) {
-  await page.goto(`${f.base}/thuc-dia/`);
-  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: 'Đợt kiểm tra của tôi' }).waitFor();
-}
 
 async function fill(page) {
   await item(page, 'a').getByLabel('Không', { exact: true }).check();
@@ -106,28 +59,15 @@ try {
   expect(await page.locator('#kq-strengths').inputValue() === 'Niêm yết thủ tục đầy đủ', 'findings survive an offline reload');
 
   await context.setOffline(false);
-  await page.waitForFunction(() => {
-    const s = document.querySelector('#trang-thai-mang');
-    return s && s.dataset.pending === '0' && /đã đồng bộ/.test(s.textContent);
-  }, null, { timeout: 60000 });
+  await synced(page);
   await page.locator('[data-photo] .upload-state', { hasText: 'Đã tải lên' }).waitFor();
   await look(page, 'da-dong-bo-360');
   out = { inspection, evidence, timings };
   await context.close();
 } catch (e) {
   failures.push(`journey: ${e.stack || e}`);
-  // What the app itself says: its status line and the outbox it still holds.
-  if (current) {
-    failures.push(await current.evaluate(async () => {
-      const open = indexedDB.open('kiemtra-thuc-dia');
-      const db = await new Promise((r) => { open.onsuccess = () => r(open.result); });
-      const read = (t) => new Promise((r) => { const q = db.transaction(t).objectStore(t).getAll(); q.onsuccess = () => r(q.result); });
-      const photos = (await read('photos')).map(({ blob, ...p }) => p);
-      return JSON.stringify({ status: document.querySelector('#trang-thai-mang')?.textContent, outbox: await read('outbox'), photos, meta: await read('meta') });
-    }).catch((err) => `no diagnostics: ${err}`));
-  }
+  if (current) failures.push(await diagnose(current));
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify({ ...out, failures }));
-process.exit(failures.length ? 1 : 0);
+report(out);

@@ -16,7 +16,7 @@ export async function homeView(go) {
         inspection
           ? h('a', { class: 'unit-link', href: `#/phieu/${inspection.id}` },
             h('span', { class: 'unit-name' }, unit?.name || 'Đơn vị'), ' ',
-            badge(inspection.status), inspection.pending ? h('span', { class: 'badge pending' }, 'Chưa gửi') : null)
+            badge(inspection.status), inspection.pending ? h('span', { class: 'badge chua-gui' }, 'Chưa gửi') : null)
           : h('button', {
             type: 'button', class: 'btn unit-link', disabled: r.status !== 'open',
             onclick: async () => go(`#/phieu/${await createInspection(r.id, unit.id)}`),

@@ -62,7 +62,7 @@ function commentBlock(insp, item, editable, rerender) {
   const area = h('textarea', { id, rows: 2 });
   return h('details', { class: 'comments' },
     h('summary', {}, `Ghi chú (${list.length})`),
-    h('ul', {}, list.map((c) => h('li', {}, c.body, c.local ? h('span', { class: 'badge pending' }, 'Chưa gửi') : null))),
+    h('ul', {}, list.map((c) => h('li', {}, c.body, c.local ? h('span', { class: 'badge chua-gui' }, 'Chưa gửi') : null))),
     editable ? h('div', { class: 'field' }, h('label', { for: id }, 'Thêm ghi chú'), area,
       h('button', {
         type: 'button', class: 'btn btn-small',
@@ -111,7 +111,7 @@ export async function inspectionView(id, go) {
   const page = h('div', { class: 'inspection' },
     h('p', {}, h('a', { href: '#/' }, '← Đợt kiểm tra')),
     h('h1', {}, unit?.name || 'Phiếu kiểm tra'),
-    h('p', {}, badge(insp.status), insp.pending ? h('span', { class: 'badge pending' }, 'Có thay đổi chưa gửi') : null),
+    h('p', {}, badge(insp.status), insp.pending ? h('span', { class: 'badge chua-gui' }, 'Có thay đổi chưa gửi') : null),
     insp.status === 'returned' && insp.return_reason
       ? h('div', { class: 'return-reason', role: 'note' }, h('strong', {}, 'Trưởng đoàn trả lại: '), insp.return_reason) : null,
     notices(insp),

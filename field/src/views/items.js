@@ -66,7 +66,7 @@ export function itemBlock(item, answer, { set, setNa, disabled, extra }) {
       item.label,
       item.required ? h('span', { class: 'req', 'aria-label': ' (bắt buộc)' }, ' *') : null,
       item.critical ? h('span', { class: 'critical' }, ' Điểm liệt') : null,
-      answer?.pending ? h('span', { class: 'badge pending' }, 'Chưa gửi') : null),
+      answer?.pending ? h('span', { class: 'badge chua-gui' }, 'Chưa gửi') : null),
     item.help ? h('p', { class: 'hint' }, item.help) : null,
     answer?.na ? null : control(item, answer || {}, set, disabled),
     item.allow_na ? h('label', { class: 'choice na', for: rid(item, '-kad') },

@@ -67,6 +67,8 @@ fn the_clients_rules_pass_their_unit_tests() {
 both_engines!(
     the_shell_worker_and_manifest_are_served_for_offline_use,
     an_inspector_works_offline_and_syncs_in_chromium,
+    two_phones_edit_one_item_offline_and_the_lead_gets_the_conflict,
+    a_photo_cut_off_halfway_resumes_after_a_reload,
 );
 
 async fn the_shell_worker_and_manifest_are_served_for_offline_use(engine: Engine) {
@@ -137,6 +139,58 @@ async fn the_shell_worker_and_manifest_are_served_for_offline_use(engine: Engine
     assert_eq!(slashless.headers()["location"], "/thuc-dia/");
 }
 
+/// Runs one of the offline app's journeys (tests/browser/field*.mjs) as insp1 of the world
+/// and returns the JSON line it prints.
+async fn journey(app: &TestApp, engine: Engine, script: &str, photo: &std::path::Path) -> Value {
+    let fixture = json!({
+        "base": app.base,
+        "username": "insp1",
+        // The world's users sign in with `pw-<name>-123` (tests/api/helpers.rs).
+        "password": "pw-insp1-123",
+        "photo": photo,
+        "screenshots": super::browser::screenshots(engine),
+    });
+    let out = Command::new("node")
+        .arg(script)
+        .current_dir(super::browser::browser_dir())
+        .env("KIEMTRA_BROWSER_FIXTURE", fixture.to_string())
+        .env("KIEMTRA_CHROMIUM", super::browser::chromium())
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("the journey's report")
+}
+
+/// A JPEG of about `size` bytes in a temporary file.
+fn photo_file(size: usize) -> (Vec<u8>, tempfile::NamedTempFile) {
+    let photo = crate::photos::padded(&crate::photos::jpeg(640, 480, 5, true), size);
+    let file = tempfile::Builder::new()
+        .suffix(".jpg")
+        .tempfile()
+        .expect("photo file");
+    std::fs::write(file.path(), &photo).expect("photo written");
+    (photo, file)
+}
+
+async fn content_of(app: &TestApp, token: &str, evidence: &str) -> Vec<u8> {
+    let res = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/evidence/{evidence}/content"),
+            token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.bytes().await.unwrap().to_vec()
+}
+
 /// The test checklist with a photo item that needs one photo.
 fn template_with_photo() -> Value {
     let mut t = crate::world::test_template();
@@ -155,34 +209,8 @@ async fn an_inspector_works_offline_and_syncs_in_chromium(engine: Engine) {
         return;
     };
     let w = World::build_with_template(&app, template_with_photo()).await;
-    // The world's users sign in with `pw-<name>-123` (tests/api/helpers.rs).
-    let password = "pw-insp1-123";
-    let photo = crate::photos::padded(&crate::photos::jpeg(640, 480, 5, true), 600_000);
-    let file = tempfile::Builder::new()
-        .suffix(".jpg")
-        .tempfile()
-        .expect("photo file");
-    std::fs::write(file.path(), &photo).unwrap();
-    let fixture = json!({
-        "base": app.base,
-        "password": password,
-        "photo": file.path(),
-        "screenshots": super::browser::screenshots(engine),
-    });
-    let out = Command::new("node")
-        .arg("field.mjs")
-        .current_dir(super::browser::browser_dir())
-        .env("KIEMTRA_BROWSER_FIXTURE", fixture.to_string())
-        .env("KIEMTRA_CHROMIUM", super::browser::chromium())
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the offline journey failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).unwrap();
+    let (photo, file) = photo_file(600_000);
+    let report = journey(&app, engine, "field.mjs", file.path()).await;
     eprintln!("field journey: {}", report["timings"]);
     let id = report["inspection"].as_str().expect("an inspection id");
 
@@ -202,18 +230,55 @@ async fn an_inspector_works_offline_and_syncs_in_chromium(engine: Engine) {
     assert_eq!(insp["shortcomings"], "Chưa đối thoại định kỳ");
 
     let evidence = report["evidence"].as_str().expect("the photo's id");
-    let bytes = app
-        .authed(
-            Method::GET,
-            &format!("/api/v1/evidence/{evidence}/content"),
-            &w.lead1,
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bytes.status(), 200);
     assert!(
-        bytes.bytes().await.unwrap().as_ref() == photo.as_slice(),
+        content_of(&app, &w.lead1, evidence).await == photo,
         "the photo on the server is the file the inspector chose, byte for byte"
+    );
+}
+
+async fn two_phones_edit_one_item_offline_and_the_lead_gets_the_conflict(engine: Engine) {
+    if super::browser::ready().is_none() {
+        return;
+    }
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build_with_template(&app, template_with_photo()).await;
+    let (_, file) = photo_file(1000);
+    let report = journey(&app, engine, "field_conflict.mjs", file.path()).await;
+    let id = report["inspection"].as_str().expect("an inspection id");
+    let insp: Value = app
+        .get_json(&format!("/api/v1/inspections/{id}"), &w.lead1)
+        .await;
+    // The later edit (the second phone's) is current.
+    assert_eq!(insp["answers"]["b"]["value"], "none", "{insp}");
+    let conflicts: Value = app
+        .get_json(&format!("/api/v1/conflicts?inspection_id={id}"), &w.lead1)
+        .await;
+    let items = conflicts.as_array().expect("a list of conflicts");
+    assert_eq!(items.len(), 1, "{conflicts}");
+    let c = &items[0];
+    assert_eq!(c["kind"], "concurrent", "{c}");
+    assert_eq!(c["status"], "open", "{c}");
+    assert!(c["server_value"].as_str().unwrap_or("").contains("part"), "{c}");
+    assert!(c["device_value"].as_str().unwrap_or("").contains("none"), "{c}");
+}
+
+async fn a_photo_cut_off_halfway_resumes_after_a_reload(engine: Engine) {
+    if super::browser::ready().is_none() {
+        return;
+    }
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build_with_template(&app, template_with_photo()).await;
+    // Five chunks of 256 KiB: the network goes during the second.
+    let (photo, file) = photo_file(1_200_000);
+    let report = journey(&app, engine, "field_upload.mjs", file.path()).await;
+    eprintln!("field upload: {}", report["calls"]);
+    let evidence = report["evidence"].as_str().expect("the photo's id");
+    assert!(
+        content_of(&app, &w.lead1, evidence).await == photo,
+        "the resumed upload is the file, byte for byte"
     );
 }
