@@ -4,7 +4,8 @@
 //!   real `Origin`): no URL (with its ids) leaks to another site;
 //! - a Content-Security-Policy with `frame-ancestors 'none'`: no page of ours inside another's
 //!   frame. JSON and files get `default-src 'none'` (nothing in them may run or load); the
-//!   offline API docs page gets what Swagger UI needs from this server only; evidence files
+//!   offline API docs page gets what Swagger UI needs from this server only; the inspectors'
+//!   offline app (`/thuc-dia/`) may also start its service worker and read its manifest; evidence files
 //!   are also `sandbox`ed, so an uploaded file can never act as a page;
 //! - `Cache-Control: no-store` on answers to authenticated requests, unless the handler chose
 //!   its own caching (evidence bytes are `private`): no shared cache or back button keeps a

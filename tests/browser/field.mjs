@@ -44,6 +44,13 @@ try {
   expect(await item(page, 'c').count() === 0, 'c is hidden until a is "no"');
   await fill(page);
   expect(Number(await status(page).getAttribute('data-pending')) > 0, 'edits wait in the outbox while offline');
+  // Signing out with unsent work asks first; saying no keeps the session and the work.
+  let warned = '';
+  page.once('dialog', (d) => { warned = d.message(); d.dismiss(); });
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.waitForFunction(() => true);
+  expect(/chưa gửi/.test(warned), `sign-out warns of unsent changes: "${warned}"`);
+  await page.getByRole('heading', { name: 'Xã Nghi Lộc' }).waitFor();
   await page.getByRole('button', { name: 'Nộp phiếu' }).click();
   await page.locator('.badge', { hasText: 'Đã nộp' }).first().waitFor();
   await look(page, 'phieu-360');
@@ -62,6 +69,23 @@ try {
   await synced(page);
   await page.locator('[data-photo] .upload-state', { hasText: 'Đã tải lên' }).waitFor();
   await look(page, 'da-dong-bo-360');
+
+  // The lead returns it with a reason; the phone shows the reason at its next sync.
+  const api = async (path, token, body) => {
+    const res = await fetch(`${f.base}${path}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    expect(res.ok, `${path}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const lead = await api('/api/v1/auth/login', null, { username: f.lead || 'lead1', password: f.lead_password || 'pw-lead1-123' });
+  await api(`/api/v1/inspections/${inspection}/return`, lead.access_token, { reason: 'Bổ sung ảnh buổi làm việc' });
+  await page.getByRole('button', { name: 'Đồng bộ' }).click();
+  await page.locator('.return-reason', { hasText: 'Bổ sung ảnh buổi làm việc' }).waitFor();
+  expect(await item(page, 'b').getByLabel('Đầy đủ', { exact: true }).isEnabled(), 'a returned inspection can be edited again');
+  await look(page, 'tra-lai-360');
   out = { inspection, evidence, timings };
   await context.close();
 } catch (e) {

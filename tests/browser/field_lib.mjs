@@ -37,7 +37,8 @@ export async function look(page, name) {
   failures.push(...found.map((v) => `${name}: axe ${v}`));
   if (f.screenshots) {
     mkdirSync(f.screenshots, { recursive: true });
-    await page.screenshot({ path: `${f.screenshots}/field-${name}.png`, fullPage: true, clip: { x: 0, y: 0, width: 360, height: 1600 } });
+    // The phone's screen as the inspector sees it (the bar of actions stays at its foot).
+    await page.screenshot({ path: `${f.screenshots}/field-${name}.png` });
   }
 }
 

@@ -141,14 +141,19 @@ async fn the_shell_worker_and_manifest_are_served_for_offline_use(engine: Engine
 
 /// Runs one of the offline app's journeys (tests/browser/field*.mjs) as insp1 of the world
 /// and returns the JSON line it prints.
-async fn journey(app: &TestApp, engine: Engine, script: &str, photo: &std::path::Path) -> Value {
+async fn journey(
+    app: &TestApp,
+    screenshots: Option<String>,
+    script: &str,
+    photo: &std::path::Path,
+) -> Value {
     let fixture = json!({
         "base": app.base,
         "username": "insp1",
         // The world's users sign in with `pw-<name>-123` (tests/api/helpers.rs).
         "password": "pw-insp1-123",
         "photo": photo,
-        "screenshots": super::browser::screenshots(engine),
+        "screenshots": screenshots,
     });
     let out = Command::new("node")
         .arg(script)
@@ -210,14 +215,24 @@ async fn an_inspector_works_offline_and_syncs_in_chromium(engine: Engine) {
     };
     let w = World::build_with_template(&app, template_with_photo()).await;
     let (photo, file) = photo_file(600_000);
-    let report = journey(&app, engine, "field.mjs", file.path()).await;
+    let report = journey(&app, super::browser::screenshots(engine), "field.mjs", file.path()).await;
     eprintln!("field journey: {}", report["timings"]);
     let id = report["inspection"].as_str().expect("an inspection id");
 
     let insp: Value = app
         .get_json(&format!("/api/v1/inspections/{id}"), &w.lead1)
         .await;
-    assert_eq!(insp["status"], "submitted", "{insp}");
+    // Submitted from the phone once online, then returned by the lead with a reason, which
+    // the phone showed (tests/browser/field.mjs).
+    assert_eq!(insp["status"], "returned", "{insp}");
+    assert_eq!(insp["return_reason"], "Bổ sung ảnh buổi làm việc", "{insp}");
+    assert!(
+        insp["events"]
+            .to_string()
+            .contains(r#""to_status":"submitted""#),
+        "the submission reached the server: {}",
+        insp["events"]
+    );
     assert_eq!(insp["unit_id"], w.unit_a.as_str());
     let a = &insp["answers"];
     assert_eq!(a["a"]["value"], "no", "{a}");
@@ -245,7 +260,7 @@ async fn two_phones_edit_one_item_offline_and_the_lead_gets_the_conflict(engine:
     };
     let w = World::build_with_template(&app, template_with_photo()).await;
     let (_, file) = photo_file(1000);
-    let report = journey(&app, engine, "field_conflict.mjs", file.path()).await;
+    let report = journey(&app, super::browser::screenshots(engine), "field_conflict.mjs", file.path()).await;
     let id = report["inspection"].as_str().expect("an inspection id");
     let insp: Value = app
         .get_json(&format!("/api/v1/inspections/{id}"), &w.lead1)
@@ -274,11 +289,71 @@ async fn a_photo_cut_off_halfway_resumes_after_a_reload(engine: Engine) {
     let w = World::build_with_template(&app, template_with_photo()).await;
     // Five chunks of 256 KiB: the network goes during the second.
     let (photo, file) = photo_file(1_200_000);
-    let report = journey(&app, engine, "field_upload.mjs", file.path()).await;
+    let report = journey(&app, super::browser::screenshots(engine), "field_upload.mjs", file.path()).await;
     eprintln!("field upload: {}", report["calls"]);
     let evidence = report["evidence"].as_str().expect("the photo's id");
     assert!(
         content_of(&app, &w.lead1, evidence).await == photo,
         "the resumed upload is the file, byte for byte"
     );
+}
+
+/// A 60-item checklist: six sections of every kind, one condition in each.
+fn template_of_sixty() -> Value {
+    let kinds = [
+        "yes_no", "single_choice", "text", "number", "rating", "yes_no", "date", "yes_no",
+        "single_choice", "yes_no",
+    ];
+    let sections: Vec<Value> = (0..6)
+        .map(|s| {
+            let items: Vec<Value> = kinds
+                .iter()
+                .enumerate()
+                .map(|(i, kind)| {
+                    let mut it = json!({"id": format!("s{s}.m{i}"), "type": kind,
+                        "label": format!("Mục {}.{}: nội dung kiểm tra", s + 1, i + 1)});
+                    match *kind {
+                        "yes_no" => it["max_points"] = json!(5),
+                        "single_choice" => {
+                            it["max_points"] = json!(5);
+                            it["options"] = json!([{"value": "du", "label": "Đầy đủ", "points": 5},
+                                {"value": "khong", "label": "Không", "points": 0}]);
+                        }
+                        "rating" => {
+                            it["max_points"] = json!(5);
+                            it["scale"] = json!({"min": 1, "max": 5});
+                        }
+                        _ => {}
+                    }
+                    if i == 2 {
+                        it["visible_if"] = json!({"item": format!("s{s}.m0"), "equals": "yes"});
+                    }
+                    it
+                })
+                .collect();
+            json!({"id": format!("s{s}"), "title": format!("Phần {}", s + 1), "items": items})
+        })
+        .collect();
+    let mut t = crate::world::test_template();
+    t["sections"] = json!(sections);
+    t["scoring"] = json!({"max_score": 100, "bands": [{"code": "tot", "label": "Tốt", "min": 85}, {"code": "yeu", "label": "Yếu", "min": 0}]});
+    t
+}
+
+/// The offline app's numbers (docs/field.md, "Benchmark"): not a timed test, run by hand with
+/// `cargo test --test api -- --ignored field_benchmark --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run by hand"]
+async fn field_benchmark() {
+    if super::browser::ready().is_none() {
+        return;
+    }
+    let Some(app) = TestApp::spawn(Engine::Sqlite).await else {
+        return;
+    };
+    World::build_with_template(&app, template_of_sixty()).await;
+    let (_, file) = photo_file(1000);
+    let report = journey(&app, None, "field_bench.mjs", file.path()).await;
+    eprintln!("field benchmark: {report:#}");
+    assert_eq!(report["items"], 60);
 }
