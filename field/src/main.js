@@ -3,7 +3,7 @@
 // minute). Every view reads the local store, so each works with no network.
 import { h } from './ui.js';
 import { session, signOut } from './api.js';
-import { getMeta, setMeta, db } from './store.js';
+import { getMeta, setMeta, db, wipe } from './store.js';
 import { sync, start, events, pendingCount } from './sync.js';
 import { uploadAll } from './photos.js';
 import { loginView } from './views/login.js';
@@ -57,7 +57,10 @@ async function confirmSignOut() {
     return;
   }
   await signOut();
-  await setMeta('session', null);
+  // Nothing unsent: nothing of the team's stays on a phone that may be shared. Unsent work
+  // stays (the person was warned) until the same person signs in again.
+  if (count + photos === 0) await wipe();
+  else await setMeta('session', null);
   route();
 }
 

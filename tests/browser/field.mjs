@@ -86,6 +86,16 @@ try {
   await page.locator('.return-reason', { hasText: 'Bổ sung ảnh buổi làm việc' }).waitFor();
   expect(await item(page, 'b').getByLabel('Đầy đủ', { exact: true }).isEnabled(), 'a returned inspection can be edited again');
   await look(page, 'tra-lai-360');
+
+  // Signing out with everything sent asks nothing and leaves nothing of the team's behind.
+  page.once('dialog', (d) => { failures.push(`an unexpected question at sign-out: ${d.message()}`); d.dismiss(); });
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+  const left = await page.evaluate(() => new Promise((r) => {
+    const open = indexedDB.open('kiemtra-thuc-dia');
+    open.onsuccess = () => { const q = open.result.transaction('rows').objectStore('rows').count(); q.onsuccess = () => r(q.result); };
+  }));
+  expect(left === 0, `sign-out empties the local store (${left} rows left)`);
   out = { inspection, evidence, timings };
   await context.close();
 } catch (e) {

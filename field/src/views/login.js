@@ -2,7 +2,7 @@
 // from an empty store; the same person finds their unsent work where they left it.
 import { h, show } from '../ui.js';
 import { signIn, ApiError, Offline } from '../api.js';
-import { getMeta, wipe } from '../store.js';
+import { getMeta, setMeta, wipe } from '../store.js';
 import { pendingCount } from '../sync.js';
 
 export function loginView(onDone, notice) {
@@ -17,13 +17,17 @@ export function loginView(onDone, notice) {
       button.disabled = true;
       error.hidden = true;
       try {
-        const before = await getMeta('session');
-        const name = user.value.trim();
-        if (before && before.user?.username !== name.toLowerCase() && (await pendingCount()) === 0) await wipe();
-        if (before && before.user?.username !== name.toLowerCase() && (await pendingCount()) > 0) {
-          throw new Error(`Máy này còn thay đổi chưa gửi của ${before.user?.full_name}. Người đó cần đăng nhập lại để gửi trước.`);
+        // Whose data the store holds: kept across a sign-out that left work unsent.
+        const last = await getMeta('last_user');
+        const name = user.value.trim().toLowerCase();
+        if (last && last.username !== name) {
+          if ((await pendingCount()) > 0) {
+            throw new Error(`Máy này còn thay đổi chưa gửi của ${last.full_name}. Người đó cần đăng nhập lại để gửi trước.`);
+          }
+          await wipe();
         }
-        await signIn(name, pass.value);
+        const s = await signIn(name, pass.value);
+        await setMeta('last_user', { username: s.user.username, full_name: s.user.full_name });
         onDone();
       } catch (e) {
         error.textContent = e instanceof Offline
