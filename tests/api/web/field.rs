@@ -21,8 +21,12 @@ fn field_dir() -> PathBuf {
 /// what the binary serves is what review read.
 #[test]
 fn the_bundle_matches_its_sources() {
-    if crate::node::installed("field bundle", &field_dir(), &["esbuild", "dexie", "tus-js-client"])
-        .is_none()
+    if crate::node::installed(
+        "field bundle",
+        &field_dir(),
+        &["esbuild", "dexie", "tus-js-client"],
+    )
+    .is_none()
     {
         return;
     }
@@ -46,8 +50,12 @@ fn the_bundle_matches_its_sources() {
 /// The app's own pure rules (HLC, checklist conditions and checks) under node's test runner.
 #[test]
 fn the_clients_rules_pass_their_unit_tests() {
-    if crate::node::installed("field rules", &field_dir(), &["esbuild", "dexie", "tus-js-client"])
-        .is_none()
+    if crate::node::installed(
+        "field rules",
+        &field_dir(),
+        &["esbuild", "dexie", "tus-js-client"],
+    )
+    .is_none()
     {
         return;
     }
@@ -81,14 +89,22 @@ async fn the_shell_worker_and_manifest_are_served_for_offline_use(engine: Engine
         .to_str()
         .unwrap()
         .to_owned();
-    for part in ["worker-src 'self'", "manifest-src 'self'", "script-src 'self'"] {
+    for part in [
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "script-src 'self'",
+    ] {
         assert!(csp.contains(part), "{csp}");
     }
     assert!(!csp.contains("unsafe"), "{csp}");
     let html = shell.text().await.unwrap();
     assert!(html.contains("lang=\"vi\""));
 
-    let worker = app.req(Method::GET, "/thuc-dia/sw.js").send().await.unwrap();
+    let worker = app
+        .req(Method::GET, "/thuc-dia/sw.js")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(worker.status(), 200);
     assert_eq!(worker.headers()["service-worker-allowed"], "/thuc-dia/");
     let worker = worker.text().await.unwrap();
@@ -215,7 +231,13 @@ async fn an_inspector_works_offline_and_syncs_in_chromium(engine: Engine) {
     };
     let w = World::build_with_template(&app, template_with_photo()).await;
     let (photo, file) = photo_file(600_000);
-    let report = journey(&app, super::browser::screenshots(engine), "field.mjs", file.path()).await;
+    let report = journey(
+        &app,
+        super::browser::screenshots(engine),
+        "field.mjs",
+        file.path(),
+    )
+    .await;
     eprintln!("field journey: {}", report["timings"]);
     let id = report["inspection"].as_str().expect("an inspection id");
 
@@ -260,7 +282,13 @@ async fn two_phones_edit_one_item_offline_and_the_lead_gets_the_conflict(engine:
     };
     let w = World::build_with_template(&app, template_with_photo()).await;
     let (_, file) = photo_file(1000);
-    let report = journey(&app, super::browser::screenshots(engine), "field_conflict.mjs", file.path()).await;
+    let report = journey(
+        &app,
+        super::browser::screenshots(engine),
+        "field_conflict.mjs",
+        file.path(),
+    )
+    .await;
     let id = report["inspection"].as_str().expect("an inspection id");
     let insp: Value = app
         .get_json(&format!("/api/v1/inspections/{id}"), &w.lead1)
@@ -275,8 +303,14 @@ async fn two_phones_edit_one_item_offline_and_the_lead_gets_the_conflict(engine:
     let c = &items[0];
     assert_eq!(c["kind"], "concurrent", "{c}");
     assert_eq!(c["status"], "open", "{c}");
-    assert!(c["server_value"].as_str().unwrap_or("").contains("part"), "{c}");
-    assert!(c["device_value"].as_str().unwrap_or("").contains("none"), "{c}");
+    assert!(
+        c["server_value"].as_str().unwrap_or("").contains("part"),
+        "{c}"
+    );
+    assert!(
+        c["device_value"].as_str().unwrap_or("").contains("none"),
+        "{c}"
+    );
 }
 
 async fn a_photo_cut_off_halfway_resumes_after_a_reload(engine: Engine) {
@@ -289,7 +323,13 @@ async fn a_photo_cut_off_halfway_resumes_after_a_reload(engine: Engine) {
     let w = World::build_with_template(&app, template_with_photo()).await;
     // Five chunks of 256 KiB: the network goes during the second.
     let (photo, file) = photo_file(1_200_000);
-    let report = journey(&app, super::browser::screenshots(engine), "field_upload.mjs", file.path()).await;
+    let report = journey(
+        &app,
+        super::browser::screenshots(engine),
+        "field_upload.mjs",
+        file.path(),
+    )
+    .await;
     eprintln!("field upload: {}", report["calls"]);
     let evidence = report["evidence"].as_str().expect("the photo's id");
     assert!(
@@ -301,8 +341,16 @@ async fn a_photo_cut_off_halfway_resumes_after_a_reload(engine: Engine) {
 /// A 60-item checklist: six sections of every kind, one condition in each.
 fn template_of_sixty() -> Value {
     let kinds = [
-        "yes_no", "single_choice", "text", "number", "rating", "yes_no", "date", "yes_no",
-        "single_choice", "yes_no",
+        "yes_no",
+        "single_choice",
+        "text",
+        "number",
+        "rating",
+        "yes_no",
+        "date",
+        "yes_no",
+        "single_choice",
+        "yes_no",
     ];
     let sections: Vec<Value> = (0..6)
         .map(|s| {
