@@ -35,6 +35,8 @@ try {
   await synced(b.page);
   // The second phone's edit is the later one: it wins, and the phone says what happened.
   await b.page.locator('.conflicts').filter({ hasText: 'Người khác cũng sửa' }).waitFor();
+  // Both values, in the checklist's words, until the lead chooses.
+  await b.page.locator('.conflicts li.conflict', { hasText: 'đang dùng “Không”, bản kia “Một phần”' }).waitFor();
   await look(b.page, 'xung-dot-360');
 
   await a.page.getByRole('button', { name: 'Đồng bộ' }).click();

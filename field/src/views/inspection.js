@@ -18,10 +18,10 @@ const REASONS = {
   unknown_base_version: 'dữ liệu trên máy cũ hơn máy chủ',
 };
 
-function notices(insp) {
+function notices(insp, content) {
   const out = [];
   for (const n of insp.notices) {
-    const what = n.mutation?.item_id ? `mục “${n.mutation.item_id}”` : 'phiếu';
+    const what = n.mutation?.item_id ? `mục “${labelOf(content, n.mutation.item_id)}”` : 'phiếu';
     const text = n.status === 'conflict'
       ? (n.device_won
         ? `Người khác cũng sửa ${what}; bản của bạn được giữ, bản kia đã chuyển trưởng đoàn xem.`
@@ -29,8 +29,12 @@ function notices(insp) {
       : `Máy chủ không nhận thay đổi ở ${what} (${REASONS[n.reason] || n.reason}); bản của bạn được lưu để trưởng đoàn xem.`;
     out.push(h('li', {}, text));
   }
-  const open = insp.conflicts.filter((c) => c.status === 'open');
-  if (open.length) out.push(h('li', {}, `Có ${open.length} xung đột đang chờ trưởng đoàn giải quyết.`));
+  for (const c of insp.conflicts.filter((x) => x.status === 'open')) {
+    const kept = c.winner === 'device' ? c.device_value : c.server_value;
+    const other = c.winner === 'device' ? c.server_value : c.device_value;
+    out.push(h('li', { class: 'conflict' },
+      `${labelOf(content, c.field)}: đang dùng “${shown(content, c.field, kept)}”, bản kia “${shown(content, c.field, other)}”. Chờ trưởng đoàn chọn.`));
+  }
   return out.length ? h('section', { class: 'card conflicts', 'aria-labelledby': 'xung-dot' },
     h('h2', { id: 'xung-dot' }, 'Xung đột và thay đổi không được nhận'), h('ul', {}, out)) : null;
 }
@@ -114,7 +118,7 @@ export async function inspectionView(id, go) {
     h('p', {}, badge(insp.status), insp.pending ? h('span', { class: 'badge chua-gui' }, 'Có thay đổi chưa gửi') : null),
     insp.status === 'returned' && insp.return_reason
       ? h('div', { class: 'return-reason', role: 'note' }, h('strong', {}, 'Trưởng đoàn trả lại: '), insp.return_reason) : null,
-    notices(insp),
+    notices(insp, content),
     sections,
     findings(insp, editable, render),
     editable ? h('section', { class: 'card', 'aria-labelledby': 'nop' },
@@ -130,9 +134,26 @@ export async function inspectionView(id, go) {
   show(page, unit?.name || 'Phiếu');
 }
 
+// A conflict's stored value (JSON text: `{"value", "na"}` for an answer, a string for a
+// findings field) in the words the inspector chose it by.
+function shown(content, field, text) {
+  let v;
+  try { v = JSON.parse(text); } catch { v = text; }
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    if (v.na) return 'Không áp dụng';
+    v = v.value;
+  }
+  if (v === null || v === undefined || v === '') return 'để trống';
+  const item = items(content).find((it) => it.id === field);
+  const opts = item?.type === 'yes_no' ? [{ value: 'yes', label: 'Có' }, { value: 'no', label: 'Không' }] : item?.options || [];
+  const label = (x) => opts.find((o) => o.value === x)?.label ?? String(x);
+  return Array.isArray(v) ? v.map(label).join(', ') : label(v);
+}
+
 function labelOf(content, id) {
   if (id === 'strengths') return 'Ưu điểm';
   if (id === 'shortcomings') return 'Hạn chế';
+  if (id === 'causes') return 'Nguyên nhân';
   return items(content).find((it) => it.id === id)?.label || id;
 }
 
