@@ -36,6 +36,15 @@ try {
   await signIn(page, f.username || 'insp1', f.password);
   await look(page, 'dot-360');
   expect(await page.evaluate(async () => !!(await navigator.serviceWorker.ready).active), 'the service worker is active');
+  // Chromium would offer to install it: manifest, icons, worker and scope all pass its checks
+  // (a test context is incognito, which is the one objection allowed).
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  const objections = installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito');
+  expect(objections.length === 0, `installable: ${objections.join(', ')}`);
+  const manifest = await cdp.send('Page.getAppManifest');
+  expect(manifest.errors.length === 0, `the manifest parses: ${JSON.stringify(manifest.errors)}`);
+  await cdp.detach();
 
   await context.setOffline(true);
   await status(page).filter({ hasText: 'Không có mạng' }).waitFor();
@@ -45,10 +54,13 @@ try {
   await fill(page);
   expect(Number(await status(page).getAttribute('data-pending')) > 0, 'edits wait in the outbox while offline');
   // Signing out with unsent work asks first; saying no keeps the session and the work.
-  let warned = '';
-  page.once('dialog', (d) => { warned = d.message(); d.dismiss(); });
-  await page.getByRole('button', { name: 'Đăng xuất' }).click();
-  await page.waitForFunction(() => true);
+  // The click does not end while confirm() is open, so the dialog is answered before it is awaited.
+  const question = page.waitForEvent('dialog');
+  const clicked = page.getByRole('button', { name: 'Đăng xuất' }).click();
+  const dialog = await question;
+  const warned = dialog.message();
+  await dialog.dismiss();
+  await clicked;
   expect(/chưa gửi/.test(warned), `sign-out warns of unsent changes: "${warned}"`);
   await page.getByRole('heading', { name: 'Xã Nghi Lộc' }).waitFor();
   await page.getByRole('button', { name: 'Nộp phiếu' }).click();

@@ -34,7 +34,7 @@ try {
   await b.context.setOffline(false);
   await synced(b.page);
   // The second phone's edit is the later one: it wins, and the phone says what happened.
-  await b.page.locator('.conflicts').filter({ hasText: 'Người khác cũng sửa' }).waitFor();
+  await b.page.locator('.conflicts').filter({ hasText: 'Người khác cũng sửa mục “Tiếp công dân”' }).waitFor();
   // Both values, in the checklist's words, until the lead chooses.
   await b.page.locator('.conflicts li.conflict', { hasText: 'đang dùng “Không”, bản kia “Một phần”' }).waitFor();
   await look(b.page, 'xung-dot-360');

@@ -37,7 +37,9 @@ export async function look(page, name) {
   failures.push(...found.map((v) => `${name}: axe ${v}`));
   if (f.screenshots) {
     mkdirSync(f.screenshots, { recursive: true });
-    // The phone's screen as the inspector sees it (the bar of actions stays at its foot).
+    // The phone's screen from the top, as the inspector first sees it (the bar of actions
+    // stays at its foot).
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${f.screenshots}/field-${name}.png` });
   }
 }

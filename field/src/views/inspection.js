@@ -115,7 +115,7 @@ export async function inspectionView(id, go) {
   const page = h('div', { class: 'inspection' },
     h('p', {}, h('a', { href: '#/' }, '← Đợt kiểm tra')),
     h('h1', {}, unit?.name || 'Phiếu kiểm tra'),
-    h('p', {}, badge(insp.status), insp.pending ? h('span', { class: 'badge chua-gui' }, 'Có thay đổi chưa gửi') : null),
+    h('p', { class: 'states' }, badge(insp.status), insp.pending ? h('span', { class: 'badge chua-gui' }, 'Có thay đổi chưa gửi') : null),
     insp.status === 'returned' && insp.return_reason
       ? h('div', { class: 'return-reason', role: 'note' }, h('strong', {}, 'Trưởng đoàn trả lại: '), insp.return_reason) : null,
     notices(insp, content),
