@@ -3,9 +3,9 @@
 // minute). Every view reads the local store, so each works with no network.
 import { h } from './ui.js';
 import { session, signOut } from './api.js';
-import { getMeta, setMeta, db, wipe } from './store.js';
+import { getMeta, setMeta, wipe } from './store.js';
 import { sync, start, events, pendingCount } from './sync.js';
-import { uploadAll } from './photos.js';
+import { uploadAll, waitingPhotos } from './photos.js';
 import { loginView } from './views/login.js';
 import { homeView } from './views/home.js';
 import { inspectionView } from './views/inspection.js';
@@ -37,7 +37,7 @@ async function firstSync() {
 async function statusLine(state = {}) {
   const el = document.getElementById('trang-thai-mang');
   const count = await pendingCount();
-  const photos = await db.photos.where('state').equals('waiting').count();
+  const photos = await waitingPhotos();
   const parts = [navigator.onLine ? 'Có mạng' : 'Không có mạng'];
   if (state.syncing) parts.push('đang đồng bộ…');
   if (count) parts.push(`${count} thay đổi chưa gửi`);
@@ -51,7 +51,7 @@ async function statusLine(state = {}) {
 
 async function confirmSignOut() {
   const count = await pendingCount();
-  const photos = await db.photos.where('state').equals('waiting').count();
+  const photos = await waitingPhotos();
   if (count + photos > 0 && !window.confirm(
     `Còn ${count} thay đổi và ${photos} ảnh chưa gửi lên máy chủ. Chúng vẫn được giữ trên máy này và sẽ gửi khi bạn đăng nhập lại. Vẫn đăng xuất?`)) {
     return;

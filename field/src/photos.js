@@ -80,6 +80,9 @@ export async function uploadAll() {
   return done;
 }
 
+// Photos whose bytes have not reached the server yet (unsent work, like the outbox).
+export const waitingPhotos = () => db.photos.where('state').equals('waiting').count();
+
 export function photoUrl(photo) {
   return URL.createObjectURL(photo.blob);
 }

@@ -4,6 +4,7 @@ import { h, show } from '../ui.js';
 import { signIn, ApiError, Offline } from '../api.js';
 import { getMeta, setMeta, wipe } from '../store.js';
 import { pendingCount } from '../sync.js';
+import { waitingPhotos } from '../photos.js';
 
 export function loginView(onDone, notice) {
   const error = h('p', { id: 'loi-dang-nhap', class: 'flash flash-err', role: 'alert', hidden: true });
@@ -21,8 +22,9 @@ export function loginView(onDone, notice) {
         const last = await getMeta('last_user');
         const name = user.value.trim().toLowerCase();
         if (last && last.username !== name) {
-          if ((await pendingCount()) > 0) {
-            throw new Error(`Máy này còn thay đổi chưa gửi của ${last.full_name}. Người đó cần đăng nhập lại để gửi trước.`);
+          // A photo whose bytes are not sent counts too: wiping would lose it for good.
+          if ((await pendingCount()) + (await waitingPhotos()) > 0) {
+            throw new Error(`Máy này còn thay đổi hoặc ảnh chưa gửi của ${last.full_name}. Người đó cần đăng nhập lại để gửi trước.`);
           }
           await wipe();
         }
