@@ -4,7 +4,8 @@
 //!   real `Origin`): no URL (with its ids) leaks to another site;
 //! - a Content-Security-Policy with `frame-ancestors 'none'`: no page of ours inside another's
 //!   frame. JSON and files get `default-src 'none'` (nothing in them may run or load); the
-//!   offline API docs page gets what Swagger UI needs from this server only; evidence files
+//!   offline API docs page gets what Swagger UI needs from this server only; the inspectors'
+//!   offline app (`/thuc-dia/`) may also start its service worker and read its manifest; evidence files
 //!   are also `sandbox`ed, so an uploaded file can never act as a page;
 //! - `Cache-Control: no-store` on answers to authenticated requests, unless the handler chose
 //!   its own caching (evidence bytes are `private`): no shared cache or back button keeps a
@@ -23,11 +24,17 @@ pub const API_CSP: &str =
 /// The web app's pages: scripts, styles and images from this server only, no inline script
 /// or style, forms only to this server, never framed.
 pub const WEB_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The inspectors' offline app (`/thuc-dia/`): the web app's policy, plus its own service
+/// worker and manifest (from this server only), photos shown from IndexedDB as `blob:`
+/// addresses, and no form that posts anywhere (it talks to the API with `fetch`).
+pub const FIELD_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; worker-src 'self'; manifest-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 /// Evidence files: as above, and sandboxed even if opened directly.
 pub const FILE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 fn csp_for(path: &str) -> &'static str {
-    if path.starts_with("/docs") {
+    if path == "/thuc-dia" || path.starts_with("/thuc-dia/") {
+        FIELD_CSP
+    } else if path.starts_with("/docs") {
         DOCS_CSP
     } else if path.starts_with("/api/v1/evidence/") {
         FILE_CSP
@@ -52,7 +59,7 @@ pub async fn security_headers(
     );
     // Pages send their address to this server only: with `no-referrer`, browsers send
     // `Origin: null` on form posts, and the origin check could not tell ours from another's.
-    let referrer = if csp == WEB_CSP {
+    let referrer = if csp == WEB_CSP || csp == FIELD_CSP {
         "same-origin"
     } else {
         "no-referrer"

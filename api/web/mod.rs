@@ -12,7 +12,8 @@
 //! - `flash`: the one-line message that tells a person what their last action did;
 //! - `render`, `error`, `assets`, `format`: HTML answers, error pages, embedded assets and
 //!   the Vietnamese way of writing dates and states;
-//! - one folder per area of pages (`account`, `rounds`, `review`, `documents`, `admin`).
+//! - one folder per area of pages (`account`, `rounds`, `review`, `documents`, `admin`);
+//! - `field`: the inspectors' offline app at `/thuc-dia/` (a PWA; public shells, data by API).
 
 pub mod account;
 pub mod admin;
@@ -23,6 +24,7 @@ pub mod conflicts;
 pub mod csrf;
 pub mod documents;
 pub mod error;
+pub mod field;
 pub mod flash;
 pub mod format;
 pub mod notifications;

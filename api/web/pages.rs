@@ -177,6 +177,14 @@ pages! {
     post "/tu-kiem-tra/{id}/gui"  UNITS => super::selfcheck::page::submit;
     post "/tu-kiem-tra/{id}/tep"  UNITS => super::selfcheck::files::attach_file;
     post "/quan-tri/nhat-ky/kiem-tra"                       ADMINS => admin::audit::verify;
+
+    // The inspectors' offline app (web/field): public shells, no data in them; the data comes
+    // through the API with the app's bearer token.
+    get  "/thuc-dia"                       PUBLIC => super::field::redirect;
+    get  "/thuc-dia/"                      PUBLIC => super::field::shell;
+    get  "/thuc-dia/sw.js"                 PUBLIC => super::field::worker;
+    get  "/thuc-dia/manifest.webmanifest"  PUBLIC => super::field::manifest;
+    get  "/thuc-dia/tai-nguyen/{name}"     PUBLIC => super::field::asset;
 }
 
 impl Page {

@@ -11,18 +11,18 @@ use serde_json::json;
 use crate::both_engines;
 use crate::helpers::{Engine, TestApp};
 
-fn browser_dir() -> PathBuf {
+pub(super) fn browser_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("browser")
 }
 
-fn chromium() -> String {
+pub(super) fn chromium() -> String {
     std::env::var("KIEMTRA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
 }
 
 /// `None` (after a loud notice) when Node or Chromium is missing outside CI; a failure in CI.
-fn ready() -> Option<()> {
+pub(super) fn ready() -> Option<()> {
     if !std::path::Path::new(&chromium()).exists() {
         if std::env::var_os("CI").is_some() {
             panic!("Chromium is required for the browser tests (apt-get install chromium)");
@@ -35,7 +35,7 @@ fn ready() -> Option<()> {
 
 /// Where screenshots go: `KIEMTRA_SCREENSHOTS` (e.g. `docs/img` to refresh the committed
 /// ones), else under target/, from the SQLite run only (both engines show the same pages).
-fn screenshots(engine: Engine) -> Option<String> {
+pub(super) fn screenshots(engine: Engine) -> Option<String> {
     if engine != Engine::Sqlite {
         return None;
     }

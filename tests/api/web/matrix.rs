@@ -62,6 +62,10 @@ fn targets(fx: &Fixture, page: &Page, param: &str) -> Option<Vec<String>> {
         "issuer" => vec![format!("team:{}", two.team)],
         "unit_id" => vec![two.unit.clone()],
         "version_id" | "vid" => vec![fx.w.version.clone()],
+        // The offline app's files (public, no data): each of them.
+        "name" if p.starts_with("/thuc-dia/") => ["app.js", "field.css", "icon-192.png"]
+            .map(String::from)
+            .to_vec(),
         "id" if p.starts_with("/dot/") => vec![round2, fx.w.round.clone()],
         "id" if p.starts_with("/phieu/") => two.inspections(),
         "id" if p.starts_with("/minh-chung/") => vec![two.evidence.clone()],

@@ -8,6 +8,7 @@ mod browser;
 pub mod client;
 mod conflicts;
 mod documents;
+mod field;
 mod head;
 mod matrix;
 mod paging;

@@ -1,0 +1,33 @@
+// Bundles the offline app (src/main.js and what it imports: Dexie, tus-js-client) into
+// api/web/field/assets/app.js, which the binary embeds. The bundle is committed, so building
+// the server needs no Node; `node build.mjs --check` rebuilds it in memory and fails when it
+// differs from the committed one (tests/api/web/field.rs runs it), and prints its size.
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const out = new URL('../api/web/field/assets/app.js', import.meta.url);
+const result = await build({
+  entryPoints: [new URL('./src/main.js', import.meta.url).pathname],
+  bundle: true,
+  format: 'esm',
+  target: ['chrome100', 'safari15', 'firefox100'],
+  minify: true,
+  legalComments: 'eof',
+  charset: 'utf8',
+  write: false,
+  logLevel: 'warning',
+});
+const code = result.outputFiles[0].text;
+const gz = gzipSync(Buffer.from(code)).length;
+if (process.argv.includes('--check')) {
+  const committed = readFileSync(out, 'utf8');
+  if (committed !== code) {
+    console.error('api/web/field/assets/app.js differs from field/src: run `cd field && npm ci && node build.mjs` and commit it');
+    process.exit(1);
+  }
+  console.log(JSON.stringify({ bytes: code.length, gzipped: gz, matches: true }));
+} else {
+  writeFileSync(out, code);
+  console.log(`app.js: ${code.length} bytes, ${gz} gzipped`);
+}

@@ -1,0 +1,109 @@
+// The app's entry: registers the service worker, restores the session, routes #/ addresses
+// to views, and keeps the sync running (after each edit, when the network returns, every
+// minute). Every view reads the local store, so each works with no network.
+import { h } from './ui.js';
+import { session, signOut } from './api.js';
+import { getMeta, setMeta, wipe } from './store.js';
+import { sync, start, events, pendingCount } from './sync.js';
+import { uploadAll, waitingPhotos } from './photos.js';
+import { loginView } from './views/login.js';
+import { homeView } from './views/home.js';
+import { inspectionView } from './views/inspection.js';
+
+const go = (hash) => { if (location.hash === hash) route(); else location.hash = hash; };
+
+async function route() {
+  const s = await session();
+  if (!s || s.expired) {
+    const notice = s?.expired ? 'Phiên đăng nhập đã hết. Đăng nhập lại để gửi các thay đổi; không có gì bị mất.' : null;
+    return loginView(() => firstSync().then(route), notice);
+  }
+  if (!(await getMeta('cursor'))) return firstSync().then(route);
+  const m = /^#\/phieu\/([0-9a-f-]+)$/.exec(location.hash);
+  if (m) return inspectionView(m[1], go);
+  return homeView(go);
+}
+
+async function firstSync() {
+  document.getElementById('noi-dung').replaceChildren(h('p', { role: 'status' }, 'Đang tải dữ liệu về máy…'));
+  await sync();
+  if (!(await getMeta('cursor'))) {
+    document.getElementById('noi-dung').replaceChildren(h('p', { class: 'flash flash-err', role: 'alert' },
+      'Chưa tải được dữ liệu. Cần có mạng cho lần đầu; ứng dụng sẽ thử lại khi có mạng.'));
+    await new Promise((r) => window.addEventListener('online', r, { once: true }));
+  }
+}
+
+async function statusLine(state = {}) {
+  const el = document.getElementById('trang-thai-mang');
+  const count = await pendingCount();
+  const photos = await waitingPhotos();
+  const parts = [navigator.onLine ? 'Có mạng' : 'Không có mạng'];
+  if (state.syncing) parts.push('đang đồng bộ…');
+  if (count) parts.push(`${count} thay đổi chưa gửi`);
+  if (photos) parts.push(`${photos} ảnh chưa tải lên`);
+  if (!count && !photos && !state.syncing) parts.push('đã đồng bộ');
+  if (await getMeta('upgrade')) parts.push('cần cập nhật ứng dụng');
+  el.textContent = parts.join(' · ');
+  el.dataset.pending = String(count + photos);
+  el.className = `net ${navigator.onLine ? 'online' : 'offline'}`;
+}
+
+async function confirmSignOut() {
+  const count = await pendingCount();
+  const photos = await waitingPhotos();
+  if (count + photos > 0 && !window.confirm(
+    `Còn ${count} thay đổi và ${photos} ảnh chưa gửi lên máy chủ. Chúng vẫn được giữ trên máy này và sẽ gửi khi bạn đăng nhập lại. Vẫn đăng xuất?`)) {
+    return;
+  }
+  await signOut();
+  // Nothing unsent: nothing of the team's stays on a phone that may be shared. Unsent work
+  // stays (the person was warned) until the same person signs in again.
+  if (count + photos === 0) await wipe();
+  else await setMeta('session', null);
+  route();
+}
+
+function bottomBar() {
+  const nav = document.getElementById('thanh-duoi');
+  nav.replaceChildren(
+    h('a', { href: '#/', class: 'btn' }, 'Đợt kiểm tra'),
+    h('button', { type: 'button', class: 'btn', id: 'dong-bo', onclick: () => sync() }, 'Đồng bộ'),
+    h('button', { type: 'button', class: 'btn', id: 'dang-xuat', onclick: confirmSignOut }, 'Đăng xuất'));
+  nav.hidden = false;
+}
+
+function typing() {
+  const el = document.activeElement;
+  return el && (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && ['text', 'number', 'date', 'password'].includes(el.type)));
+}
+
+async function boot() {
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/thuc-dia/sw.js', { scope: '/thuc-dia/' }).catch(() => {});
+  }
+  bottomBar();
+  window.addEventListener('hashchange', route);
+  window.addEventListener('online', () => statusLine());
+  window.addEventListener('offline', () => statusLine());
+  events.addEventListener('state', (e) => statusLine(e.detail));
+  events.addEventListener('queued', () => statusLine());
+  events.addEventListener('synced', async () => {
+    await statusLine();
+    if (await session() && !typing()) await route();
+    // A finished photo may free a held submission: sync once more.
+    uploadAll().then((n) => (n ? sync() : statusLine()));
+  });
+  events.addEventListener('upload', (e) => {
+    const bar = document.querySelector(`[data-photo="${e.detail.id}"] progress`);
+    if (bar) bar.value = e.detail.sent;
+    if (e.detail.sent === e.detail.total) statusLine();
+  });
+  start();
+  await statusLine();
+  await route();
+  if (navigator.onLine && (await session())) sync();
+  document.documentElement.dataset.ready = 'yes';
+}
+
+boot();
