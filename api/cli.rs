@@ -149,7 +149,7 @@ async fn run(command: Command, mut settings: Settings) -> Result<(), Box<dyn std
         Command::Migrate => {
             settings.ensure_data_dir()?;
             let url = settings.database_url();
-            let size = settings.db_pool_size;
+            let size = settings.pools();
             let ran = tokio::task::spawn_blocking(move || {
                 crate::db::Db::connect(&url, size)?.migrate(crate::upgrades::STEPS)
             })

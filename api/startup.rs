@@ -48,7 +48,7 @@ pub struct Application {
 pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     settings.ensure_data_dir()?;
     let url = settings.database_url();
-    let size = settings.db_pool_size;
+    let size = settings.pools();
     tokio::task::spawn_blocking(move || {
         let db = Db::connect(&url, size)?;
         db.migrate(crate::upgrades::STEPS)?;

@@ -59,6 +59,8 @@ impl AuditRow {
 
 // Writers on PostgreSQL take this transaction-scoped lock before reading the chain's head,
 // so two transactions never chain onto the same entry. (SQLite writers are serialized.)
+// Inside a `Db` transaction that happens at its very end (`db::tail::seal`), so the lock is
+// held only from the chain's last entries to the commit.
 const PG_AUDIT_LOCK: i64 = 0x0061_7564_6974;
 
 /// Records one change. `before`/`after` are the entity's state as JSON (`None` for a create or
@@ -92,10 +94,23 @@ pub struct Change {
     pub after: Option<String>,
 }
 
-/// Records changes by one actor, in order: the chain's head is read once and the entries go
-/// in with multi-row inserts (a push of hundreds of answers), giving exactly the chain that
-/// appending them one by one would.
+/// Records changes by one actor, in order. Inside a `Db` transaction they are chained at its
+/// end, just before the commit (`db::tail`); outside one, at once.
 pub fn append_many(conn: &mut DbConn, actor: &Actor, changes: &[Change]) -> QueryResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let deferred = crate::db::tail::with(|t| t.audit.push((actor.clone(), changes.to_vec())));
+    match deferred {
+        Some(()) => Ok(()),
+        None => append_now(conn, actor, changes),
+    }
+}
+
+/// Chains changes by one actor now, in order: the chain's head is read once and the entries
+/// go in with multi-row inserts (a push of hundreds of answers), giving exactly the chain that
+/// appending them one by one would.
+pub(crate) fn append_now(conn: &mut DbConn, actor: &Actor, changes: &[Change]) -> QueryResult<()> {
     if changes.is_empty() {
         return Ok(());
     }

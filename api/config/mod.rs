@@ -43,8 +43,16 @@ pub struct Settings {
     pub refresh_token_ttl_days: u64,
     /// Largest JSON body accepted, bytes.
     pub json_body_limit: usize,
-    /// Connections in the database pool.
+    /// Connections for reads: pulls, sign-ins, pages (`KIEMTRA_DB_POOL_SIZE`).
     pub db_pool_size: u32,
+    /// Connections for write transactions on PostgreSQL (`KIEMTRA_DB_WRITE_POOL_SIZE`); SQLite
+    /// writes through one connection. Apart from the reads', so a burst of pushes cannot
+    /// starve pulls (docs/operations.md, "Connections and timeouts").
+    pub db_write_pool_size: u32,
+    /// Seconds a statement may run, or wait on a lock, before it is cancelled: PostgreSQL's
+    /// `statement_timeout`, SQLite's `busy_timeout` (`KIEMTRA_DB_STATEMENT_TIMEOUT_SECS`;
+    /// 0 for none). Migrations are not limited.
+    pub db_statement_timeout_secs: u64,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
     /// Seconds in-flight requests get to finish after SIGTERM.
@@ -123,6 +131,8 @@ impl Default for Settings {
             header_timeout_secs: 30,
             body_idle_timeout_secs: 30,
             db_pool_size: 8,
+            db_write_pool_size: 8,
+            db_statement_timeout_secs: 30,
             workers: 0,
             shutdown_timeout_secs: 30,
             log_format: "text".into(),
@@ -186,9 +196,9 @@ impl Settings {
                 "token lifetimes must be positive".into(),
             ));
         }
-        if self.db_pool_size == 0 {
+        if self.db_pool_size == 0 || self.db_write_pool_size == 0 {
             return Err(ConfigError::Invalid(
-                "db_pool_size must be at least 1".into(),
+                "db_pool_size and db_write_pool_size must be at least 1".into(),
             ));
         }
         if self.media.max_upload_bytes == 0
@@ -239,6 +249,15 @@ impl Settings {
                 .join("kiemtra.db")
                 .to_string_lossy()
                 .into_owned(),
+        }
+    }
+
+    /// The database pools' sizes and statement timeout.
+    pub fn pools(&self) -> crate::db::PoolSettings {
+        crate::db::PoolSettings {
+            read: self.db_pool_size,
+            write: self.db_write_pool_size,
+            statement_timeout: Duration::from_secs(self.db_statement_timeout_secs),
         }
     }
 

@@ -46,7 +46,12 @@ pub fn start(url: &str, alive: &Arc<()>) {
 fn checkpoint(url: &str, conn: &mut Option<DbConn>) -> Result<(), super::DbError> {
     let c = match conn.as_mut() {
         Some(c) => c,
-        None => conn.insert(pool::open(url, Backend::Sqlite)?),
+        // A passive checkpoint never waits on a writer; the timeout hardly matters here.
+        None => conn.insert(pool::open(
+            url,
+            Backend::Sqlite,
+            std::time::Duration::from_secs(10),
+        )?),
     };
     c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")?;
     Ok(())

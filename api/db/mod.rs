@@ -1,10 +1,14 @@
 //! Storage: one diesel connection type over SQLite and PostgreSQL, a pool, migrations.
 //!
-//! Handlers never touch a connection on an actix worker: [`Db::read`] and [`Db::write`]
-//! run the closure on the blocking pool (`web::block`). `write` wraps it in one transaction,
-//! so a failed request leaves nothing behind. On SQLite, writes are serialized in-process
-//! (one writer at a time is how SQLite works best; waiting on a mutex beats spinning on
-//! `SQLITE_BUSY`), while readers run in parallel under WAL.
+//! Handlers never touch a connection on an actix worker: [`Db::read`], [`Db::read_only`] and
+//! [`Db::write`] run the closure on the blocking pool (`web::block`). `write` wraps it in one
+//! transaction, so a failed request leaves nothing behind. On SQLite, writes are serialized
+//! in-process (one writer at a time is how SQLite works best; waiting on a mutex beats
+//! spinning on `SQLITE_BUSY`), while readers run in parallel under WAL.
+//!
+//! Reads and writes draw on separate pools ([`PoolSettings`]): on PostgreSQL, write
+//! transactions waiting on each other's locks hold only write connections, so a burst of
+//! pushes never leaves a pull without a connection (issue 19; docs/operations.md).
 //!
 //! Lookups by primary key end in `.get_result(conn)`, not `.first(conn)`: `first` adds
 //! `LIMIT ?`, and SQLite (3.50) marks a statement for re-preparing whenever a bound LIMIT is
@@ -16,6 +20,7 @@ pub mod data;
 mod migrate;
 mod pool;
 pub mod schema;
+pub(crate) mod tail;
 
 use std::sync::{Arc, Mutex};
 
@@ -24,6 +29,30 @@ use diesel::connection::SimpleConnection;
 
 pub use migrate::run_migrations;
 pub use pool::{sqlite_path, Pool};
+pub use tail::savepoint;
+
+/// How many connections, and how long a statement may take (docs/operations.md,
+/// "Connections and timeouts").
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// Connections for reads: pulls, sign-ins, pages.
+    pub read: u32,
+    /// Connections for write transactions (PostgreSQL; SQLite writes through one connection).
+    pub write: u32,
+    /// PostgreSQL's `statement_timeout`, SQLite's `busy_timeout`; zero for none.
+    pub statement_timeout: std::time::Duration,
+}
+
+impl PoolSettings {
+    /// One pool size for both, and the default timeout (tools and tests).
+    pub fn sized(size: u32) -> PoolSettings {
+        PoolSettings {
+            read: size,
+            write: size,
+            statement_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -125,7 +154,10 @@ impl From<actix_web::error::BlockingError> for DbError {
 /// The pool plus what it takes to use it correctly.
 #[derive(Clone)]
 pub struct Db {
+    /// Reads ([`Db::read`], [`Db::read_only`]).
     pool: Pool,
+    /// PostgreSQL's write transactions; `None` on SQLite (see `sqlite_writer`).
+    writers: Option<Pool>,
     backend: Backend,
     url: Arc<str>,
     /// SQLite's one writing connection, inside the lock that serializes writers. Keeping it
@@ -133,20 +165,28 @@ pub struct Db {
     /// another connection has written since its last transaction. `None` until first used,
     /// and again after a writer panicked (its transaction may still be open).
     sqlite_writer: Arc<Mutex<Option<DbConn>>>,
+    statement_timeout: std::time::Duration,
     /// Keeps SQLite's background checkpointer running while any clone of this lives.
     _alive: Arc<()>,
 }
 
 impl Db {
-    pub fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
+    pub fn connect(url: &str, sizes: PoolSettings) -> Result<Db, DbError> {
         let backend = Backend::from_url(url);
-        let pool = pool::build(url, backend, pool_size)?;
+        let timeout = sizes.statement_timeout;
+        let pool = pool::build(url, backend, sizes.read.max(1), timeout)?;
+        let writers = match backend {
+            Backend::Postgres => Some(pool::build(url, backend, sizes.write.max(1), timeout)?),
+            Backend::Sqlite => None,
+        };
         let alive = Arc::new(());
         if backend == Backend::Sqlite {
             checkpoint::start(url, &alive);
         }
         Ok(Db {
             pool,
+            writers,
+            statement_timeout: timeout,
             backend,
             url: url.into(),
             sqlite_writer: Arc::new(Mutex::new(None)),
@@ -173,6 +213,35 @@ impl Db {
         .await?
     }
 
+    /// Runs `f` in one read-only transaction on the blocking pool, on a read connection: one
+    /// snapshot for all its statements, and no lock that a writer holds is ever waited on
+    /// (pulls: they never wait for pushes). PostgreSQL refuses any write in it.
+    pub async fn read_only<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError>
+            + From<diesel::result::Error>
+            + From<actix_web::error::BlockingError>
+            + Send
+            + 'static,
+    {
+        use diesel::Connection;
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
+            let conn: &mut DbConn = &mut conn;
+            conn.transaction(|c| {
+                if let DbConn::Pg(pg) = c {
+                    // The first statement of the transaction, as PostgreSQL requires.
+                    pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+                }
+                f(c)
+            })
+        })
+        .await?
+    }
+
     /// Runs `f` in one transaction on the blocking pool: all of it commits, or none.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
@@ -195,9 +264,17 @@ impl Db {
         E: From<DbError> + From<diesel::result::Error>,
     {
         use diesel::Connection;
+        // What must be numbered in commit order is written last, just before the commit.
+        let _tail = tail::open();
+        let f = |c: &mut DbConn| {
+            let out = f(c)?;
+            tail::seal(c)?;
+            Ok(out)
+        };
         match self.backend {
             Backend::Postgres => {
-                let mut conn = self.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
+                let writers = self.writers.as_ref().unwrap_or(&self.pool);
+                let mut conn = writers.get().map_err(|e| DbError::Pool(e.to_string()))?;
                 let conn: &mut DbConn = &mut conn;
                 conn.transaction(f)
             }
@@ -210,7 +287,8 @@ impl Db {
                 let conn = match slot.as_mut() {
                     Some(conn) => conn,
                     None => {
-                        let mut conn = pool::open(&self.url, Backend::Sqlite)?;
+                        let mut conn =
+                            pool::open(&self.url, Backend::Sqlite, self.statement_timeout)?;
                         conn.batch_execute(&format!(
                             "PRAGMA wal_autocheckpoint = {};",
                             checkpoint::WRITER_BACKSTOP_PAGES
@@ -251,9 +329,14 @@ impl Db {
             .await
     }
 
-    /// The schema's migrations, then the data `steps` not yet run.
+    /// The schema's migrations, then the data `steps` not yet run, on a connection of their
+    /// own without the statement timeout (a migration of a large table may take minutes).
     pub fn migrate(&self, steps: &[data::Step]) -> Result<usize, DbError> {
-        let mut conn = self.pool.get().map_err(|e| DbError::Pool(e.to_string()))?;
+        let timeout = match self.backend {
+            Backend::Postgres => std::time::Duration::ZERO,
+            Backend::Sqlite => self.statement_timeout,
+        };
+        let mut conn = pool::open(&self.url, self.backend, timeout)?;
         run_migrations(&mut conn, steps)
     }
 }

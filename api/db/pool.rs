@@ -5,6 +5,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::Connection;
+use std::time::Duration;
 
 use super::{Backend, DbConn, DbError};
 
@@ -13,6 +14,8 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Manager {
     url: String,
     backend: Backend,
+    /// PostgreSQL's `statement_timeout`, SQLite's `busy_timeout`; zero for none.
+    statement_timeout: Duration,
 }
 
 /// `sqlite://path` and `sqlite:path` are accepted as well as a bare path.
@@ -23,13 +26,33 @@ pub fn sqlite_path(url: &str) -> &str {
 }
 
 // WAL: readers never wait for the writer. synchronous=FULL: what a device was told is saved
-// survives a power cut. busy_timeout: another process (the CLI) holding the write lock makes
-// us wait instead of failing.
+// survives a power cut. busy_timeout (the statement timeout): another process (the CLI)
+// holding the write lock makes us wait instead of failing, for that long.
 // busy_timeout comes first so the others wait rather than fail. WAL is a property of the file,
 // set once in `build` before the pool opens several connections at the same time.
-const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000;
+fn sqlite_pragmas(timeout: Duration) -> String {
+    // No timeout means wait as long as it takes (a busy_timeout of 0 would mean not at all).
+    let timeout = if timeout.is_zero() {
+        Duration::from_millis(i32::MAX as u64)
+    } else {
+        timeout
+    };
+    format!(
+        "PRAGMA busy_timeout = {};
 PRAGMA synchronous = FULL;
-PRAGMA foreign_keys = ON;";
+PRAGMA foreign_keys = ON;",
+        timeout.as_millis().min(i32::MAX as u128)
+    )
+}
+
+/// What every PostgreSQL connection is set to: no statement runs (or waits on a lock) longer
+/// than the timeout, so a stuck query frees its connection instead of holding the pool.
+fn pg_setup(timeout: Duration) -> String {
+    format!(
+        "SET statement_timeout = {}",
+        timeout.as_millis().min(i32::MAX as u128)
+    )
+}
 
 impl ManageConnection for Manager {
     type Connection = DbConn;
@@ -47,10 +70,14 @@ impl ManageConnection for Manager {
                     }
                 }
                 let mut conn = diesel::SqliteConnection::establish(path)?;
-                conn.batch_execute(SQLITE_PRAGMAS)?;
+                conn.batch_execute(&sqlite_pragmas(self.statement_timeout))?;
                 Ok(DbConn::Sqlite(conn))
             }
-            Backend::Postgres => Ok(DbConn::Pg(diesel::PgConnection::establish(&self.url)?)),
+            Backend::Postgres => {
+                let mut conn = diesel::PgConnection::establish(&self.url)?;
+                conn.batch_execute(&pg_setup(self.statement_timeout))?;
+                Ok(DbConn::Pg(conn))
+            }
         }
     }
 
@@ -64,18 +91,25 @@ impl ManageConnection for Manager {
 }
 
 /// One connection outside the pool, set up as the pool's are.
-pub fn open(url: &str, backend: Backend) -> Result<DbConn, DbError> {
+pub fn open(url: &str, backend: Backend, statement_timeout: Duration) -> Result<DbConn, DbError> {
     Manager {
         url: url.to_owned(),
         backend,
+        statement_timeout,
     }
     .connect()
 }
 
-pub fn build(url: &str, backend: Backend, size: u32) -> Result<Pool, DbError> {
+pub fn build(
+    url: &str,
+    backend: Backend,
+    size: u32,
+    statement_timeout: Duration,
+) -> Result<Pool, DbError> {
     let manager = Manager {
         url: url.to_owned(),
         backend,
+        statement_timeout,
     };
     if backend == Backend::Sqlite {
         let mut first = manager.connect()?;

@@ -228,7 +228,7 @@ pub fn attach(
     if store::blob(conn, r.sha256)?.is_none() {
         // In a savepoint: the same photo stored for another inspection at this very moment
         // (PostgreSQL) makes this insert fail harmlessly, and the transaction goes on.
-        let inserted = conn.transaction(|c| {
+        let inserted = crate::db::savepoint(conn, |c| {
             diesel::insert_into(blobs::table)
                 .values((
                     blobs::sha256.eq(r.sha256),

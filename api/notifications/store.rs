@@ -57,12 +57,17 @@ pub struct NewNotification {
 
 /// Stores `n` unless its dedupe key is taken; true when stored. Run it in the caller's
 /// transaction. The unique key decides, not a read before the insert, so two processes
-/// racing store one row. The change-log position is taken first: it locks the counter until
-/// commit, so notifying transactions queue there (on PostgreSQL too) and the second finds the
-/// first's rows instead of two inserting in different orders and deadlocking. A position
-/// taken for a duplicate is left unused, which pull does not mind.
+/// racing store one row. On PostgreSQL, notifying transactions first queue on a lock of
+/// their own, held until commit, so the second finds the first's rows instead of two
+/// inserting in different orders and deadlocking (the change log's counter, which used to
+/// queue them, is now locked only at the very end: `db::tail`). A position taken for a
+/// duplicate is left unused, which pull does not mind.
 pub fn notify(conn: &mut DbConn, n: &NewNotification) -> QueryResult<bool> {
-    let seq = crate::sync::log::next_seq(conn)?;
+    if let DbConn::Pg(c) = conn {
+        use diesel::connection::SimpleConnection;
+        c.batch_execute(&format!("SELECT pg_advisory_xact_lock({PG_NOTIFY_LOCK})"))?;
+    }
+    let slot = crate::sync::log::slot(conn)?;
     let id = db::new_id();
     let now = db::now();
     let row = (
@@ -78,23 +83,30 @@ pub fn notify(conn: &mut DbConn, n: &NewNotification) -> QueryResult<bool> {
         notifications::created_at.eq(now),
         notifications::email_attempts.eq(0),
         notifications::email_next_at.eq(now),
-        notifications::seq.eq(seq),
+        notifications::seq.eq(slot.provisional()),
     );
     let stored = crate::per_engine!(conn, c => diesel::insert_into(notifications::table)
         .values(row)
         .on_conflict(notifications::dedupe_key)
         .do_nothing()
         .execute(c))?;
+    if stored > 0 {
+        crate::sync::log::notification_at(slot, &id);
+    }
     Ok(stored > 0)
 }
 
+// Serializes the transactions that store notifications (see [`notify`]).
+const PG_NOTIFY_LOCK: i64 = 0x006e_6f74_6966;
+
 /// Moves the row to the change log's next position, so the owner's next pull carries it.
-/// (The counter stays locked until commit: positions keep commit order, as `sync::log`.)
+/// (Its seq is taken at the transaction's end: positions keep commit order, as `sync::log`.)
 fn stamp(conn: &mut DbConn, id: &str) -> QueryResult<()> {
-    let seq = crate::sync::log::next_seq(conn)?;
+    let slot = crate::sync::log::slot(conn)?;
     diesel::update(notifications::table.find(id))
-        .set(notifications::seq.eq(seq))
+        .set(notifications::seq.eq(slot.provisional()))
         .execute(conn)?;
+    crate::sync::log::notification_at(slot, id);
     Ok(())
 }
 

@@ -19,8 +19,8 @@ use std::collections::BTreeSet;
 use diesel::prelude::*;
 
 use super::log;
-use crate::db::schema::{conflicts, scope_entries, users};
-use crate::db::{self, DbConn};
+use crate::db::schema::{conflicts, users};
+use crate::db::DbConn;
 use crate::domain::DomainError;
 use crate::role::Role;
 use crate::scope::Scope;
@@ -132,22 +132,7 @@ pub fn enter(
     user: &str,
     keys: &[(Option<&str>, Option<&str>)],
 ) -> Result<(), DomainError> {
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let seq = log::next_seq(conn)?;
-    for (team, round) in keys {
-        diesel::insert_into(scope_entries::table)
-            .values((
-                scope_entries::id.eq(db::new_id()),
-                scope_entries::seq.eq(seq),
-                scope_entries::user_id.eq(user),
-                scope_entries::team_id.eq(*team),
-                scope_entries::round_id.eq(*round),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    Ok(log::enter(conn, user, keys)?)
 }
 
 /// Every row that hangs on an inspection, itself included, as (entity, id).

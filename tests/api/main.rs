@@ -41,6 +41,7 @@ mod reports;
 mod scope_convergence;
 mod self_assessment;
 mod sync;
+mod sync_scale;
 mod sync_trust;
 mod templates;
 mod throttle;

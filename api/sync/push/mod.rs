@@ -21,8 +21,6 @@ mod reject;
 use crate::inspections::late::LateInspections;
 use std::collections::HashMap;
 
-use diesel::Connection;
-
 pub use context::Ctx;
 pub use model::{Envelope, FieldEdit, Mutation, MutationResult, Status};
 pub use parse::{nul as find_nul, parse_mutations, MAX_MUTATION_ID};
@@ -133,14 +131,16 @@ fn apply_one(
         answer::apply(conn, ctx, &env.mutation, answers)
     } else {
         answers.settle(conn)?;
-        conn.transaction::<_, DomainError, _>(|c| apply(c, ctx, &env.mutation))
+        crate::db::savepoint::<_, DomainError, _>(conn, |c| apply(c, ctx, &env.mutation))
     };
     match outcome {
         Ok(r) => Ok(r),
         Err(DomainError::Db(e)) => Err(DomainError::Db(e)),
         Err(refusal) => {
             answers.flush(conn)?;
-            conn.transaction::<_, DomainError, _>(|c| reject::reject(c, ctx, env, refusal))
+            crate::db::savepoint::<_, DomainError, _>(conn, |c| {
+                reject::reject(c, ctx, env, refusal)
+            })
         }
     }
 }

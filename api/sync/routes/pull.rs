@@ -46,9 +46,10 @@ pub async fn sync_pull(
             .ok_or_else(|| ApiError::InvalidQuery("cursor is not one this server made".into()))?,
     };
     let limit = q.limit.unwrap_or(1000);
+    // A read-only transaction on a read connection: a pull never waits for a push.
     let page = state
         .db
-        .read(move |c| {
+        .read_only(move |c| {
             let scope = Scope::load(c, &me)?;
             pull::pull_at(c, &scope, cursor, limit)
         })

@@ -43,13 +43,23 @@ pub async fn watermelon_pull(
 ) -> Result<HttpResponse, ApiError> {
     super::check_schema(&req, q.schema_version)?;
     let since = last_pulled(&q)?;
-    let page = state
+    // Read-only, on a read connection: a pull never waits for a push. Only a device's first
+    // pull writes (its base position), once.
+    let device = me.device_id.clone();
+    let (page, unmarked) = state
         .db
-        .write(move |c| {
+        .read_only(move |c| {
             let scope = Scope::load(c, &me)?;
             watermelon::pull(c, &scope, &me.device_id, since)
         })
         .await?;
+    if unmarked {
+        let at = page.timestamp;
+        state
+            .db
+            .write(move |c| watermelon::mark_base(c, &device, at))
+            .await?;
+    }
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-pub use self::pull::pull;
+pub use self::pull::{mark_base, pull};
 pub use self::push::{push, push_with};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize, ToSchema)]

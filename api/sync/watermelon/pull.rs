@@ -13,13 +13,15 @@ use crate::domain::DomainError;
 use crate::scope::Scope;
 use crate::sync::pull::{self as engine, Change};
 
-/// Everything after `last_pulled_at`, in WatermelonDB's shape.
+/// Everything after `last_pulled_at`, in WatermelonDB's shape, and whether the device still
+/// needs its base position marked ([`mark_base`], a write of its own: the pull itself reads
+/// only, in a read-only transaction).
 pub fn pull(
     conn: &mut DbConn,
     scope: &Scope,
     device_id: &str,
     last_pulled_at: Option<i64>,
-) -> Result<WatermelonPull, DomainError> {
+) -> Result<(WatermelonPull, bool), DomainError> {
     let first = last_pulled_at.is_none_or(|t| t <= 0);
     let (latest, cursor) = latest_changes(conn, scope, last_pulled_at.unwrap_or(0).max(0))?;
     let mut changes: BTreeMap<String, TableChanges> = BTreeMap::new();
@@ -59,6 +61,20 @@ pub fn pull(
                 .push(dep);
         }
     }
+    let unmarked: i64 = devices::table
+        .find(device_id)
+        .filter(devices::wm_base.is_null())
+        .count()
+        .get_result(conn)?;
+    let page = WatermelonPull {
+        changes,
+        timestamp: cursor,
+    };
+    Ok((page, unmarked > 0))
+}
+
+/// A device's first pull marks its base position (once: a set base is never moved here).
+pub fn mark_base(conn: &mut DbConn, device_id: &str, cursor: i64) -> Result<(), DomainError> {
     diesel::update(
         devices::table
             .find(device_id)
@@ -66,10 +82,7 @@ pub fn pull(
     )
     .set(devices::wm_base.eq(cursor))
     .execute(conn)?;
-    Ok(WatermelonPull {
-        changes,
-        timestamp: cursor,
-    })
+    Ok(())
 }
 
 /// Every row changed after `cursor`, in its latest state (a row met twice across pages keeps
