@@ -224,9 +224,16 @@ impl Device {
         rng: &mut impl Rng,
         tally: &mut Tally,
     ) {
-        let chosen: Vec<&Item> = items
-            .choose_multiple(rng, per_push.min(items.len()))
+        // Items shown only when another is "yes" are refused (`hidden_item`) until that one is
+        // answered: a device answers the controlling items first, in its first push.
+        let first: Vec<&Item> = items
+            .iter()
+            .filter(|i| i.controls && !self.known.contains_key(&i.id))
             .collect();
+        let rest = items
+            .choose_multiple(rng, per_push.min(items.len()))
+            .filter(|i| !first.iter().any(|f| f.id == i.id));
+        let chosen: Vec<&Item> = first.iter().copied().chain(rest).collect();
         let mut sent = Vec::new();
         let mut mutations = Vec::new();
         for item in chosen {

@@ -13,7 +13,8 @@
 //! - `KIEMTRA_LOAD_ENGINES` (`sqlite,pg`); `KIEMTRA_LOAD_PROCESSES` (2): server processes on
 //!   PostgreSQL;
 //! - `KIEMTRA_LOAD_PER_PUSH` (17) answers per push, `KIEMTRA_LOAD_PERIOD_MS` (4000) between a
-//!   device's cycles (± 25 %).
+//!   device's cycles (± 25 %);
+//! - `KIEMTRA_LOAD_PERF=1`: record the largest phase with `perf` (see [`profile`]).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod device;
@@ -146,6 +147,32 @@ fn watch_rss(pids: Vec<u32>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<V
     })
 }
 
+/// With `KIEMTRA_LOAD_PERF=1`, the largest phase runs under `perf record` (call graphs, 499 Hz)
+/// of each server process, to `load-perf-<engine>-<i>.data` in the target folder
+/// (`CARGO_TARGET_DIR` when set, as with the shared one; else `target/`).
+fn profile(pids: &[u32], largest: bool, secs: u64, pg: bool) -> Vec<std::process::Child> {
+    if !largest || std::env::var("KIEMTRA_LOAD_PERF").is_err() {
+        return Vec::new();
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let engine = if pg { "pg" } else { "sqlite" };
+    pids.iter()
+        .enumerate()
+        .filter_map(|(i, pid)| {
+            std::process::Command::new("perf")
+                .args(["record", "-F", "499", "-g", "-p", &pid.to_string(), "-o"])
+                .arg(target.join(format!("load-perf-{engine}-{i}.data")))
+                .args(["--", "sleep", &secs.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .ok()
+        })
+        .collect()
+}
+
 async fn engine(plan: &Plan, pg: Option<&procs::Cluster>) -> Vec<Row> {
     let most = *plan.counts.iter().max().unwrap();
     let dirs: Vec<tempfile::TempDir> = (0..if pg.is_some() { plan.processes } else { 1 })
@@ -190,6 +217,7 @@ async fn engine(plan: &Plan, pg: Option<&procs::Cluster>) -> Vec<Row> {
         let pg_cpu_before = pg.and_then(|c| c.postmaster()).map(procs::tree_cpu);
         let stop = Arc::new(AtomicBool::new(false));
         let rss = watch_rss(pids.clone(), stop.clone());
+        let perf = profile(&pids, n == most, plan.secs, pg.is_some());
         let started = Instant::now();
         let until = started + Duration::from_secs(plan.secs);
         let mut tasks = Vec::new();
@@ -214,6 +242,9 @@ async fn engine(plan: &Plan, pg: Option<&procs::Cluster>) -> Vec<Row> {
         back.append(&mut devices);
         devices = back;
         stop.store(true, Ordering::Relaxed);
+        for mut p in perf {
+            let _ = p.wait();
+        }
         let cpu_after: f64 = pids
             .iter()
             .filter_map(|p| procs::sample(*p))
@@ -224,9 +255,11 @@ async fn engine(plan: &Plan, pg: Option<&procs::Cluster>) -> Vec<Row> {
             .map(procs::tree_cpu)
             .zip(pg_cpu_before)
             .map(|(a, b)| a - b);
+        // Counted before the top statements are written, which resets pg_stat_statements.
         let pg_counts = pg.zip(pg_before).map(|(c, before)| {
+            let counts = verify::PgCounts::read(c).minus(&before);
             verify::top_statements(c, n, tally.pushes);
-            verify::PgCounts::read(c).minus(&before)
+            counts
         });
         rows.push(Row {
             setup: setup.clone(),

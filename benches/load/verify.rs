@@ -58,7 +58,7 @@ pub fn top_statements(c: &Cluster, devices: usize, pushes: usize) {
 
 /// Every mutation id the database holds.
 async fn stored_ids(db_url: &str) -> HashSet<String> {
-    let db = kiemtra::db::Db::connect(db_url, 1).unwrap();
+    let db = kiemtra::db::Db::connect(db_url, kiemtra::db::PoolSettings::sized(1)).unwrap();
     db.read(|c| {
         use diesel::{QueryDsl, RunQueryDsl};
         use kiemtra::db::schema::sync_mutations as m;
