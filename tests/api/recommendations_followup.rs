@@ -17,7 +17,7 @@ both_engines!(
 
 /// Inspects `unit` in `round` (by `insp`) with `recs`, and has `lead` approve it; returns the
 /// inspection and the recommendations' ids.
-async fn approved(
+pub(crate) async fn approved(
     app: &TestApp,
     (insp, lead): (&str, &str),
     round: &str,
