@@ -178,6 +178,17 @@ pub fn mark_read(
     find_own(conn, user_id, id)
 }
 
+/// Sends the owner's notification again at their next pull, as it is (a device changed it in
+/// a way the server does not take: see `sync::watermelon::followup_push`). False for anyone
+/// else's.
+pub fn resend(conn: &mut DbConn, user_id: &str, id: &str) -> QueryResult<bool> {
+    if find_own(conn, user_id, id)?.is_none() {
+        return Ok(false);
+    }
+    stamp(conn, id)?;
+    Ok(true)
+}
+
 /// Marks every unread notification of the owner read; returns how many.
 pub fn mark_all_read(conn: &mut DbConn, user_id: &str) -> QueryResult<usize> {
     let ids: Vec<String> = notifications::table

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::status::earlier;
 use super::store::{self, Filter};
-use crate::db::schema::{assignments, rounds};
+use crate::db::schema::{assignments, change_heads, rounds};
 use crate::db::DbConn;
 use crate::domain::DomainError;
 use crate::sync::log::{self as changes, Change, Keys};
@@ -73,6 +73,49 @@ pub fn announce(conn: &mut DbConn, unit_id: &str, only: Option<&str>) -> Result<
                 round_id: Some(round),
             },
             deleted: *done,
+        })
+        .collect();
+    if !list.is_empty() {
+        changes::record_many(conn, &list)?;
+    }
+    Ok(())
+}
+
+/// The live earlier-recommendation rows sent for an assignment, as (entity, id): what moves
+/// with the assignment when its unit goes to another team (its old team's people drop them).
+pub fn rows_of_assignment(
+    conn: &mut DbConn,
+    assignment_id: &str,
+) -> Result<Vec<(String, String)>, DomainError> {
+    let ids: Vec<String> = change_heads::table
+        .filter(change_heads::entity.eq(ENTITY))
+        .filter(change_heads::entity_id.like(format!("{assignment_id}/%")))
+        .filter(change_heads::deleted.eq(false))
+        .order(change_heads::entity_id.asc())
+        .select(change_heads::entity_id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|id| (ENTITY.to_owned(), id)).collect())
+}
+
+/// Tombstones the earlier-recommendation rows of a removed assignment (`load` has none for
+/// it any more): its team's people delete them at their next pull.
+pub fn forget_assignment(
+    conn: &mut DbConn,
+    assignment_id: &str,
+    team_id: &str,
+    round_id: &str,
+) -> Result<(), DomainError> {
+    let rows = rows_of_assignment(conn, assignment_id)?;
+    let list: Vec<Change<'_>> = rows
+        .iter()
+        .map(|(_, id)| Change {
+            entity: ENTITY,
+            entity_id: id,
+            keys: Keys {
+                team_id: Some(team_id),
+                round_id: Some(round_id),
+            },
+            deleted: true,
         })
         .collect();
     if !list.is_empty() {

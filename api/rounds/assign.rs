@@ -172,6 +172,9 @@ fn move_unit(
         &a.round_id,
         &a.unit_id,
     )?);
+    rows.extend(crate::recommendations::sync::rows_of_assignment(
+        conn, &a.id,
+    )?);
     let keys = Keys {
         team_id: Some(team),
         round_id: Some(&a.round_id),
@@ -223,6 +226,7 @@ pub fn unassign(
         true,
     )?;
     crate::selfcheck::sync::announce(conn, round_id, unit_id)?;
+    crate::recommendations::sync::forget_assignment(conn, &a.id, &a.team_id, round_id)?;
     // If that was the team's last unit in the round, the round leaves its people's scope.
     watch.finish(conn)?;
     Ok(())

@@ -54,5 +54,6 @@ mod upload_crash;
 mod uploads;
 mod users;
 mod watermelon;
+mod watermelon_followup;
 mod web;
 mod world;

@@ -38,7 +38,7 @@ pub async fn unit_user(app: &TestApp, admin: &str, username: &str, unit: &str) -
     t["access_token"].as_str().unwrap().to_owned()
 }
 
-async fn put_answer(
+pub(crate) async fn put_answer(
     app: &TestApp,
     token: &str,
     round: &str,
@@ -63,7 +63,7 @@ async fn ok_json(res: reqwest::Response) -> Value {
     v
 }
 
-async fn submit(app: &TestApp, token: &str, round: &str) -> reqwest::Response {
+pub(crate) async fn submit(app: &TestApp, token: &str, round: &str) -> reqwest::Response {
     submit_with(app, token, round, json!({})).await
 }
 

@@ -32,7 +32,7 @@ fn node_ready() -> Option<()> {
 }
 
 /// Runs a client of tests/clients with these variables; returns its JSON result line.
-async fn run_client(script: &'static str, env: Vec<(&'static str, String)>) -> Value {
+pub(crate) async fn run_client(script: &'static str, env: Vec<(&'static str, String)>) -> Value {
     let mut cmd = Command::new("node");
     cmd.arg(script).current_dir(clients_dir()).envs(env);
     let out = tokio::task::spawn_blocking(move || cmd.output())

@@ -31,10 +31,26 @@ const schema = appSchema({
     tableSchema({ name: 'answers', columns: [col('inspection_id'), col('item_id'), col('value'), col('na', 'boolean'), col('version', 'number'), { name: 'updated_at', type: 'number' }] }),
     tableSchema({ name: 'recommendations', columns: ['inspection_id', 'content', 'responsible_unit_id', 'responsible', 'due_on', 'follow_up'].map((c) => col(c)).concat([col('version', 'number')]) }),
     tableSchema({ name: 'comments', columns: [col('inspection_id'), col('item_id'), col('author_id'), col('body')] }),
+    // Read on the device (docs/sync.md): the user's own notifications (a read mark is the one
+    // change the server takes), remedies, earlier recommendations, self-assessments.
+    // `created_at` is WatermelonDB's own column: a non-optional number (epoch ms).
+    tableSchema({ name: 'notifications', columns: ['user_id', 'kind', 'title', 'body', 'link', 'round_id', 'unit_id', 'read_at', 'emailed_at'].map((c) => col(c)).concat([{ name: 'created_at', type: 'number' }]) }),
+    tableSchema({ name: 'remedies', columns: ['recommendation_id', 'inspection_id', 'note', 'follow_up', 'created_by', 'device_id'].map((c) => col(c)).concat([{ name: 'created_at', type: 'number' }]) }),
+    tableSchema({
+      name: 'earlier_recommendations',
+      columns: ['recommendation_id', 'assignment_id', 'for_round_id', 'inspection_id', 'round_id', 'round_name', 'unit_id', 'unit_code', 'unit_name', 'content', 'responsible_unit_id', 'responsible', 'due_on', 'follow_up', 'status', 'status_vi', 'latest_remedy']
+        .map((c) => col(c))
+        .concat([col('version', 'number')]),
+    }),
+    tableSchema({
+      name: 'self_assessments',
+      columns: ['round_id', 'unit_id', 'template_version_id', 'status', 'band', 'submitted_at', 'answers'].map((c) => col(c)).concat([col('score', 'number'), col('version', 'number')]),
+    }),
   ],
 });
 export const TABLES = ['units', 'teams', 'template_versions', 'rounds', 'assignments', 'inspections', 'answers', 'recommendations', 'comments'];
-const models = TABLES.map((t) => {
+export const FOLLOWUP_TABLES = ['notifications', 'remedies', 'earlier_recommendations', 'self_assessments'];
+const models = TABLES.concat(FOLLOWUP_TABLES).map((t) => {
   const M = class extends Model {};
   M.table = t;
   return M;

@@ -1,6 +1,8 @@
-//! What a team, round or inspection that left the device takes with it. WatermelonDB deletes
-//! only the records a pull names, so the pull names them, but only rows the caller could read:
-//! closing a round must not hand a team-1 inspector the ids of team 2's work.
+//! What a team, round or inspection that left the device takes with it (its assignments,
+//! inspections and what they hold, down to remedies, earlier recommendations and
+//! self-assessments). WatermelonDB deletes only the records a pull names, so the pull names
+//! them, but only rows the caller could read: closing a round must not hand a team-1
+//! inspector the ids of team 2's work.
 //!
 //! Whether the caller could read a row is judged by its change head, which holds the team
 //! and round of the row's last change:
@@ -14,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
+use super::followup;
 use crate::db::schema::{assignments, change_heads, inspections as insp, rounds};
 use crate::db::{self, DbConn};
 use crate::domain::DomainError;
@@ -59,6 +62,7 @@ pub(super) fn dependents(
         for i in &inspection_ids {
             out.extend(contents(conn, i, &may)?);
         }
+        out.extend(assignment_rows(conn, t, &may)?);
     }
     Ok(out)
 }
@@ -119,8 +123,32 @@ fn holdings(conn: &mut DbConn, t: &Tombstone) -> Result<(Vec<String>, Vec<String
     })
 }
 
-/// What an inspection holds that the caller could read: answers, recommendations, comments,
-/// evidence.
+/// The earlier recommendations and self-assessments of a team's or round's assignments
+/// that the caller could read.
+fn assignment_rows(
+    conn: &mut DbConn,
+    t: &Tombstone,
+    may: &dyn Fn(&Head) -> bool,
+) -> Result<Vec<(&'static str, String)>, DomainError> {
+    let keyed = followup::keyed_to(conn, &t.entity, &t.id)?;
+    let mut out = Vec::new();
+    for (entity, table) in [
+        ("earlier_recommendation", "earlier_recommendations"),
+        ("self_assessment", "self_assessments"),
+    ] {
+        let ids = keyed.iter().filter(|(e, _)| e == entity);
+        let ids = ids.map(|(_, id)| id.clone()).collect();
+        out.extend(
+            readable(conn, entity, ids, may)?
+                .into_iter()
+                .map(|id| (table, id)),
+        );
+    }
+    Ok(out)
+}
+
+/// What an inspection holds that the caller could read: answers, recommendations, remedies,
+/// comments, evidence.
 fn contents(
     conn: &mut DbConn,
     inspection_id: &str,
@@ -142,10 +170,12 @@ fn contents(
         .into_iter()
         .map(|e| e.id)
         .collect();
+    let remedies = followup::remedies_of(conn, inspection_id)?;
     let mut out = Vec::new();
     for (entity, table, ids) in [
         ("answer", "answers", answers),
         ("recommendation", "recommendations", recommendations),
+        ("remedy", "remedies", remedies),
         ("comment", "comments", comments),
         ("evidence", "evidence", evidence),
     ] {

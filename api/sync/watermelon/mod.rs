@@ -17,6 +17,10 @@
 //! - Otherwise the records become the engine's mutations (`translate`), each under an id
 //!   made from `last_pulled_at` and its content, so a retried push changes nothing twice and
 //!   a different edit is never taken for a retry (`ids`, `push`).
+//! - Notifications (the caller's own), remedies, earlier recommendations and self-assessments
+//!   reach devices by the engine's scope (`followup`). A device may push new remedies and
+//!   read marks, taken by the REST API's own services and rules; anything else of those
+//!   tables, or a refused remedy, refuses the whole push with a problem (`followup_push`).
 //! - WatermelonDB marks every pushed record synced when the push answers 200. A record the
 //!   engine refused, or whose value lost a concurrent edit, is therefore sent again by the
 //!   next pull with the server's state, or deleted by it if the server has no such row
@@ -25,6 +29,8 @@
 mod cascade;
 mod concurrent;
 mod converge;
+mod followup;
+mod followup_push;
 mod ids;
 mod pull;
 mod push;
@@ -73,7 +79,7 @@ pub enum PushOutcome {
 }
 
 /// Our entity names, in the order a first pull lists their tables.
-const ENTITIES: [&str; 10] = [
+const ENTITIES: [&str; 14] = [
     "unit",
     "team",
     "template_version",
@@ -84,6 +90,10 @@ const ENTITIES: [&str; 10] = [
     "recommendation",
     "comment",
     "evidence",
+    "notification",
+    "remedy",
+    "earlier_recommendation",
+    "self_assessment",
 ];
 
 /// Our entity names → WatermelonDB table names.
@@ -99,6 +109,10 @@ pub fn table_of(entity: &str) -> Option<&'static str> {
         "recommendation" => "recommendations",
         "comment" => "comments",
         "evidence" => "evidence",
+        "notification" => "notifications",
+        "remedy" => "remedies",
+        "earlier_recommendation" => "earlier_recommendations",
+        "self_assessment" => "self_assessments",
         _ => return None,
     })
 }

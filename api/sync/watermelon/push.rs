@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::concurrent;
 use super::converge;
+use super::followup_push;
 use super::ids::Ids;
 use super::stale::{self, Pusher};
 use super::translate::{self, Context};
@@ -56,6 +57,9 @@ pub fn push_with(
         node,
     };
 
+    // 0. Changes no device may push refuse the whole push, before anything is applied.
+    followup_push::check(changes)?;
+
     // 1. Anything pushed that the server changed since the client's last pull?
     let stale = stale::check(conn, &who, last_pulled_at, changes)?;
     if !stale.is_empty() {
@@ -92,6 +96,8 @@ pub fn push_with(
 
     // 4. The device learns what did not land: the next pull brings the server's state.
     converge::settle(conn, scope, &pushed.results)?;
+    // 5. New remedies and read marks, by the REST API's rules; a refusal undoes the push.
+    followup_push::apply(conn, actor, scope, last_pulled_at, changes)?;
     diesel::update(devices::table.find(&device))
         .set(devices::wm_base.eq(last_pulled_at))
         .execute(conn)?;

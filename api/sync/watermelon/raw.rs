@@ -86,7 +86,7 @@ fn columns(entity: &str) -> &'static [&'static str] {
         "recommendation" => RECOMMENDATION,
         "comment" => COMMENT,
         "evidence" => EVIDENCE,
-        _ => &[],
+        other => super::followup::columns(other),
     }
 }
 
@@ -119,7 +119,7 @@ pub(super) fn raw(entity: &str, id: &str, data: &Value) -> Map<String, Value> {
                 },
             );
         }
-        _ => {}
+        other => super::followup::documents(other, data, &mut m),
     }
     m
 }

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use serde_json::{json, Map, Value};
 
 use super::concurrent::Later;
+use super::followup::followup_entity;
 use super::ids::Ids;
 use super::push::delivered;
 use super::raw::{answer_of, edit_time, field_text, text};
@@ -42,7 +43,8 @@ pub(super) fn check(
 ) -> Result<Vec<StaleRecord>, DomainError> {
     let mut stale = Vec::new();
     for (table, t) in changes {
-        let Some(entity) = entity_of(table) else {
+        // The follow-up tables have their own rule for a stale push (`followup_push`).
+        let Some(entity) = entity_of(table).filter(|_| followup_entity(table).is_none()) else {
             continue;
         };
         let records = t.updated.iter().map(|r| (r, false));
