@@ -247,8 +247,15 @@ async fn pushes(app: &TestApp, w: &World, r: &Value, c: &Ctx) {
     let f = &r["refused"];
     refused(&f["stolen"], 404, "not_found");
     refused(&f["madeUp"], 404, "not_found");
+    // The same answer but for the request's own id.
+    let without_id = |v: &Value| {
+        let mut v = v.clone();
+        v.as_object_mut().map(|o| o.remove("request_id"));
+        v
+    };
     assert_eq!(
-        f["stolen"]["body"], f["madeUp"]["body"],
+        without_id(&f["stolen"]["body"]),
+        without_id(&f["madeUp"]["body"]),
         "existing or not: one answer"
     );
     refused(&f["inspectorRemedy"], 403, "forbidden");
@@ -339,13 +346,12 @@ fn scope_changes(r: &Value, c: &Ctx, e_open: &str, e_done: &str) {
         "round 1 is team 1's"
     );
     // Taken out of the round: team 2's phone drops the unit's rows.
+    // (The cascade may also name rows the phone deleted before, such as the done one: a
+    // phone ignores ids it does not hold.)
     let gone = &deleted["unassigned"];
     assert_eq!(gone["self_assessments"], json!([c.sa_id]), "{deleted}");
-    assert_eq!(
-        gone["earlier_recommendations"],
-        json!([e_open]),
-        "{deleted}"
-    );
+    let named = gone["earlier_recommendations"].as_array().unwrap();
+    assert!(named.contains(&json!(e_open)), "{deleted}");
     let left = &r["otherUnassigned"];
     assert!(rows(left, "self_assessments").is_empty(), "{left}");
     assert!(rows(left, "earlier_recommendations").is_empty(), "{left}");

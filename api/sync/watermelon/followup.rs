@@ -113,8 +113,11 @@ pub(super) fn followup_entity(table: &str) -> Option<&'static str> {
     })
 }
 
-/// The live earlier-recommendation and self-assessment rows keyed to a team or round (by
-/// their change heads, which hold the assignment's team and round), as (entity, id).
+/// The earlier-recommendation and self-assessment rows keyed to a team or round (by their
+/// change heads, which hold the assignment's team and round), as (entity, id). Tombstoned
+/// ones too: taking a unit out of a round tombstones its rows in the same transaction that
+/// takes the round off the team's devices, and the pull, no longer reading that round, names
+/// them only through this cascade (ids a device does not hold are ignored by it).
 pub(super) fn keyed_to(
     conn: &mut DbConn,
     entity: &str,
@@ -122,7 +125,6 @@ pub(super) fn keyed_to(
 ) -> Result<Vec<(String, String)>, DomainError> {
     let q = change_heads::table
         .filter(change_heads::entity.eq_any(["earlier_recommendation", "self_assessment"]))
-        .filter(change_heads::deleted.eq(false))
         .select((change_heads::entity, change_heads::entity_id))
         .into_boxed();
     let q = match entity {
