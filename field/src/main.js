@@ -75,7 +75,7 @@ function bottomBar() {
 
 function typing() {
   const el = document.activeElement;
-  return el && (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && ['text', 'number', 'date', 'password'].includes(el.type)));
+  return el && (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el.tagName === 'INPUT' && ['text', 'number', 'date', 'password'].includes(el.type)));
 }
 
 async function boot() {

@@ -1,7 +1,8 @@
 // What the views read and do: the inspector's work as the store holds it with the outbox's
 // pending edits laid over, and the edits themselves, each queued as a sync mutation.
 import { db, get, put, all, ofInspection, getMeta } from './store.js';
-import { queue, pending, nextHlc } from './sync.js';
+import { queue, pending, nextHlc, events } from './sync.js';
+import { baseText } from './record.js';
 
 export async function rounds() {
   const list = await all('round');
@@ -22,12 +23,15 @@ export async function roundUnits(roundId) {
 }
 
 // An inspection with its pending edits: fields, status, answers (item id → {value, na,
-// version, pending}), comments, photos and conflict notes.
+// version, pending}), comments, photos, recommendations (the server's and those not sent
+// yet, marked `pending`) and conflict notes. Evidence with a delete waiting is left out.
 export async function inspectionView(id) {
   const base = await get('inspection', id);
   if (!base) return null;
   const insp = { ...base, pending: false };
   const answers = {};
+  const recommendations = await ofInspection('recommendation', id);
+  const deleting = new Set();
   for (const a of await ofInspection('answer', id)) answers[a.item_id] = { value: a.value, na: a.na, version: a.version };
   for (const e of await pending(id)) {
     const m = e.mutation;
@@ -38,13 +42,18 @@ export async function inspectionView(id) {
     }
     if (m.type === 'inspection.transition' && m.action === 'submit') { insp.status = 'submitted'; insp.pending = true; }
     if (m.type === 'inspection.create') insp.pending = true;
+    if (m.type === 'evidence.delete') { deleting.add(m.id); insp.pending = true; }
+    if (m.type === 'recommendation.create' && !recommendations.some((r) => r.id === m.id)) {
+      const { type, ...fields } = m;
+      recommendations.push({ ...fields, follow_up: 'open', mine: true, pending: true, sent: e.sent });
+    }
   }
-  const photos = await db.photos.where('insp').equals(id).toArray();
-  const evidence = await ofInspection('evidence', id);
+  const photos = (await db.photos.where('insp').equals(id).toArray()).sort((x, y) => x.added_at - y.added_at);
+  const evidence = (await ofInspection('evidence', id)).filter((ev) => !deleting.has(ev.id));
   const comments = await ofInspection('comment', id);
   const conflicts = await ofInspection('conflict', id);
   const notices = (await getMeta('notices', [])).filter((n) => n.insp === id);
-  return { ...insp, answers, photos, evidence, comments, conflicts, notices };
+  return { ...insp, answers, photos, evidence, comments, conflicts, notices, recommendations };
 }
 
 export const template = (versionId) => get('template_version', versionId);
@@ -74,12 +83,32 @@ export async function setAnswer(inspId, itemId, value, na = false) {
   }, { coalesce: `answer|${inspId}/${itemId}`, insp: inspId });
 }
 
+// One of the inspection's own fields (findings or biên bản record), checked by the caller.
+// `base_value` is the server's value in its stored text form (the people as JSON text).
 export async function setField(inspId, field, value) {
   const server = await get('inspection', inspId);
   await queue({
     type: 'inspection.update', id: inspId, base_version: server?.version || 0,
-    fields: { [field]: { value: value === '' ? null : value, hlc: await nextHlc(), base_value: server?.[field] ?? null } },
+    fields: { [field]: { value: value === '' ? null : value, hlc: await nextHlc(), base_value: baseText(field, server?.[field]) } },
   }, { coalesce: `field|${inspId}/${field}`, insp: inspId });
+}
+
+// A recommendation (kiến nghị), checked by the caller (recommendation.js). The server has
+// no sync mutation to change or delete one, so once sent it is read-only on the phone.
+export async function addRecommendation(inspId, fields) {
+  const id = crypto.randomUUID();
+  await queue({ type: 'recommendation.create', id, inspection_id: inspId, ...fields }, { insp: inspId });
+  return id;
+}
+
+// Takes back a recommendation not sent yet (nothing reached the server); false once sent.
+export async function dropRecommendation(inspId, id) {
+  return db.transaction('rw', db.outbox, async () => {
+    const entry = (await db.outbox.where('insp').equals(inspId).toArray())
+      .find((e) => e.mutation.type === 'recommendation.create' && e.mutation.id === id && !e.sent);
+    if (entry) await db.outbox.delete(entry.seq);
+    return !!entry;
+  }).then((dropped) => { events.dispatchEvent(new CustomEvent('queued')); return dropped; });
 }
 
 export const submit = (inspId) => queue({ type: 'inspection.transition', id: inspId, action: 'submit', reason: null }, { insp: inspId });

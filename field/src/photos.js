@@ -3,9 +3,10 @@
 // (docs/evidence.md) with tus-js-client once that record has reached the server. The upload
 // address is stored with the photo as soon as the server makes it, so after a reload, or a
 // network lost halfway, the upload carries on from the server's offset instead of starting
-// again.
+// again. A photo deleted on the phone stops its upload; its record is deleted on the server
+// only if its `evidence.create` was ever sent.
 import { Upload } from 'tus-js-client';
-import { db } from './store.js';
+import { db, key } from './store.js';
 import { queue, events } from './sync.js';
 import { accessToken } from './api.js';
 
@@ -23,13 +24,16 @@ export async function addPhoto(inspId, itemId, file) {
 }
 
 const active = new Map();
+const stops = new Map();
 
 function progress(photo, sent) {
   events.dispatchEvent(new CustomEvent('upload', { detail: { id: photo.id, insp: photo.insp, sent, total: photo.size } }));
 }
 
-function uploadOne(photo, token) {
+// `stops`: photo id → a function that stops its upload now (for a photo being deleted).
+function uploadOne(photo, token, stops) {
   return new Promise((resolve) => {
+    stops.set(photo.id, async () => { await up.abort(false).catch(() => {}); resolve(false); });
     const up = new Upload(photo.blob, {
       endpoint: `${location.origin}/api/v1/uploads`,
       uploadUrl: photo.upload_url || undefined,
@@ -69,15 +73,44 @@ export async function uploadAll() {
   let done = 0;
   const waiting = await db.photos.where('state').equals('waiting').toArray();
   const unsent = new Set((await db.outbox.toArray()).filter((e) => e.mutation.type === 'evidence.create').map((e) => e.mutation.id));
-  for (const photo of waiting) {
-    if (unsent.has(photo.id) || active.has(photo.id) || !navigator.onLine) continue;
+  for (const listed of waiting) {
+    if (unsent.has(listed.id) || active.has(listed.id) || !navigator.onLine) continue;
     const token = await accessToken().catch(() => null);
     if (!token) return done;
-    const run = uploadOne(photo, token);
+    // Deleted meanwhile (the list was read before the earlier uploads ran)?
+    const photo = await db.photos.get(listed.id);
+    if (!photo || photo.state !== 'waiting') continue;
+    const run = uploadOne(photo, token, stops);
     active.set(photo.id, run);
-    try { if (await run) done += 1; } finally { active.delete(photo.id); }
+    try { if (await run) done += 1; } finally { active.delete(photo.id); stops.delete(photo.id); }
   }
   return done;
+}
+
+// Deletes a photo (asked first by the view). Its upload stops, and the server's partial
+// copy is abandoned (tus termination; the server also expires it). If its `evidence.create`
+// never left the phone, both go and nothing is sent; if it was sent (or the record came from
+// the server), an `evidence.delete` is queued after it.
+export async function deletePhoto(inspId, id) {
+  await stops.get(id)?.();
+  const photo = await db.photos.get(id);
+  const send = await db.transaction('rw', db.outbox, db.photos, db.rows, async () => {
+    const creates = (await db.outbox.where('insp').equals(inspId).toArray())
+      .filter((e) => e.mutation.type === 'evidence.create' && e.mutation.id === id);
+    const onServer = !!(await db.rows.get(key('evidence', id)));
+    await db.photos.delete(id);
+    const unsent = creates.find((e) => !e.sent);
+    if (unsent) { await db.outbox.delete(unsent.seq); return false; }
+    return onServer || creates.length > 0;
+  });
+  if (send) await queue({ type: 'evidence.delete', id, inspection_id: inspId }, { insp: inspId });
+  else events.dispatchEvent(new CustomEvent('queued'));
+  if (photo?.upload_url && navigator.onLine) {
+    const token = await accessToken().catch(() => null);
+    if (token) {
+      fetch(photo.upload_url, { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0', Authorization: `Bearer ${token}` } }).catch(() => {});
+    }
+  }
 }
 
 // Photos whose bytes have not reached the server yet (unsent work, like the outbox).

@@ -34,11 +34,14 @@ export function date(iso) {
   return d.toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' });
 }
 
-// Draws `node` as the page's content; focus stays on the control that had it.
+let drawn = 0;
+// Draws `node` as the page's content; focus stays on the control that had it. Each drawing
+// is counted on the page (`data-drawn`), so a test can wait for the one its action causes.
 export function show(node, title) {
   const main = document.getElementById('noi-dung');
   const focused = document.activeElement?.id;
   main.replaceChildren(node);
+  main.dataset.drawn = String(++drawn);
   if (title) document.title = `${title} · Kiểm tra thực địa`;
   if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
 }

@@ -26,8 +26,9 @@ export async function phone(browser) {
   return { context, page };
 }
 
-// Serious and critical axe findings, and a screenshot as docs/img/field-<name>.png.
-export async function look(page, name) {
+// Serious and critical axe findings, and a screenshot as docs/img/field-<name>.png: the
+// screen from its top, or from the element `at` (a selector) when the part shown is lower.
+export async function look(page, name, at = null) {
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
@@ -39,7 +40,11 @@ export async function look(page, name) {
     mkdirSync(f.screenshots, { recursive: true });
     // The phone's screen from the top, as the inspector first sees it (the bar of actions
     // stays at its foot).
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate((sel) => {
+      const el = sel && document.querySelector(sel);
+      if (el) window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 8);
+      else window.scrollTo(0, 0);
+    }, at);
     await page.screenshot({ path: `${f.screenshots}/field-${name}.png` });
   }
 }

@@ -5,10 +5,14 @@ import { h, show, badge, flash } from '../ui.js';
 import { inspectionView as loadInspection, template, setAnswer, setField, submit, addComment } from '../model.js';
 import { items, visible, missing } from '../checklist.js';
 import { itemBlock } from './items.js';
-import { addPhoto, photoUrl } from '../photos.js';
+import { addPhoto, deletePhoto, photoUrl } from '../photos.js';
 import { get } from '../store.js';
+import { recordCard } from './record.js';
+import { recommendationsCard } from './recommendations.js';
+import { RECORD_FIELDS, describe } from '../record.js';
 
 const EDITABLE = new Set(['draft', 'returned']);
+const RECORD_LABELS = { place: 'Địa điểm', held_at: 'Thời gian làm việc', members: 'Thành phần đoàn kiểm tra', attendees: 'Đại diện đơn vị' };
 
 const REASONS = {
   inspection_submitted: 'phiếu đã nộp',
@@ -18,10 +22,19 @@ const REASONS = {
   unknown_base_version: 'dữ liệu trên máy cũ hơn máy chủ',
 };
 
+// What a refused or conflicting mutation was about, in the inspector's words.
+function subject(content, m) {
+  if (m?.item_id) return `mục “${labelOf(content, m.item_id)}”`;
+  if (m?.type === 'recommendation.create') return `kiến nghị “${[...m.content].slice(0, 60).join('')}”`;
+  if (m?.type === 'evidence.delete') return 'việc xoá ảnh';
+  if (m?.fields) return Object.keys(m.fields).map((f) => `“${labelOf(content, f)}”`).join(', ');
+  return 'phiếu';
+}
+
 function notices(insp, content) {
   const out = [];
   for (const n of insp.notices) {
-    const what = n.mutation?.item_id ? `mục “${labelOf(content, n.mutation.item_id)}”` : 'phiếu';
+    const what = subject(content, n.mutation);
     const text = n.status === 'conflict'
       ? (n.device_won
         ? `Người khác cũng sửa ${what}; bản của bạn được giữ, bản kia đã chuyển trưởng đoàn xem.`
@@ -50,14 +63,26 @@ function photoBlock(insp, item, editable, rerender) {
       rerender();
     },
   });
+  // Asked first: a deleted photo cannot be brought back (its bytes leave the phone too).
+  const remove = (photoId, name) => (editable ? h('button', {
+    type: 'button', class: 'btn btn-small', 'aria-label': `Xoá ảnh ${name}`,
+    onclick: async () => {
+      if (!window.confirm(`Xoá ảnh ${name}? Ảnh sẽ bị xoá khỏi phiếu và không lấy lại được.`)) return;
+      await deletePhoto(insp.id, photoId);
+      rerender();
+    },
+  }, 'Xoá ảnh') : null);
   return h('div', { class: 'photos' },
     h('label', { class: 'btn btn-small', for: input.id }, 'Chụp / chọn ảnh'), input,
     h('ul', { class: 'thumbs' },
       mine.map((p) => h('li', { 'data-photo': p.id },
         h('img', { src: photoUrl(p), alt: `Ảnh minh chứng ${p.name}`, width: 96, height: 96 }),
         h('progress', { max: p.size, value: p.state === 'done' ? p.size : p.offset, 'aria-label': 'Đã tải lên' }),
-        h('span', { class: 'upload-state' }, p.state === 'done' ? 'Đã tải lên' : 'Chờ tải lên'))),
-      server.map((e) => h('li', {}, h('span', { class: 'muted' }, `Ảnh đã có trên máy chủ (${e.upload_state || ''})`)))));
+        h('span', { class: 'upload-state' }, p.state === 'done' ? 'Đã tải lên' : 'Chờ tải lên'),
+        remove(p.id, p.name))),
+      server.map((e) => h('li', { 'data-evidence': e.id },
+        h('span', { class: 'muted' }, `Ảnh đã có trên máy chủ (${e.upload_state || ''})`),
+        remove(e.id, e.caption || 'trên máy chủ')))));
 }
 
 function commentBlock(insp, item, editable, rerender) {
@@ -121,6 +146,8 @@ export async function inspectionView(id, go) {
     notices(insp, content),
     sections,
     findings(insp, editable, render),
+    recordCard(insp, editable, render),
+    await recommendationsCard(insp, editable, render),
     editable ? h('section', { class: 'card', 'aria-labelledby': 'nop' },
       h('h2', { id: 'nop' }, 'Nộp phiếu'),
       todo.length
@@ -139,6 +166,7 @@ export async function inspectionView(id, go) {
 function shown(content, field, text) {
   let v;
   try { v = JSON.parse(text); } catch { v = text; }
+  if (RECORD_FIELDS.includes(field)) return describe(field, v);
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     if (v.na) return 'Không áp dụng';
     v = v.value;
@@ -154,6 +182,7 @@ function labelOf(content, id) {
   if (id === 'strengths') return 'Ưu điểm';
   if (id === 'shortcomings') return 'Hạn chế';
   if (id === 'causes') return 'Nguyên nhân';
+  if (id in RECORD_LABELS) return RECORD_LABELS[id];
   return items(content).find((it) => it.id === id)?.label || id;
 }
 

@@ -188,7 +188,7 @@ async fn journey(
 }
 
 /// A JPEG of about `size` bytes in a temporary file.
-fn photo_file(size: usize) -> (Vec<u8>, tempfile::NamedTempFile) {
+pub(super) fn photo_file(size: usize) -> (Vec<u8>, tempfile::NamedTempFile) {
     let photo = crate::photos::padded(&crate::photos::jpeg(640, 480, 5, true), size);
     let file = tempfile::Builder::new()
         .suffix(".jpg")
@@ -198,7 +198,7 @@ fn photo_file(size: usize) -> (Vec<u8>, tempfile::NamedTempFile) {
     (photo, file)
 }
 
-async fn content_of(app: &TestApp, token: &str, evidence: &str) -> Vec<u8> {
+pub(super) async fn content_of(app: &TestApp, token: &str, evidence: &str) -> Vec<u8> {
     let res = app
         .authed(
             Method::GET,
@@ -213,7 +213,7 @@ async fn content_of(app: &TestApp, token: &str, evidence: &str) -> Vec<u8> {
 }
 
 /// The test checklist with a photo item that needs one photo.
-fn template_with_photo() -> Value {
+pub(super) fn template_with_photo() -> Value {
     let mut t = crate::world::test_template();
     t["sections"][1]["items"]
         .as_array_mut()
