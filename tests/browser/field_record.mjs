@@ -3,7 +3,8 @@
 // uploads. Offline: fill the checklist and the record (place, time typed as dd/mm/yyyy and
 // hh:mm, members, attendees), be refused an empty recommendation, add one and take back a
 // second, delete C (its record is on the server: a delete is queued), take A and B and delete
-// B before it was ever sent (nothing is queued), submit, and go online. Prints one JSON line
+// B before it was ever sent (nothing is queued), submit, and go online. On the way, while
+// still online, photo D is deleted halfway through its upload, which stops. Prints one JSON line
 // for tests/api/web/field_record.rs to check against the server.
 import { launch, expect } from './lib.mjs';
 import { f, failures, phone, look, signIn, status, item, synced, diagnose, report } from './field_lib.mjs';
@@ -90,6 +91,35 @@ async function recommendations(page, asked) {
   await wrong.waitFor({ state: 'detached' });
 }
 
+// Photo D is deleted while its bytes are on the way (its first chunk held back): the upload
+// stops (no further chunk), the server's partial upload is abandoned (a tus DELETE), and the
+// record, already sent, is deleted on the server.
+async function deletedWhileUploading(page, asked) {
+  const seen = [];
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/api/v1/uploads/**', async (route) => {
+    const method = route.request().method();
+    seen.push(method);
+    if (method === 'PATCH') await held;
+    await route.continue().catch(() => {});
+  });
+  await item(page, 'g').locator('input[type=file]').setInputFiles(f.photo_b);
+  const d = await page.locator('[data-photo]').nth(1).getAttribute('data-photo');
+  for (let i = 0; i < 200 && !seen.includes('PATCH'); i++) await page.waitForTimeout(100);
+  expect(seen.includes('PATCH'), `D's upload started: ${seen}`);
+  accepting(page, asked);
+  await page.locator(`[data-photo="${d}"]`).getByRole('button', { name: /Xoá ảnh/ }).click();
+  await page.locator(`[data-photo="${d}"]`).waitFor({ state: 'detached' });
+  for (let i = 0; i < 100 && !seen.includes('DELETE'); i++) await page.waitForTimeout(100);
+  release();
+  await synced(page);
+  await page.unroute('**/api/v1/uploads/**');
+  expect(seen.filter((m) => m === 'PATCH').length === 1, `no chunk after the deletion: ${seen}`);
+  expect(seen.includes('DELETE'), `the partial upload is abandoned: ${seen}`);
+  return d;
+}
+
 const browser = await launch();
 let out = {};
 let current = null;
@@ -105,6 +135,7 @@ try {
   const c = await page.locator('[data-photo]').first().getAttribute('data-photo');
   await synced(page);
   await page.locator(`[data-photo="${c}"] .upload-state`, { hasText: 'Đã tải lên' }).waitFor();
+  const stopped = await deletedWhileUploading(page, asked);
 
   await context.setOffline(true);
   await status(page).filter({ hasText: 'Không có mạng' }).waitFor();
@@ -127,7 +158,7 @@ try {
   accepting(page, asked);
   await page.locator(`[data-photo="${b}"]`).getByRole('button', { name: /Xoá ảnh/ }).click();
   await page.locator(`[data-photo="${b}"]`).waitFor({ state: 'detached' });
-  expect(asked.length === 3 && asked.every((q) => /Xoá ảnh|Bỏ kiến nghị/.test(q)), `each deletion asked first: ${asked}`);
+  expect(asked.length === 4 && asked.every((q) => /Xoá ảnh|Bỏ kiến nghị/.test(q)), `each deletion asked first: ${asked}`);
 
   const queued = await outbox(page);
   const about = (id) => queued.filter((m) => m.id === id).map((m) => m.type);
@@ -147,7 +178,7 @@ try {
   expect(await rec.locator('.chua-gui').count() === 0, 'the recommendation was sent');
   expect(await rec.getByRole('button').count() === 0, 'a sent recommendation is read-only on the phone');
   expect(await page.locator('#bb-gio').inputValue() === '08:30', 'the time reads back in Việt Nam\'s time after the pull');
-  out = { inspection, kept: a, dropped: b, deleted: c };
+  out = { inspection, kept: a, dropped: b, deleted: c, stopped };
   await context.close();
 } catch (e) {
   failures.push(`journey: ${e.stack || e}`);

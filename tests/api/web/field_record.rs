@@ -1,6 +1,7 @@
 //! The biên bản record, recommendations and deleting photos in the inspectors' offline app
 //! (`/thuc-dia/`), in Chromium (tests/browser/field_record.mjs): what the phone did with no
-//! network reaches the server once it is back, and nothing of what it took back does.
+//! network reaches the server once it is back, and nothing of what it took back does (a
+//! photo deleted halfway through its upload included).
 
 use std::process::Command;
 
@@ -99,7 +100,8 @@ async fn the_record_recommendations_and_deleted_photos_reach_the_server(engine: 
     assert_eq!(r["due_on"], "2026-06-30");
     assert_eq!(r["follow_up"], "open");
 
-    // The photo kept, byte for byte, and only it: B never reached the server, C was deleted.
+    // The photo kept, byte for byte, and only it: B never reached the server, C was deleted
+    // offline after its upload, D online halfway through it.
     let kept_id = report["kept"].as_str().expect("the kept photo");
     let evidence: Value = app
         .get_json(&format!("/api/v1/inspections/{id}/evidence"), &w.lead1)
@@ -115,7 +117,7 @@ async fn the_record_recommendations_and_deleted_photos_reach_the_server(engine: 
         content_of(&app, &w.lead1, kept_id).await == kept,
         "the photo on the server is the file chosen, byte for byte"
     );
-    for gone in ["dropped", "deleted"] {
+    for gone in ["dropped", "deleted", "stopped"] {
         let e = report[gone].as_str().expect("a photo id");
         assert_eq!(
             status_of(&app, &w.lead1, &format!("/api/v1/evidence/{e}")).await,
