@@ -21,20 +21,21 @@ export function placeProblem(text) {
 
 // dd/mm/yyyy and a time (8:30, 08:30, 8h30, 8.30) typed in Việt Nam's time → the RFC 3339
 // time the server takes ("2026-03-10T08:30:00+07:00"); both empty → null (clears it).
-// Answers {value} or {problem}.
+// A phone's number pad may have no "/" or ":", so digits alone are read too (10032026,
+// 0830). Answers {value} or {problem, field}.
 export function heldAt(dateText, timeText) {
   const d = norm(dateText), t = norm(timeText);
   if (!d && !t) return { value: null };
   if (!t) return { problem: 'Nhập cả giờ để lưu thời gian.', field: 'time' };
   if (!d) return { problem: 'Nhập cả ngày để lưu thời gian.', field: 'date' };
-  const dm = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(d);
+  const dm = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(d) || /^(\d{2})(\d{2})(\d{4})$/.exec(d);
   if (!dm) return { problem: 'Nhập ngày dạng dd/mm/yyyy.', field: 'date' };
   const [day, month, year] = dm.slice(1).map(Number);
   const probe = new Date(Date.UTC(year, month - 1, day));
   if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day || year < 1900) {
     return { problem: 'Ngày không có thật.', field: 'date' };
   }
-  const tm = /^(\d{1,2})\s*[:h.]\s*(\d{2})$/i.exec(t) || /^(\d{1,2})\s*h?$/i.exec(t);
+  const tm = /^(\d{1,2})\s*[:h.]\s*(\d{2})$/i.exec(t) || /^(\d{1,2})(\d{2})$/.exec(t) || /^(\d{1,2})\s*h?$/i.exec(t);
   if (!tm) return { problem: 'Nhập giờ dạng giờ:phút, ví dụ 08:30.', field: 'time' };
   const hour = Number(tm[1]), minute = Number(tm[2] || 0);
   if (hour > 23 || minute > 59) return { problem: 'Giờ không có thật.', field: 'time' };

@@ -9,6 +9,8 @@ test('the time of the meeting is typed in Việt Nam\'s time and sent as RFC 333
   assert.deepEqual(heldAt('10/03/2026', '08:30'), { value: '2026-03-10T08:30:00+07:00' });
   assert.deepEqual(heldAt(' 1/3/2026 ', '8h05'), { value: '2026-03-01T08:05:00+07:00' });
   assert.deepEqual(heldAt('01/03/2026', '14'), { value: '2026-03-01T14:00:00+07:00' });
+  assert.deepEqual(heldAt('10032026', '0830'), { value: '2026-03-10T08:30:00+07:00' }, 'digits alone, from a number pad');
+  assert.deepEqual(heldAt('10.3.2026', '830'), { value: '2026-03-10T08:30:00+07:00' });
   assert.deepEqual(heldAt('', ''), { value: null }, 'both empty clears it');
   assert.equal(heldAt('31/02/2026', '08:00').field, 'date', 'no 31 February');
   assert.equal(heldAt('2026-03-10', '08:00').field, 'date', 'dd/mm/yyyy only');

@@ -69,6 +69,11 @@ async function record(page) {
       await last.locator('.p-title').press('Tab');
     }
   }
+  // A row added by mistake and taken out again (the list is redrawn without it).
+  await page.locator('#bb-members-them').click();
+  await page.locator('#bb-members-2-ten').fill('Người ghi nhầm');
+  await page.locator('#bb-members-2-ten').press('Tab');
+  await redrawn(page, () => page.getByRole('button', { name: 'Bỏ người này (Thành phần đoàn kiểm tra, dòng 3)' }).click());
   await page.waitForFunction(() => document.querySelectorAll('li.person').length === 3
     && document.querySelector('#bb-attendees-0-ten')?.value === 'Lê Văn Cường');
 }
