@@ -10,6 +10,12 @@ use super::error::AttachmentError;
 use super::listing::FileView;
 use super::owner::OwnerKind;
 use super::service::{self, Received, Recorded};
+use crate::audit::Actor;
+use crate::auth::CurrentUser;
+use crate::db::DbConn;
+use crate::domain::DomainError;
+use crate::error::ApiError;
+use crate::scope::Scope;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -46,4 +52,66 @@ pub fn answer(file: &FileView, recorded: Recorded) -> HttpResponse {
         Recorded::New => HttpResponse::Created().json(file),
         Recorded::Same => HttpResponse::Ok().json(file),
     }
+}
+
+/// Records an already received file with the owner's `write` rule, in one write transaction
+/// under the caller's scope (the API's upload and the web form's).
+pub async fn store_with<W>(
+    state: &AppState,
+    me: CurrentUser,
+    file: Received,
+    write: W,
+) -> Result<(FileView, Recorded), ApiError>
+where
+    W: FnOnce(
+            &mut DbConn,
+            &Actor,
+            &Scope,
+            &Received,
+        ) -> Result<(FileView, Recorded), AttachmentError>
+        + Send
+        + 'static,
+{
+    let actor = me.actor();
+    Ok(state
+        .db
+        .write(move |c| {
+            let scope = Scope::load(c, &me)?;
+            write(c, &actor, &scope, &file)
+        })
+        .await?)
+}
+
+/// An owner's upload route: `check` authorizes (read-only) before a byte is read, so a
+/// refused caller never fills the disk; then the body is received and `write` records it.
+pub async fn put_owned<C, W>(
+    state: &AppState,
+    me: CurrentUser,
+    (req, payload): (&HttpRequest, web::Payload),
+    owner: OwnerKind,
+    check: C,
+    write: W,
+) -> Result<HttpResponse, ApiError>
+where
+    C: FnOnce(&mut DbConn, &Scope) -> Result<(), DomainError> + Send + 'static,
+    W: FnOnce(
+            &mut DbConn,
+            &Actor,
+            &Scope,
+            &Received,
+        ) -> Result<(FileView, Recorded), AttachmentError>
+        + Send
+        + 'static,
+{
+    let reader = me.clone();
+    state
+        .db
+        .read(move |c| {
+            let scope = Scope::load(c, &reader)?;
+            check(c, &scope)
+        })
+        .await?;
+    let file = receive_body(state, req, payload, owner).await?;
+    let (v, recorded) = store_with(state, me, file, write).await?;
+    Ok(answer(&v, recorded))
 }

@@ -6,9 +6,10 @@
 //! of a file is decided by its bytes (`kind`, pure), never by its name. Who may read a file is
 //! the owner's rule, applied by `crate::files` (the download route) above this module: this
 //! module never decides it alone, and imports no owning area. Uploads are received by the
-//! owning area's own route, which authorizes first and then calls [`service::receive`] and
-//! [`store::attach`] in its transaction.
+//! owning area's own route, which authorizes first and then calls [`http::put_owned`] with its
+//! own read and write rules; [`audited::record_audited`] records and audits in its transaction.
 
+pub mod audited;
 pub mod error;
 pub mod http;
 pub mod kind;

@@ -126,15 +126,6 @@ pub fn record(
     file: &Received,
     user_id: &str,
 ) -> Result<(AttachmentRow, Recorded), AttachmentError> {
-    if let Some(row) = store::find(conn, id)? {
-        if row.sha256 != file.sha256 {
-            return Err(AttachmentError::ContentDiffers);
-        }
-        if row.owner_kind != owner.as_str() || row.owner_id != owner_id {
-            return Err(DomainError::id_taken().into());
-        }
-        return Ok((row, Recorded::Same));
-    }
     let row = AttachmentRow {
         id: id.to_owned(),
         owner_kind: owner.as_str().to_owned(),
@@ -146,8 +137,19 @@ pub fn record(
         created_by: user_id.to_owned(),
         created_at: crate::db::now(),
     };
-    store::insert(conn, &row)?;
-    Ok((row, Recorded::New))
+    if store::insert(conn, &row)? == 1 {
+        return Ok((row, Recorded::New));
+    }
+    // The id was there already (a retry, perhaps racing its first send): the same file of
+    // the same owner is that retry; anything else is refused.
+    let found = store::find(conn, id)?.ok_or(DomainError::NotFound)?;
+    if found.sha256 != file.sha256 {
+        return Err(AttachmentError::ContentDiffers);
+    }
+    if found.owner_kind != owner.as_str() || found.owner_id != owner_id {
+        return Err(DomainError::id_taken().into());
+    }
+    Ok((found, Recorded::Same))
 }
 
 /// The attachment, when `may_read` (the owner's rule, `files::access`) lets the caller read

@@ -49,10 +49,14 @@ pub fn of_owner(
         .load(conn)
 }
 
+/// Inserts the row unless its id is taken (0 then): a retry racing its first send finds the
+/// first's row instead of failing on the key (PostgreSQL aborts the transaction on that).
 pub fn insert(conn: &mut DbConn, row: &AttachmentRow) -> QueryResult<usize> {
-    diesel::insert_into(attachments::table)
+    crate::per_engine!(conn, c => diesel::insert_into(attachments::table)
         .values(row)
-        .execute(conn)
+        .on_conflict(attachments::id)
+        .do_nothing()
+        .execute(c))
 }
 
 /// Files whose owner id starts with `prefix` (a self-assessment's items: `<id>/…`), oldest

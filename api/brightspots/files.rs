@@ -5,16 +5,16 @@
 //! 404 (docs/bright-spots.md).
 
 use actix_web::{put, web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::edit::refusal;
 use super::service::visible;
 use super::status::{may_edit, Refusal, Status};
+use crate::attachments::audited::{record_audited, Owner};
 use crate::attachments::http::{self as att, AttachmentQuery};
 use crate::attachments::listing::FileView;
-use crate::attachments::service::{self as files, Received, Recorded};
+use crate::attachments::service::{Received, Recorded};
 use crate::attachments::{AttachmentError, OwnerKind};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::CurrentUser;
 use crate::db::DbConn;
 use crate::domain::{client_id, parse_id, DomainError};
@@ -49,28 +49,19 @@ pub fn attach(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
-    (spot, file_id): (&str, &str),
-    filename: &str,
-    file: &Received,
+    spot: &str,
+    file: (&str, &str),
+    received: &Received,
 ) -> Result<(FileView, Recorded), AttachmentError> {
     writable(conn, scope, spot)?;
-    let user = actor.user_id.clone().unwrap_or_default();
-    let owner = OwnerKind::BrightSpot;
-    let (row, recorded) = files::record(conn, file_id, owner, spot, filename, file, &user)?;
-    if recorded == Recorded::New {
-        let after = json!({"attachment_id": row.id, "filename": row.filename,
-            "media_type": row.media_type, "sha256": row.sha256, "size_bytes": row.size_bytes});
-        audit::append(
-            conn,
-            actor,
-            "attach",
-            "bright_spot",
-            spot,
-            None,
-            Some(&after),
-        )?;
-    }
-    Ok((row.into(), recorded))
+    let owner = Owner {
+        kind: OwnerKind::BrightSpot,
+        id: spot,
+        entity: "bright_spot",
+        entity_id: spot,
+        extra: None,
+    };
+    record_audited(conn, actor, owner, file, received)
 }
 
 /// Attaches an already received file (the API's upload and the web form's).
@@ -81,14 +72,10 @@ pub async fn store(
     filename: String,
     file: Received,
 ) -> Result<(FileView, Recorded), ApiError> {
-    let actor = me.actor();
-    Ok(state
-        .db
-        .write(move |c| {
-            let scope = Scope::load(c, &me)?;
-            attach(c, &actor, &scope, (&spot, &fid), &filename, &file)
-        })
-        .await?)
+    att::store_with(state, me, file, move |c, actor, scope, f| {
+        attach(c, actor, scope, &spot, (&fid, &filename), f)
+    })
+    .await
 }
 
 /// Attach a file to a bright spot: a PDF, DOCX or photo (JPEG, PNG, WebP), checked by its
@@ -120,16 +107,19 @@ pub async fn attach_bright_spot_file(
     let (spot, fid) = path.into_inner();
     let spot = parse_id(&spot)?;
     let fid = client_id("/file_id", Some(&fid))?;
-    let (me2, s2) = (me.clone(), spot.clone());
-    state
-        .db
-        .read(move |c| {
-            let scope = Scope::load(c, &me2)?;
-            writable(c, &scope, &s2)
-        })
-        .await?;
-    let file = att::receive_body(&state, &req, payload, OwnerKind::BrightSpot).await?;
     let name = q.into_inner().filename.unwrap_or_default();
-    let (v, recorded) = store(&state, me, (spot, fid), name, file).await?;
-    Ok(att::answer(&v, recorded))
+    let s2 = spot.clone();
+    let check = move |c: &mut DbConn, s: &Scope| writable(c, s, &s2);
+    let write = move |c: &mut DbConn, a: &Actor, s: &Scope, f: &Received| {
+        attach(c, a, s, &spot, (&fid, &name), f)
+    };
+    att::put_owned(
+        &state,
+        me,
+        (&req, payload),
+        OwnerKind::BrightSpot,
+        check,
+        write,
+    )
+    .await
 }

@@ -5,15 +5,15 @@
 //! recommendation. Anyone else: 404 (docs/recommendations.md).
 
 use actix_web::{put, web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::service::{may_follow_up, visible};
 use super::store::{self, RemedyRow};
+use crate::attachments::audited::{record_audited, Owner};
 use crate::attachments::http::{self as att, AttachmentQuery};
 use crate::attachments::listing::FileView;
-use crate::attachments::service::{self as files, Received, Recorded};
+use crate::attachments::service::{Received, Recorded};
 use crate::attachments::{AttachmentError, OwnerKind};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::CurrentUser;
 use crate::db::DbConn;
 use crate::domain::{client_id, parse_id, DomainError};
@@ -57,54 +57,37 @@ pub fn writable(
 }
 
 /// Records the received file as attachment `file_id` of the remedy, audited when new.
-#[allow(clippy::too_many_arguments)]
 pub fn attach(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
-    rec_id: &str,
-    remedy_id: &str,
-    file_id: &str,
-    filename: &str,
-    file: &Received,
+    (rec_id, remedy_id): (&str, &str),
+    file: (&str, &str),
+    received: &Received,
 ) -> Result<(FileView, Recorded), AttachmentError> {
     writable(conn, scope, rec_id, remedy_id)?;
-    let user = actor.user_id.clone().unwrap_or_default();
-    let owner = OwnerKind::Remedy;
-    let (row, recorded) = files::record(conn, file_id, owner, remedy_id, filename, file, &user)?;
-    if recorded == Recorded::New {
-        let after = json!({"attachment_id": row.id, "filename": row.filename,
-            "media_type": row.media_type, "sha256": row.sha256, "size_bytes": row.size_bytes});
-        audit::append(
-            conn,
-            actor,
-            "attach",
-            "remedy",
-            remedy_id,
-            None,
-            Some(&after),
-        )?;
-    }
-    Ok((row.into(), recorded))
+    let owner = Owner {
+        kind: OwnerKind::Remedy,
+        id: remedy_id,
+        entity: "remedy",
+        entity_id: remedy_id,
+        extra: None,
+    };
+    record_audited(conn, actor, owner, file, received)
 }
 
 /// Attaches an already received file (the API's upload and the web form's).
 pub async fn store(
     state: &AppState,
     me: CurrentUser,
-    ids: (String, String, String),
+    (rec, remedy, fid): (String, String, String),
     filename: String,
     file: Received,
 ) -> Result<(FileView, Recorded), ApiError> {
-    let actor = me.actor();
-    let (rec, remedy, fid) = ids;
-    Ok(state
-        .db
-        .write(move |c| {
-            let scope = Scope::load(c, &me)?;
-            attach(c, &actor, &scope, &rec, &remedy, &fid, &filename, &file)
-        })
-        .await?)
+    att::store_with(state, me, file, move |c, actor, scope, f| {
+        attach(c, actor, scope, (&rec, &remedy), (&fid, &filename), f)
+    })
+    .await
 }
 
 /// Attach a file to a remedy (khắc phục): a PDF, DOCX or photo (JPEG, PNG, WebP), checked
@@ -137,17 +120,11 @@ pub async fn attach_remedy_file(
     let (rec, remedy, fid) = path.into_inner();
     let (rec, remedy) = (parse_id(&rec)?, parse_id(&remedy)?);
     let fid = client_id("/file_id", Some(&fid))?;
-    // Authorized before a byte is read.
-    let (me2, r2, m2) = (me.clone(), rec.clone(), remedy.clone());
-    state
-        .db
-        .read(move |c| {
-            let scope = Scope::load(c, &me2)?;
-            writable(c, &scope, &r2, &m2)
-        })
-        .await?;
-    let file = att::receive_body(&state, &req, payload, OwnerKind::Remedy).await?;
     let name = q.into_inner().filename.unwrap_or_default();
-    let (v, recorded) = store(&state, me, (rec, remedy, fid), name, file).await?;
-    Ok(att::answer(&v, recorded))
+    let (r2, m2) = (rec.clone(), remedy.clone());
+    let check = move |c: &mut DbConn, s: &Scope| writable(c, s, &r2, &m2).map(|_| ());
+    let write = move |c: &mut DbConn, a: &Actor, s: &Scope, f: &Received| {
+        attach(c, a, s, (&rec, &remedy), (&fid, &name), f)
+    };
+    att::put_owned(&state, me, (&req, payload), OwnerKind::Remedy, check, write).await
 }

@@ -8,15 +8,15 @@
 use std::collections::BTreeMap;
 
 use actix_web::{put, web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::service::{reach, template, writable};
 use super::store::{self, SelfRow};
+use crate::attachments::audited::{record_audited, Owner};
 use crate::attachments::http::{self as att, AttachmentQuery};
 use crate::attachments::listing::FileView;
-use crate::attachments::service::{self as files, Received, Recorded};
+use crate::attachments::service::{Received, Recorded};
 use crate::attachments::{AttachmentError, OwnerKind};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::CurrentUser;
 use crate::db::DbConn;
 use crate::domain::{client_id, parse_id, DomainError};
@@ -120,16 +120,13 @@ pub fn may_attach(
 }
 
 /// Records the received file as evidence of item `item_id`, audited when new.
-#[allow(clippy::too_many_arguments)]
 pub fn attach(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
-    round_id: &str,
-    item_id: &str,
-    file_id: &str,
-    filename: &str,
-    file: &Received,
+    (round_id, item_id): (&str, &str),
+    file: (&str, &str),
+    received: &Received,
 ) -> Result<(FileView, Recorded), AttachmentError> {
     let (_, row): (_, SelfRow) = writable(conn, scope, round_id, None)?;
     if template(conn, &row.template_version_id)?
@@ -138,42 +135,28 @@ pub fn attach(
     {
         return Err(unknown_item().into());
     }
-    let user = actor.user_id.clone().unwrap_or_default();
-    let (kind, owner) = (OwnerKind::SelfAssessmentItem, owner_id(&row.id, item_id));
-    let (a, recorded) = files::record(conn, file_id, kind, &owner, filename, file, &user)?;
-    if recorded == Recorded::New {
-        let after = json!({"item_id": item_id, "attachment_id": a.id, "filename": a.filename,
-            "media_type": a.media_type, "sha256": a.sha256, "size_bytes": a.size_bytes});
-        audit::append(
-            conn,
-            actor,
-            "attach",
-            "self_assessment",
-            &row.id,
-            None,
-            Some(&after),
-        )?;
-    }
-    Ok((a.into(), recorded))
+    let owner = Owner {
+        kind: OwnerKind::SelfAssessmentItem,
+        id: &owner_id(&row.id, item_id),
+        entity: "self_assessment",
+        entity_id: &row.id,
+        extra: Some(("item_id", item_id)),
+    };
+    record_audited(conn, actor, owner, file, received)
 }
 
 /// Attaches an already received file (the API's upload and the web form's).
 pub async fn store(
     state: &AppState,
     me: CurrentUser,
-    ids: (String, String, String),
+    (round, item, fid): (String, String, String),
     filename: String,
     file: Received,
 ) -> Result<(FileView, Recorded), ApiError> {
-    let actor = me.actor();
-    let (round, item, fid) = ids;
-    Ok(state
-        .db
-        .write(move |c| {
-            let scope = Scope::load(c, &me)?;
-            attach(c, &actor, &scope, &round, &item, &fid, &filename, &file)
-        })
-        .await?)
+    att::store_with(state, me, file, move |c, actor, scope, f| {
+        attach(c, actor, scope, (&round, &item), (&fid, &filename), f)
+    })
+    .await
 }
 
 /// Attach evidence to an item of the caller's unit's self-assessment (unit representatives
@@ -207,17 +190,12 @@ pub async fn attach_self_file(
     let (round, item, fid) = path.into_inner();
     let round = parse_id(&round)?;
     let fid = client_id("/file_id", Some(&fid))?;
-    let (me2, r2, i2) = (me.clone(), round.clone(), item.clone());
-    state
-        .db
-        .read(move |c| {
-            let scope = Scope::load(c, &me2)?;
-            may_attach(c, &scope, &r2, &i2)
-        })
-        .await?;
-    let kind = OwnerKind::SelfAssessmentItem;
-    let file = att::receive_body(&state, &req, payload, kind).await?;
     let name = q.into_inner().filename.unwrap_or_default();
-    let (v, recorded) = store(&state, me, (round, item, fid), name, file).await?;
-    Ok(att::answer(&v, recorded))
+    let (r2, i2) = (round.clone(), item.clone());
+    let check = move |c: &mut DbConn, s: &Scope| may_attach(c, s, &r2, &i2);
+    let write = move |c: &mut DbConn, a: &Actor, s: &Scope, f: &Received| {
+        attach(c, a, s, (&round, &item), (&fid, &name), f)
+    };
+    let kind = OwnerKind::SelfAssessmentItem;
+    att::put_owned(&state, me, (&req, payload), kind, check, write).await
 }

@@ -21,6 +21,7 @@ both_engines!(
     remedy_files_follow_the_recommendation,
     self_assessment_items_take_evidence,
     bright_spot_files_follow_the_spot,
+    a_file_sent_twice_at_once_is_taken_once,
 );
 
 fn new_id() -> String {
@@ -41,6 +42,25 @@ async fn put_file(
         .send()
         .await
         .unwrap()
+}
+
+/// [`put_file`] under a fresh id below `base`.
+async fn put_new(
+    app: &TestApp,
+    token: &str,
+    base: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    put_file(app, token, &format!("{base}/{}", new_id()), name, bytes).await
+}
+
+/// Each `(token, status)`: a new PDF under `base` is refused with that status.
+async fn refused_writers(app: &TestApp, base: &str, cases: &[(&String, u16)]) {
+    for (token, want) in cases {
+        let res = put_new(app, token, base, "x.pdf", pdf("x")).await;
+        assert_eq!(status_of(res).await, *want, "{token}");
+    }
 }
 
 async fn status_of(res: reqwest::Response) -> u16 {
@@ -85,23 +105,9 @@ async fn common_checks(app: &TestApp, token: &str, base: &str) -> Vec<String> {
     assert_eq!(again["filename"], "Biên bản khắc phục.pdf");
     let res = put_file(app, token, &path, "khac.pdf", pdf("b")).await;
     assert_problem(res, 409, "attachment_content_differs").await;
-    let res = put_file(
-        app,
-        token,
-        &format!("{base}/{}", new_id()),
-        "x.pdf",
-        b"MZ\x90\0".to_vec(),
-    )
-    .await;
+    let res = put_new(app, token, base, "x.pdf", b"MZ\x90\0".to_vec()).await;
     assert_problem(res, 415, "attachment_type_unsupported").await;
-    let res = put_file(
-        app,
-        token,
-        &format!("{base}/{}", new_id()),
-        "anh.png",
-        fake_png(),
-    )
-    .await;
+    let res = put_new(app, token, base, "anh.png", fake_png()).await;
     let p = assert_problem(res, 422, "image_damaged").await;
     assert!(p.to_string().contains("image"), "{p}");
     let png_id = new_id();
@@ -195,22 +201,13 @@ async fn remedy_files_follow_the_recommendation(engine: Engine) {
     assert_eq!(download(&app, &w.insp2, &taken[0]).await, Err(404));
     assert_eq!(download(&app, &unit_c, &taken[0]).await, Err(404));
     // Written by whoever may follow it up: another unit, another team 404; a viewer 403.
-    for (token, want) in [
+    let cases = [
         (&unit_c, 404),
         (&w.lead2, 404),
         (&w.insp2, 404),
         (&w.viewer, 403),
-    ] {
-        let res = put_file(
-            &app,
-            token,
-            &format!("{base}/{}", new_id()),
-            "x.pdf",
-            pdf("x"),
-        )
-        .await;
-        assert_eq!(status_of(res).await, want);
-    }
+    ];
+    refused_writers(&app, &base, &cases).await;
     // A remedy named under another recommendation is not found.
     let other = format!(
         "/api/v1/recommendations/{}/remedies/{rid}/files/{}",
@@ -265,13 +262,8 @@ async fn self_assessment_items_take_evidence(engine: Engine) {
     let res = put_file(&app, &unit_a, &path, "x.pdf", pdf("x")).await;
     assert_problem(res, 422, "validation_failed").await;
     // Only the unit writes its own: others are refused by role (403).
-    for token in [&w.lead1, &w.admin, &w.viewer] {
-        let path = format!("{base}/{}", new_id());
-        assert_eq!(
-            status_of(put_file(&app, token, &path, "x.pdf", pdf("x")).await).await,
-            403
-        );
-    }
+    let cases = [(&w.lead1, 403), (&w.admin, 403), (&w.viewer, 403)];
+    refused_writers(&app, &base, &cases).await;
     // A draft is the unit's own: the team sees neither its answers nor its files yet.
     let team_view = format!("/api/v1/rounds/{round}/units/{}/self-assessment", w.unit_a);
     let v: Value = app.get_json(&team_view, &w.lead1).await;
@@ -298,14 +290,7 @@ async fn self_assessment_items_take_evidence(engine: Engine) {
     assert_eq!(download(&app, &w.lead2, &taken[0]).await, Err(404));
     assert_eq!(download(&app, &unit_c, &taken[0]).await, Err(404));
     // Sent: it no longer changes, files included.
-    let res = put_file(
-        &app,
-        &unit_a,
-        &format!("{base}/{}", new_id()),
-        "x.pdf",
-        pdf("x"),
-    )
-    .await;
+    let res = put_new(&app, &unit_a, &base, "x.pdf", pdf("x")).await;
     assert_problem(res, 409, "self_assessment_submitted").await;
 }
 
@@ -340,22 +325,13 @@ async fn bright_spot_files_follow_the_spot(engine: Engine) {
     assert_eq!(download(&app, &w.lead2, &taken[0]).await, Err(404));
     assert_eq!(download(&app, &unit_c, &taken[0]).await, Err(404));
     // Written by its unit and administrators: another unit or team 404, readers 403.
-    for (token, want) in [
+    let cases = [
         (&unit_c, 404),
         (&w.lead2, 404),
         (&w.lead1, 403),
         (&w.viewer, 403),
-    ] {
-        let res = put_file(
-            &app,
-            token,
-            &format!("{base}/{}", new_id()),
-            "x.pdf",
-            pdf("x"),
-        )
-        .await;
-        assert_eq!(status_of(res).await, want);
-    }
+    ];
+    refused_writers(&app, &base, &cases).await;
     // Once a review decides it, no more files.
     let review = json!({"id": new_id(), "round_id": w.round, "result": "recognised"});
     ok(post(
@@ -366,15 +342,35 @@ async fn bright_spot_files_follow_the_spot(engine: Engine) {
     )
     .await)
     .await;
-    let res = put_file(
-        &app,
-        &unit_a,
-        &format!("{base}/{}", new_id()),
-        "x.pdf",
-        pdf("x"),
-    )
-    .await;
+    let res = put_new(&app, &unit_a, &base, "x.pdf", pdf("x")).await;
     assert_problem(res, 409, "bright_spot_decided").await;
     // The files stay readable.
     assert_eq!(download(&app, &unit_a, &taken[0]).await, Ok(pdf("a")));
+}
+
+/// A phone's retry racing its first send: one is taken (201), the other finds it (200), never
+/// a 500 from the key (PostgreSQL aborted the whole transaction on it).
+async fn a_file_sent_twice_at_once_is_taken_once(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let w = World::build(&app).await;
+    let unit_a = unit_user(&app, &w.admin, "donvi.a", &w.unit_a).await;
+    let spot = new_id();
+    let body = json!({"id": spot, "name": "Dân vận khéo", "field": "Cải cách hành chính"});
+    ok(post(&app, &unit_a, "/api/v1/bright-spots", body).await).await;
+    for _ in 0..5 {
+        let path = format!("/api/v1/bright-spots/{spot}/files/{}", new_id());
+        let (a, b) = tokio::join!(
+            put_file(&app, &unit_a, &path, "a.pdf", pdf("same")),
+            put_file(&app, &unit_a, &path, "a.pdf", pdf("same")),
+        );
+        let mut got = [a.status().as_u16(), b.status().as_u16()];
+        got.sort_unstable();
+        assert_eq!(got, [200, 201]);
+    }
+    let d: Value = app
+        .get_json(&format!("/api/v1/bright-spots/{spot}"), &unit_a)
+        .await;
+    assert_eq!(listed(&d["files"]).len(), 5, "{d}");
 }
