@@ -312,7 +312,54 @@ fn write_chosen(
             let text = chosen.as_str().map(str::to_owned);
             inspections::set_findings_field(conn, actor, scope, &row.id, &c.field, text, &stamp)?;
         }
+        "recommendation" => {
+            let input = recommendation_field(&c.field, chosen)?;
+            let id = &c.entity_id;
+            inspections::update_recommendation(conn, actor, scope, id, &input, None)?;
+        }
         _ => {}
     }
     Ok(())
+}
+
+/// One field of a recommendation as the chosen value sets it (`recommendation.update` keeps
+/// its refused values field by field).
+fn recommendation_field(
+    field: &str,
+    chosen: &Value,
+) -> Result<inspections::RecommendationInput, DomainError> {
+    let text = chosen.as_str().map(str::to_owned).ok_or_else(|| {
+        DomainError::invalid(
+            "/value",
+            "wrong_type",
+            "A recommendation's field is a text.",
+            "Trường của kiến nghị là một đoạn văn bản.",
+        )
+    })?;
+    let mut input = inspections::RecommendationInput {
+        content: None,
+        responsible_unit_id: None,
+        responsible: None,
+        due_on: None,
+        follow_up: None,
+    };
+    match field {
+        "content" => input.content = Some(text),
+        "responsible_unit_id" => input.responsible_unit_id = Some(text),
+        "responsible" => input.responsible = Some(text),
+        "follow_up" => input.follow_up = Some(text),
+        "due_on" => {
+            let d = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                DomainError::invalid(
+                    "/value",
+                    "invalid_date",
+                    "A date is YYYY-MM-DD.",
+                    "Ngày có dạng YYYY-MM-DD.",
+                )
+            })?;
+            input.due_on = Some(d);
+        }
+        _ => return Err(DomainError::NotFound),
+    }
+    Ok(input)
 }

@@ -50,7 +50,7 @@ async fn pull_all(
     }
 }
 
-async fn push(app: &TestApp, token: &str, mutations: Value) -> Vec<Value> {
+pub(crate) async fn push(app: &TestApp, token: &str, mutations: Value) -> Vec<Value> {
     let res = app
         .authed(Method::POST, "/api/v1/sync/push", token)
         .json(&json!({"schema_version": 1, "mutations": mutations}))
@@ -71,11 +71,11 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn mid() -> String {
+pub(crate) fn mid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-async fn new_inspection(app: &TestApp, token: &str, w: &World, unit: &str) -> String {
+pub(crate) async fn new_inspection(app: &TestApp, token: &str, w: &World, unit: &str) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let r = push(app, token, json!([{"mutation_id": mid(), "type": "inspection.create", "id": id, "round_id": w.round, "unit_id": unit}])).await;
     assert_eq!(r[0]["status"], "applied", "{r:?}");

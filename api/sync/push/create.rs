@@ -1,6 +1,6 @@
-//! `inspection.create`, `inspection.transition`, `recommendation.create`, `comment.create`:
-//! rows made on the device with ids of its own, and review actions, through the same
-//! services as the REST API.
+//! `inspection.create`, `inspection.transition`, `recommendation.create` and `.update`,
+//! `comment.create`: rows made on the device with ids of its own, their edits and review
+//! actions, through the same services as the REST API.
 
 use super::context::Ctx;
 use super::model::{Mutation, MutationResult, Status};
@@ -79,6 +79,34 @@ pub fn attached(
                 &id,
                 &input,
             )?;
+            applied(conn, ctx, "recommendation", &id)
+        }
+        Mutation::RecommendationUpdate {
+            id,
+            inspection_id,
+            base_version,
+            content,
+            responsible_unit_id,
+            responsible,
+            due_on,
+            follow_up,
+        } => {
+            let id = parse_id(id)?;
+            // The inspection named must be the recommendation's: a refusal keeps the device's
+            // values on that inspection for its lead, never on another one.
+            let rec = crate::inspections::store::find_recommendation(conn, &id)?;
+            if rec.is_none_or(|r| &r.inspection_id != inspection_id) {
+                return Err(DomainError::NotFound);
+            }
+            let input = RecommendationInput {
+                content: content.clone(),
+                responsible_unit_id: responsible_unit_id.clone(),
+                responsible: responsible.clone(),
+                due_on: *due_on,
+                follow_up: follow_up.clone(),
+            };
+            let v = Some(*base_version);
+            inspections::update_recommendation(conn, ctx.actor, ctx.scope, &id, &input, v)?;
             applied(conn, ctx, "recommendation", &id)
         }
         Mutation::CommentCreate {

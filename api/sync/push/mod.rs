@@ -152,9 +152,9 @@ fn apply(conn: &mut DbConn, ctx: &Ctx<'_>, m: &Mutation) -> Result<MutationResul
             create::inspection(conn, ctx, m)
         }
         Mutation::InspectionUpdate { .. } => findings::apply(conn, ctx, m),
-        Mutation::RecommendationCreate { .. } | Mutation::CommentCreate { .. } => {
-            create::attached(conn, ctx, m)
-        }
+        Mutation::RecommendationCreate { .. }
+        | Mutation::RecommendationUpdate { .. }
+        | Mutation::CommentCreate { .. } => create::attached(conn, ctx, m),
         Mutation::EvidenceCreate { .. } | Mutation::EvidenceDelete { .. } => {
             evidence::apply(conn, ctx, m)
         }

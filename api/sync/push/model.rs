@@ -83,6 +83,21 @@ pub enum Mutation {
         due_on: Option<NaiveDate>,
         follow_up: Option<String>,
     },
+    /// A recommendation's own fields changed while its inspection is being filled (absent
+    /// fields stay as they are), from the `version` the device last saw: a recommendation
+    /// changed meanwhile is refused (`version_mismatch`) and the device's values are kept for
+    /// the lead.
+    #[serde(rename = "recommendation.update")]
+    RecommendationUpdate {
+        id: String,
+        inspection_id: String,
+        base_version: i64,
+        content: Option<String>,
+        responsible_unit_id: Option<String>,
+        responsible: Option<String>,
+        due_on: Option<NaiveDate>,
+        follow_up: Option<String>,
+    },
     #[serde(rename = "comment.create")]
     CommentCreate {
         id: String,
@@ -193,6 +208,9 @@ pub fn target(m: &Mutation) -> (&'static str, String, Option<&str>) {
             ("inspection", id.clone(), Some(id))
         }
         Mutation::RecommendationCreate {
+            id, inspection_id, ..
+        }
+        | Mutation::RecommendationUpdate {
             id, inspection_id, ..
         } => ("recommendation", id.clone(), Some(inspection_id)),
         Mutation::CommentCreate {

@@ -34,6 +34,16 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
             "due_on",
             "follow_up",
         ],
+        "recommendation.update" => &[
+            "id",
+            "inspection_id",
+            "base_version",
+            "content",
+            "responsible_unit_id",
+            "responsible",
+            "due_on",
+            "follow_up",
+        ],
         "comment.create" => &["id", "inspection_id", "item_id", "body"],
         "evidence.create" => &[
             "id",

@@ -131,6 +131,33 @@ fn kept(ctx: &Ctx<'_>, m: &Mutation) -> Vec<Kept> {
                 hlc: clock(&e.hlc),
             })
             .collect(),
+        Mutation::RecommendationUpdate {
+            content,
+            responsible_unit_id,
+            responsible,
+            due_on,
+            follow_up,
+            ..
+        } => [
+            ("content", content.as_deref().map(Value::from)),
+            (
+                "responsible_unit_id",
+                responsible_unit_id.as_deref().map(Value::from),
+            ),
+            ("responsible", responsible.as_deref().map(Value::from)),
+            ("due_on", due_on.map(|d| Value::from(d.to_string()))),
+            ("follow_up", follow_up.as_deref().map(Value::from)),
+        ]
+        .into_iter()
+        .filter_map(|(field, v)| {
+            Some(Kept {
+                entity: "recommendation",
+                field: field.to_owned(),
+                value: v?,
+                hlc: None,
+            })
+        })
+        .collect(),
         // The photo's record is kept so the lead sees what the device tried to attach.
         Mutation::EvidenceCreate { item_id, .. } => vec![Kept {
             entity: "evidence",

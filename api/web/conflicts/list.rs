@@ -136,6 +136,7 @@ impl Context {
             ("answer", Some(i)) => i.label.clone(),
             ("evidence", Some(i)) => format!("Ảnh minh chứng cho mục: {}", i.label),
             ("inspection", _) => value::field_label(&r.field).to_owned(),
+            ("recommendation", _) => format!("Kiến nghị: {}", value::field_label(&r.field)),
             _ => r.field.clone(),
         }
     }

@@ -22,6 +22,11 @@ pub fn field_label(field: &str) -> &str {
         "held_at" => "Thời gian làm việc",
         "members" => "Thành phần đoàn kiểm tra",
         "attendees" => "Đại diện đơn vị",
+        "content" => "Nội dung",
+        "responsible_unit_id" => "Đơn vị chịu trách nhiệm",
+        "responsible" => "Người hoặc bộ phận thực hiện",
+        "due_on" => "Thời hạn",
+        "follow_up" => "Tình trạng thực hiện",
         other => other,
     }
 }
@@ -45,6 +50,13 @@ pub fn shown(entity: &str, field: &str, item: Option<&Item>, raw: Option<&str>) 
                 .join("; "),
             (Value::String(s), _) => s.clone(),
             (Value::Null, _) => String::new(),
+            (other, _) => other.to_string(),
+        },
+        ("recommendation", _) => match (&v, field) {
+            (Value::String(s), "due_on") => {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_or(s.clone(), format::date)
+            }
+            (Value::String(s), _) => s.clone(),
             (other, _) => other.to_string(),
         },
         ("evidence", _) => match v["caption"].as_str() {
