@@ -47,6 +47,11 @@ export async function inspectionView(id) {
       const { type, ...fields } = m;
       recommendations.push({ ...fields, follow_up: 'open', mine: true, pending: true, sent: e.sent });
     }
+    if (m.type === 'recommendation.update') {
+      const r = recommendations.find((x) => x.id === m.id);
+      const { type, id: _, inspection_id: __, base_version: ___, ...fields } = m;
+      if (r) Object.assign(r, fields, { pending: true, edited: true });
+    }
   }
   const photos = (await db.photos.where('insp').equals(id).toArray()).sort((x, y) => x.added_at - y.added_at);
   const evidence = (await ofInspection('evidence', id)).filter((ev) => !deleting.has(ev.id));
@@ -93,8 +98,8 @@ export async function setField(inspId, field, value) {
   }, { coalesce: `field|${inspId}/${field}`, insp: inspId });
 }
 
-// A recommendation (kiến nghị), checked by the caller (recommendation.js). The server has
-// no sync mutation to change or delete one, so once sent it is read-only on the phone.
+// A recommendation (kiến nghị), checked by the caller (recommendation.js). Once sent it can be
+// changed (editRecommendation), not deleted: the server keeps every recommendation made.
 export async function addRecommendation(inspId, fields) {
   const id = crypto.randomUUID();
   await queue({ type: 'recommendation.create', id, inspection_id: inspId, ...fields }, { insp: inspId });
@@ -109,6 +114,30 @@ export async function dropRecommendation(inspId, id) {
     if (entry) await db.outbox.delete(entry.seq);
     return !!entry;
   }).then((dropped) => { events.dispatchEvent(new CustomEvent('queued')); return dropped; });
+}
+
+// Changes a recommendation, checked by the caller. One not sent yet: its queued create takes
+// the new fields (nothing reached the server). Otherwise a `recommendation.update` from the
+// version last pulled; a second change before it is sent replaces the first, keeping its
+// base, so a change made meanwhile on the web is still noticed. Fields left empty stay as
+// they are on the server (it has no "clear"); the follow-up is not set from the phone.
+export async function editRecommendation(inspId, id, fields) {
+  const own = Object.fromEntries(Object.entries(fields).filter(([k, v]) => k !== 'follow_up' && v !== null && v !== ''));
+  const create = await db.transaction('rw', db.outbox, async () => {
+    const entry = (await db.outbox.where('insp').equals(inspId).toArray())
+      .find((e) => e.mutation.type === 'recommendation.create' && e.mutation.id === id);
+    if (entry && !entry.sent) await db.outbox.update(entry.seq, { mutation: { ...entry.mutation, ...fields } });
+    return entry || null;
+  });
+  if (create && !create.sent) {
+    events.dispatchEvent(new CustomEvent('queued'));
+    return;
+  }
+  // A create sent but not yet answered makes version 1 when it lands (it is resent first).
+  const server = await get('recommendation', id);
+  const base = server?.version ?? (create ? 1 : 0);
+  await queue({ type: 'recommendation.update', id, inspection_id: inspId, base_version: base, ...own },
+    { coalesce: `recommendation|${id}`, insp: inspId });
 }
 
 export const submit = (inspId) => queue({ type: 'inspection.transition', id: inspId, action: 'submit', reason: null }, { insp: inspId });

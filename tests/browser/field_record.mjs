@@ -96,6 +96,20 @@ async function recommendations(page, asked) {
   await wrong.waitFor({ state: 'detached' });
 }
 
+// The recommendation sent earlier is changed with no network: the form comes prefilled, and
+// the change is queued as a `recommendation.update` from the version the phone pulled.
+async function changed(page) {
+  const sent = page.locator('li.recommendation', { hasText: 'Kiến nghị sẽ sửa' });
+  await sent.getByRole('button', { name: 'Sửa kiến nghị' }).click();
+  await page.getByRole('heading', { name: 'Sửa kiến nghị' }).waitFor();
+  expect(await page.locator('#kn-content').inputValue() === 'Kiến nghị sẽ sửa', 'the change form shows the recommendation');
+  await page.locator('#kn-content').fill('Kiến nghị đã sửa khi không có mạng');
+  await page.locator('#kn-due').fill('2026-09-30');
+  await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await page.locator('li.recommendation', { hasText: 'Kiến nghị đã sửa khi không có mạng' }).locator('.chua-gui').waitFor();
+  await page.getByRole('heading', { name: 'Thêm kiến nghị' }).waitFor();
+}
+
 // Photo D is deleted while its bytes are on the way (its first chunk held back): the upload
 // stops (no further chunk), the server's partial upload is abandoned (a tus DELETE), and the
 // record, already sent, is deleted on the server.
@@ -141,6 +155,12 @@ try {
   await synced(page);
   await page.locator(`[data-photo="${c}"] .upload-state`, { hasText: 'Đã tải lên' }).waitFor();
   const stopped = await deletedWhileUploading(page, asked);
+  // A recommendation sent while online, to be changed offline below.
+  await page.locator('#kn-content').fill('Kiến nghị sẽ sửa');
+  await page.getByRole('button', { name: 'Lưu kiến nghị' }).click();
+  for (let i = 0; i < 300 && (await outbox(page)).length; i++) await page.waitForTimeout(100);
+  await synced(page);
+  expect((await outbox(page)).length === 0, 'the recommendation reached the server');
 
   await context.setOffline(true);
   await status(page).filter({ hasText: 'Không có mạng' }).waitFor();
@@ -148,6 +168,7 @@ try {
   await record(page);
   await look(page, 'bien-ban-360', '#bien-ban');
   await recommendations(page, asked);
+  await changed(page);
   await look(page, 'kien-nghi-360', '#kien-nghi');
 
   accepting(page, asked);
@@ -170,6 +191,9 @@ try {
   expect(about(b).length === 0, `B was never sent, so nothing of it is queued: ${about(b)}`);
   expect(about(c).join() === 'evidence.delete', `C's record is on the server: its delete is queued: ${about(c)}`);
   expect(about(a).join() === 'evidence.create', `A waits to be sent: ${about(a)}`);
+  const fix = queued.filter((m) => m.type === 'recommendation.update');
+  expect(fix.length === 1 && fix[0].base_version === 1 && fix[0].due_on === '2026-09-30',
+    `one change of the sent recommendation, from version 1: ${JSON.stringify(fix)}`);
   const update = queued.find((m) => m.type === 'inspection.update' && m.fields.members);
   expect(typeof update?.fields.members.base_value !== 'object' || update.fields.members.base_value === null,
     'base values are text, as the server keeps them');

@@ -20,12 +20,14 @@ const REASONS = {
   round_not_open: 'đợt kiểm tra đã đóng',
   validation_failed: 'giá trị không hợp lệ',
   unknown_base_version: 'dữ liệu trên máy cũ hơn máy chủ',
+  version_mismatch: 'người khác đã sửa trước',
 };
 
 // What a refused or conflicting mutation was about, in the inspector's words.
 function subject(content, m) {
   if (m?.item_id) return `mục “${labelOf(content, m.item_id)}”`;
   if (m?.type === 'recommendation.create') return `kiến nghị “${[...m.content].slice(0, 60).join('')}”`;
+  if (m?.type === 'recommendation.update') return 'việc sửa kiến nghị';
   if (m?.type === 'evidence.delete') return 'việc xoá ảnh';
   if (m?.fields) return Object.keys(m.fields).map((f) => `“${labelOf(content, f)}”`).join(', ');
   return 'phiếu';
@@ -45,8 +47,14 @@ function notices(insp, content) {
   for (const c of insp.conflicts.filter((x) => x.status === 'open')) {
     const kept = c.winner === 'device' ? c.device_value : c.server_value;
     const other = c.winner === 'device' ? c.server_value : c.device_value;
+    const label = c.entity === 'recommendation' ? RECOMMENDATION_LABELS[c.field] || 'Kiến nghị' : labelOf(content, c.field);
+    if (c.kind === 'rejected') {
+      out.push(h('li', { class: 'conflict' },
+        `${label}: bản của bạn “${shown(content, c.field, c.device_value)}” chưa được nhận (${REASONS[c.reason] || c.reason}). Chờ trưởng đoàn xem.`));
+      continue;
+    }
     out.push(h('li', { class: 'conflict' },
-      `${labelOf(content, c.field)}: đang dùng “${shown(content, c.field, kept)}”, bản kia “${shown(content, c.field, other)}”. Chờ trưởng đoàn chọn.`));
+      `${label}: đang dùng “${shown(content, c.field, kept)}”, bản kia “${shown(content, c.field, other)}”. Chờ trưởng đoàn chọn.`));
   }
   return out.length ? h('section', { class: 'card conflicts', 'aria-labelledby': 'xung-dot' },
     h('h2', { id: 'xung-dot' }, 'Xung đột và thay đổi không được nhận'), h('ul', {}, out)) : null;
@@ -177,6 +185,11 @@ function shown(content, field, text) {
   const label = (x) => opts.find((o) => o.value === x)?.label ?? String(x);
   return Array.isArray(v) ? v.map(label).join(', ') : label(v);
 }
+
+const RECOMMENDATION_LABELS = {
+  content: 'Kiến nghị: nội dung', responsible_unit_id: 'Kiến nghị: đơn vị chịu trách nhiệm',
+  responsible: 'Kiến nghị: người thực hiện', due_on: 'Kiến nghị: hạn thực hiện',
+};
 
 function labelOf(content, id) {
   if (id === 'strengths') return 'Ưu điểm';

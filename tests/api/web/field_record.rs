@@ -87,10 +87,19 @@ async fn the_record_recommendations_and_deleted_photos_reach_the_server(engine: 
     );
     assert_eq!(insp["strengths"], "Tiếp công dân đúng lịch");
 
-    // One recommendation: the one taken back on the phone never left it.
+    // Two recommendations: the one taken back on the phone never left it, the one sent
+    // earlier carries the change made offline.
     let recs = insp["recommendations"].as_array().expect("recommendations");
-    assert_eq!(recs.len(), 1, "{recs:?}");
-    let r = &recs[0];
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    let by = |text: &str| {
+        recs.iter()
+            .find(|r| r["content"].as_str().is_some_and(|c| c.starts_with(text)))
+    };
+    let fixed = by("Kiến nghị đã sửa").expect("the change made offline");
+    assert_eq!(fixed["content"], "Kiến nghị đã sửa khi không có mạng");
+    assert_eq!(fixed["due_on"], "2026-09-30");
+    assert_eq!(fixed["version"], 2);
+    let r = by("Niêm yết").expect("the recommendation made offline");
     assert_eq!(
         r["content"],
         "Niêm yết công khai lịch tiếp công dân tại bộ phận một cửa"
