@@ -9,6 +9,7 @@ pub mod client;
 mod conflicts;
 mod documents;
 mod field;
+mod field_session;
 mod head;
 mod matrix;
 mod paging;
