@@ -12,13 +12,33 @@ import { inspectionView } from './views/inspection.js';
 
 const go = (hash) => { if (location.hash === hash) route(); else location.hash = hash; };
 
-async function route() {
+// One drawing at a time, the last asked for drawn last: a sync's re-draw of an earlier
+// address (a slow 60-item checklist) must not land over the page the inspector went to.
+let routing = null;
+let reroute = false;
+function route() {
+  if (routing) { reroute = true; return routing; }
+  routing = (async () => {
+    try {
+      do { reroute = false; await draw(); } while (reroute);
+    } finally {
+      routing = null;
+    }
+  })();
+  return routing;
+}
+
+async function draw() {
   const s = await session();
   if (!s || s.expired) {
     const notice = s?.expired ? `Phiên đăng nhập đã hết hạn hoặc đã bị thu hồi. ${await unsentWords()}Hãy đăng nhập lại bằng tài khoản của bạn để gửi lên máy chủ.` : null;
     return loginView(() => firstSync().then(route), notice);
   }
-  if (!(await getMeta('cursor'))) return firstSync().then(route);
+  if (!(await getMeta('cursor'))) {
+    await firstSync();
+    reroute = true;
+    return;
+  }
   const m = /^#\/phieu\/([0-9a-f-]+)$/.exec(location.hash);
   if (m) return inspectionView(m[1], go);
   return homeView(go);

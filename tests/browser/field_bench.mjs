@@ -27,7 +27,8 @@ try {
   }
   const opens = [];
   for (let i = 0; i < 5; i++) {
-    await page.goto(`${f.base}/thuc-dia/#/`);
+    // Back to the rounds by the address, as the app's own link does (a same-document change).
+    await page.evaluate(() => { location.hash = '#/'; });
     await page.getByRole('heading', { name: 'Đợt kiểm tra của tôi' }).waitFor();
     opens.push(await page.evaluate((h) => new Promise((resolve) => {
       const t0 = performance.now();
@@ -62,6 +63,7 @@ try {
   out = { script, items, open_offline_ms: opens, median_open_ms: opens[2], storage, first_visit };
 } catch (e) {
   failures.push(`bench: ${e.stack || e}`);
+  if (current) failures.push(await current.locator('body').innerText().catch(() => ''), current.url());
   if (current) failures.push(await diagnose(current));
 } finally {
   await browser.close();

@@ -34,7 +34,8 @@ export async function firstLoad(browser, p) {
   await page.getByLabel('Mật khẩu', { exact: true }).fill(f.password);
   const t1 = Date.now();
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('button', { name: /Xã Nghi Lộc/ }).waitFor({ timeout: 120000 });
+  // Usable: the rounds drawn from the first pull, with their units.
+  await page.locator('.units li', { hasText: 'Xã Nghi Lộc' }).waitFor({ timeout: 120000 });
   const home = Date.now() - t1;
   await context.close();
   const sum = (pred) => got.filter(pred).reduce((s, r) => s + (r.bytes || 0), 0);
