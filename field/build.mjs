@@ -2,11 +2,17 @@
 // api/web/field/assets/app.js, which the binary embeds. The bundle is committed, so building
 // the server needs no Node; `node build.mjs --check` rebuilds it in memory and fails when it
 // differs from the committed one (tests/api/web/field.rs runs it), and prints its size.
+// `--schema=N --out=FILE` builds the app as a release speaking sync schema N was, elsewhere
+// (tests/browser/field_session.mjs serves it as a stale cached app to meet the server's 426).
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const out = new URL('../api/web/field/assets/app.js', import.meta.url);
+const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+// The sync schema version this release speaks (api/sync/mod.rs SUPPORTED_SCHEMA_VERSIONS).
+const SCHEMA_VERSION = 1;
+const schema = Number(arg('schema') ?? SCHEMA_VERSION);
+const out = arg('out') ? new URL(`file://${arg('out')}`) : new URL('../api/web/field/assets/app.js', import.meta.url);
 const result = await build({
   entryPoints: [new URL('./src/main.js', import.meta.url).pathname],
   bundle: true,
@@ -17,6 +23,7 @@ const result = await build({
   charset: 'utf8',
   write: false,
   logLevel: 'warning',
+  define: { __SCHEMA_VERSION__: String(schema) },
 });
 const code = result.outputFiles[0].text;
 const gz = gzipSync(Buffer.from(code)).length;

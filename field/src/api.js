@@ -15,7 +15,12 @@ export class ApiError extends Error {
 // A network failure (offline, server unreachable): the caller keeps its work and retries.
 export class Offline extends Error {}
 
-const HEADERS = { 'Accept-Language': 'vi', 'X-Kiemtra-Schema-Version': '1' };
+// The sync schema this build speaks (docs/sync.md): set by field/build.mjs, so a test can build
+// the app as an older release was (tests/browser/field_session.mjs).
+// eslint-disable-next-line no-undef
+export const SCHEMA_VERSION = __SCHEMA_VERSION__;
+
+const HEADERS = { 'Accept-Language': 'vi', 'X-Kiemtra-Schema-Version': String(SCHEMA_VERSION) };
 
 async function call(path, { method = 'GET', body, token } = {}) {
   const headers = { ...HEADERS };
@@ -47,12 +52,15 @@ export async function deviceId() {
   return id;
 }
 
+// The access token is refreshed a little before the server's expiry (30 s, or a tenth of its
+// life when a server gives short ones) so a call rarely meets `token_expired`.
 function sessionOf(r) {
+  const margin = Math.min(30, r.expires_in / 10);
   return {
     access: r.access_token,
     refresh: r.refresh_token,
     user: r.user,
-    access_until: Date.now() + (r.expires_in - 30) * 1000,
+    access_until: Date.now() + (r.expires_in - margin) * 1000,
   };
 }
 
@@ -69,38 +77,49 @@ export async function signIn(username, password) {
 
 export const session = () => getMeta('session');
 
+const expiredSession = () => new ApiError(401, { code: 'session_expired', detail: 'Phiên đăng nhập đã hết, hãy đăng nhập lại.' });
+
+// Exchanges the refresh token once. A refresh token presented twice signs the device out
+// (docs/api.md), so: one refresh at a time in this page (`refreshing`) and across the app's
+// tabs (a Web Lock; the other tabs share the store), the stored pair re-read under the lock
+// (another tab may have refreshed it already: `stale` is the access token that failed), and
+// the new pair stored before it is used. A refusal (401/403: revoked, expired, disabled)
+// marks the session expired; the app then asks to sign in again, keeping unsent work.
 let refreshing = null;
-// Exchanges the refresh token once; the new pair is stored before it is used, since a
-// refresh token presented twice signs the device out.
-async function refresh() {
+function refresh(stale) {
   if (!refreshing) {
-    refreshing = (async () => {
+    const run = async () => {
       const s = await session();
-      if (!s) throw new ApiError(401, { code: 'unauthenticated', detail: 'Chưa đăng nhập.' });
+      if (!s || s.expired) throw expiredSession();
+      if (s.access !== stale && Date.now() <= s.access_until) return s;
       try {
         const r = await call('/api/v1/auth/refresh', { method: 'POST', body: { refresh_token: s.refresh } });
         const next = sessionOf(r);
         await setMeta('session', next);
         return next;
       } catch (e) {
-        if (e instanceof ApiError) await setMeta('session', { ...s, expired: true });
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) await setMeta('session', { ...s, expired: true });
         throw e;
       }
-    })().finally(() => { refreshing = null; });
+    };
+    const locked = navigator.locks ? navigator.locks.request('kiemtra-thuc-dia-refresh', run) : run();
+    refreshing = locked.finally(() => { refreshing = null; });
   }
   return refreshing;
 }
 
-// An authenticated call; refreshes first when the access token is (nearly) out.
+// An authenticated call; refreshes first when the access token is (nearly) out, and once
+// more when the server refuses it (expired early by the clock, or the device revoked: then
+// the refresh is refused too and the session ends).
 export async function api(path, opts = {}) {
   let s = await session();
-  if (!s || s.expired) throw new ApiError(401, { code: 'session_expired', detail: 'Phiên đăng nhập đã hết, hãy đăng nhập lại.' });
-  if (Date.now() > s.access_until) s = await refresh();
+  if (!s || s.expired) throw expiredSession();
+  if (Date.now() > s.access_until) s = await refresh(s.access);
   try {
     return await call(path, { ...opts, token: s.access });
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401 && e.code === 'token_expired') {
-      s = await refresh();
+    if (e instanceof ApiError && e.status === 401) {
+      s = await refresh(s.access);
       return call(path, { ...opts, token: s.access });
     }
     throw e;
@@ -109,7 +128,7 @@ export async function api(path, opts = {}) {
 
 export async function accessToken() {
   let s = await session();
-  if (s && !s.expired && Date.now() > s.access_until) s = await refresh();
+  if (s && !s.expired && Date.now() > s.access_until) s = await refresh(s.access);
   return s?.access;
 }
 

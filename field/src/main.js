@@ -4,7 +4,7 @@
 import { h } from './ui.js';
 import { session, signOut } from './api.js';
 import { getMeta, setMeta, wipe } from './store.js';
-import { sync, start, events, pendingCount } from './sync.js';
+import { sync, start, events, pendingCount, mustUpdate } from './sync.js';
 import { uploadAll, waitingPhotos } from './photos.js';
 import { loginView } from './views/login.js';
 import { homeView } from './views/home.js';
@@ -12,21 +12,88 @@ import { inspectionView } from './views/inspection.js';
 
 const go = (hash) => { if (location.hash === hash) route(); else location.hash = hash; };
 
-async function route() {
+// One drawing at a time, the last asked for drawn last: a sync's re-draw of an earlier
+// address (a slow 60-item checklist) must not land over the page the inspector went to.
+let routing = null;
+let reroute = false;
+function route() {
+  if (routing) { reroute = true; return routing; }
+  routing = (async () => {
+    try {
+      do { reroute = false; await draw(); } while (reroute);
+    } finally {
+      routing = null;
+    }
+  })();
+  return routing;
+}
+
+async function draw() {
   const s = await session();
   if (!s || s.expired) {
-    const notice = s?.expired ? 'Phiên đăng nhập đã hết. Đăng nhập lại để gửi các thay đổi; không có gì bị mất.' : null;
+    const notice = s?.expired ? `Phiên đăng nhập đã hết hạn hoặc đã bị thu hồi. ${await unsentWords()}Hãy đăng nhập lại bằng tài khoản của bạn để gửi lên máy chủ.` : null;
     return loginView(() => firstSync().then(route), notice);
   }
-  if (!(await getMeta('cursor'))) return firstSync().then(route);
+  if (!(await getMeta('cursor'))) {
+    await firstSync();
+    reroute = true;
+    return;
+  }
   const m = /^#\/phieu\/([0-9a-f-]+)$/.exec(location.hash);
   if (m) return inspectionView(m[1], go);
   return homeView(go);
 }
 
+// What is still on the phone only, in words ("" when nothing is).
+async function unsentWords() {
+  const count = await pendingCount();
+  const photos = await waitingPhotos();
+  if (!count && !photos) return '';
+  const what = [count ? `${count} thay đổi` : '', photos ? `${photos} ảnh` : ''].filter(Boolean).join(' và ');
+  return `${what} chưa gửi vẫn được giữ trên máy này, không mất gì. `;
+}
+
+// Reloads into the newest build: the service worker fetches the new one (it takes over at
+// once, sw.js) and the reload then opens it; the outbox and photos are in IndexedDB.
+async function updateApp() {
+  const reg = await navigator.serviceWorker?.getRegistration('/thuc-dia/').catch(() => null);
+  if (reg) {
+    const changed = new Promise((r) => {
+      navigator.serviceWorker.addEventListener('controllerchange', r, { once: true });
+      setTimeout(r, 10000);
+    });
+    await reg.update().catch(() => {});
+    if (reg.installing || reg.waiting) await changed;
+  }
+  location.reload();
+}
+
+// After a 426 (docs/sync.md): this build no longer syncs; say so above every view.
+async function upgradeBanner() {
+  const needed = await mustUpdate();
+  const unsent = needed ? await unsentWords() : '';
+  // Looked up after the awaits: two status updates may run at once.
+  let banner = document.getElementById('can-cap-nhat');
+  if (!needed) { banner?.remove(); return; }
+  if (!banner) {
+    banner = h('section', { id: 'can-cap-nhat', class: 'flash flash-err', role: 'alert', 'aria-label': 'Cần cập nhật ứng dụng' });
+    document.getElementById('noi-dung').before(banner);
+  }
+  banner.replaceChildren(
+    h('p', {}, h('strong', {}, 'Cần cập nhật ứng dụng. '),
+      'Máy chủ không còn nhận dữ liệu từ phiên bản ứng dụng cũ trên máy này, nên việc đồng bộ đã dừng. ',
+      unsent, 'Hãy cập nhật (cần có mạng) để gửi tiếp.'),
+    h('button', { type: 'button', class: 'btn btn-primary', id: 'cap-nhat', onclick: updateApp }, 'Cập nhật ứng dụng'));
+}
+
 async function firstSync() {
   document.getElementById('noi-dung').replaceChildren(h('p', { role: 'status' }, 'Đang tải dữ liệu về máy…'));
   await sync();
+  if (await mustUpdate()) {
+    // The banner says what to do; updating reloads the page.
+    document.getElementById('noi-dung').replaceChildren(h('p', { class: 'muted' }, 'Chưa tải được dữ liệu: ứng dụng cần cập nhật trước.'));
+    await new Promise(() => {});
+  }
   if (!(await getMeta('cursor'))) {
     document.getElementById('noi-dung').replaceChildren(h('p', { class: 'flash flash-err', role: 'alert' },
       'Chưa tải được dữ liệu. Cần có mạng cho lần đầu; ứng dụng sẽ thử lại khi có mạng.'));
@@ -43,8 +110,9 @@ async function statusLine(state = {}) {
   if (count) parts.push(`${count} thay đổi chưa gửi`);
   if (photos) parts.push(`${photos} ảnh chưa tải lên`);
   if (!count && !photos && !state.syncing) parts.push('đã đồng bộ');
-  if (await getMeta('upgrade')) parts.push('cần cập nhật ứng dụng');
+  if (await mustUpdate()) parts.push('cần cập nhật ứng dụng');
   el.textContent = parts.join(' · ');
+  await upgradeBanner();
   el.dataset.pending = String(count + photos);
   el.className = `net ${navigator.onLine ? 'online' : 'offline'}`;
 }

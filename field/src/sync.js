@@ -3,7 +3,7 @@
 // first, stores each row the server answers with, then pulls from the stored cursor. Rows in
 // the store are the server's; views lay the outbox's pending edits over them (`pending`), so
 // a pull never hides an edit not yet sent.
-import { api, ApiError, Offline, deviceId } from './api.js';
+import { api, ApiError, Offline, deviceId, SCHEMA_VERSION } from './api.js';
 import { db, put, apply, getMeta, setMeta, key } from './store.js';
 import { tick, observe } from './hlc.js';
 
@@ -84,7 +84,7 @@ async function push() {
     await db.outbox.bulkUpdate(batch.map(({ e }) => ({ key: e.seq, changes: { sent: true } })));
     let res;
     try {
-      res = await api('/api/v1/sync/push', { method: 'POST', body: { schema_version: 1, mutations: batch.map((b) => b.m) } });
+      res = await api('/api/v1/sync/push', { method: 'POST', body: { schema_version: SCHEMA_VERSION, mutations: batch.map((b) => b.m) } });
     } catch (e) {
       if (e instanceof ApiError && e.status === 422) {
         await dropMalformed(batch, e.problem);
@@ -121,7 +121,7 @@ async function dropMalformed(batch, problem) {
 async function pull() {
   let cursor = await getMeta('cursor');
   for (;;) {
-    const q = new URLSearchParams({ limit: '1000', schema_version: '1' });
+    const q = new URLSearchParams({ limit: '1000', schema_version: String(SCHEMA_VERSION) });
     if (cursor) q.set('cursor', cursor);
     let page;
     try {
@@ -144,14 +144,20 @@ async function pull() {
   await setMeta('pulled_at', Date.now());
 }
 
+// After a 426 this build's syncs stop (the server no longer speaks its schema: sending again
+// would only be refused again) until the app is updated; the outbox and photos stay. The mark
+// names the schema refused, so an updated build syncs at once.
+export const mustUpdate = async () => (await getMeta('upgrade')) === SCHEMA_VERSION;
+
 let running = null;
 let again = false;
 // Push, then pull; one run at a time (a call during a run makes one more run after it).
 export function sync() {
   if (running) { again = true; return running; }
   running = (async () => {
-    emit('state', { syncing: true });
     try {
+      if (await mustUpdate()) return;
+      emit('state', { syncing: true });
       do {
         again = false;
         await push();
@@ -160,7 +166,7 @@ export function sync() {
       await setMeta('upgrade', false);
       emit('state', { syncing: false, ok: true });
     } catch (e) {
-      if (e instanceof ApiError && e.status === 426) await setMeta('upgrade', true);
+      if (e instanceof ApiError && e.status === 426) await setMeta('upgrade', SCHEMA_VERSION);
       emit('state', { syncing: false, ok: false, offline: e instanceof Offline, error: e });
       if (!(e instanceof Offline) && !(e instanceof ApiError)) throw e;
     } finally {

@@ -78,7 +78,18 @@ impl TestApp {
 
     /// The app on a given data folder and database (to restart on the same data later).
     pub async fn spawn_in(dir: &std::path::Path, database_url: Option<String>) -> TestApp {
-        let settings = test_settings(dir, database_url);
+        Self::spawn_in_with(dir, database_url, |_| {}).await
+    }
+
+    /// The same, with settings of its own (a second server on another app's data, e.g. with
+    /// short-lived access tokens once the world is built).
+    pub async fn spawn_in_with(
+        dir: &std::path::Path,
+        database_url: Option<String>,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> TestApp {
+        let mut settings = test_settings(dir, database_url);
+        tweak(&mut settings);
         let db = open_database(&settings).await.expect("open database");
         let app = Application::build_with(settings.clone(), db.clone())
             .await

@@ -1,7 +1,9 @@
 // Benchmark, not a timed test (tests/api/web/field.rs::field_benchmark, ignored by default):
 // the script's weight on first load, the time a 60-item checklist takes to open with no
-// network, and what one filled inspection occupies in the phone's IndexedDB.
+// network, what one filled inspection occupies in the phone's IndexedDB, and the first visit
+// (load, sign-in, first pull) on throttled networks (field_firstload.mjs).
 import { launch } from './lib.mjs';
+import { PROFILES, firstLoad } from './field_firstload.mjs';
 import { f, failures, phone, signIn, item, synced, diagnose, report } from './field_lib.mjs';
 
 const browser = await launch();
@@ -25,7 +27,8 @@ try {
   }
   const opens = [];
   for (let i = 0; i < 5; i++) {
-    await page.goto(`${f.base}/thuc-dia/#/`);
+    // Back to the rounds by the address, as the app's own link does (a same-document change).
+    await page.evaluate(() => { location.hash = '#/'; });
     await page.getByRole('heading', { name: 'Đợt kiểm tra của tôi' }).waitFor();
     opens.push(await page.evaluate((h) => new Promise((resolve) => {
       const t0 = performance.now();
@@ -54,9 +57,13 @@ try {
   const storage = { offline, synced: await measure(id), usage: await page.evaluate(async () => (await navigator.storage.estimate()).usage) };
   const items = await page.locator('[data-item]').count();
   opens.sort((a, b) => a - b);
-  out = { script, items, open_offline_ms: opens, median_open_ms: opens[2], storage };
+  await context.close();
+  const first_visit = [];
+  for (const p of PROFILES) first_visit.push(await firstLoad(browser, p));
+  out = { script, items, open_offline_ms: opens, median_open_ms: opens[2], storage, first_visit };
 } catch (e) {
   failures.push(`bench: ${e.stack || e}`);
+  if (current) failures.push(await current.locator('body').innerText().catch(() => ''), current.url());
   if (current) failures.push(await diagnose(current));
 } finally {
   await browser.close();

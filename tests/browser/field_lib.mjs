@@ -10,12 +10,17 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const f = fixture();
 export const failures = [];
 
-export async function phone(browser) {
+export async function phone(browser, options = {}) {
   const context = await browser.newContext({
     viewport: { width: 360, height: 780 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true,
-    locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh',
+    locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', ...options,
   });
-  const page = await context.newPage();
+  const page = await watched(await context.newPage());
+  return { context, page };
+}
+
+// Every script error, CSP violation and unexpected console error of a page fails the journey.
+export async function watched(page) {
   page.setDefaultTimeout(20000);
   page.on('pageerror', (e) => failures.push(`script error: ${e.message}`));
   page.on('console', (m) => {
@@ -23,7 +28,7 @@ export async function phone(browser) {
     if (/Content Security Policy/i.test(t)) failures.push(`CSP violation: ${t}`);
     if (m.type() === 'error' && !/status of 4\d\d|net::ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(t)) failures.push(`console error: ${t}`);
   });
-  return { context, page };
+  return page;
 }
 
 // Serious and critical axe findings, and a screenshot as docs/img/field-<name>.png: the

@@ -10,6 +10,7 @@ mod conflicts;
 mod documents;
 mod field;
 mod field_record;
+mod field_session;
 mod head;
 mod matrix;
 mod paging;
