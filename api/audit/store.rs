@@ -111,7 +111,14 @@ pub fn append_many(conn: &mut DbConn, actor: &Actor, changes: &[Change]) -> Quer
 /// go in with multi-row inserts (a push of hundreds of answers), giving exactly the chain that
 /// appending them one by one would.
 pub(crate) fn append_now(conn: &mut DbConn, actor: &Actor, changes: &[Change]) -> QueryResult<()> {
-    if changes.is_empty() {
+    append_groups(conn, &[(actor, changes)])
+}
+
+/// Chains groups of changes, each by one actor, in order, as [`append_now`] would one group
+/// after another, but under one lock, one read of the head and one set of inserts (a
+/// transaction's tail holds a group per write that audited).
+pub(crate) fn append_groups(conn: &mut DbConn, groups: &[(&Actor, &[Change])]) -> QueryResult<()> {
+    if groups.iter().all(|(_, changes)| changes.is_empty()) {
         return Ok(());
     }
     if let DbConn::Pg(c) = conn {
@@ -125,8 +132,11 @@ pub(crate) fn append_now(conn: &mut DbConn, actor: &Actor, changes: &[Change]) -
     let (mut seq, mut prev_hash) = head.unwrap_or((0, GENESIS.to_owned()));
     let at = db::now();
     let at_text = chain::format_at(at);
-    let mut linked = Vec::with_capacity(changes.len());
-    for c in changes {
+    let mut linked = Vec::with_capacity(groups.iter().map(|(_, c)| c.len()).sum());
+    for (actor, c) in groups
+        .iter()
+        .flat_map(|(a, cs)| cs.iter().map(move |c| (a, c)))
+    {
         seq += 1;
         let entry = Entry {
             seq,

@@ -12,7 +12,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use super::{sessions, Role, TokenError};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::users::{store as users, UserRow};
+use crate::users::UserRow;
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -125,14 +125,11 @@ impl FromRequest for CurrentUser {
             let found = state
                 .db
                 .read(move |c| -> Result<_, ApiError> {
-                    let device =
-                        sessions::find_device(c, &dev).map_err(crate::db::DbError::from)?;
-                    let user = users::find_by_id(c, &sub).map_err(crate::db::DbError::from)?;
-                    Ok((device, user))
+                    Ok(sessions::find_session(c, &dev, &sub).map_err(crate::db::DbError::from)?)
                 })
                 .await?;
             match found {
-                (Some(device), Some(user))
+                Some((device, user))
                     if device.user_id == user.id && device.revoked_at.is_none() =>
                 {
                     if user.disabled {

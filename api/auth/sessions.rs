@@ -192,6 +192,23 @@ pub fn find_device(conn: &mut DbConn, id: &str) -> QueryResult<Option<DeviceRow>
         .optional()
 }
 
+/// A token's device with its user, in one statement (every authenticated request reads
+/// both); `None` unless the device exists and is that user's.
+pub fn find_session(
+    conn: &mut DbConn,
+    device_id: &str,
+    user_id: &str,
+) -> QueryResult<Option<(DeviceRow, crate::users::UserRow)>> {
+    use crate::db::schema::users;
+    devices::table
+        .inner_join(users::table)
+        .filter(devices::id.eq(device_id))
+        .filter(users::id.eq(user_id))
+        .select((DeviceRow::as_select(), crate::users::UserRow::as_select()))
+        .get_result(conn)
+        .optional()
+}
+
 pub fn list_devices(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<DeviceRow>> {
     devices::table
         .filter(devices::user_id.eq(user_id))

@@ -51,6 +51,7 @@ fn checkpoint(url: &str, conn: &mut Option<DbConn>) -> Result<(), super::DbError
             url,
             Backend::Sqlite,
             std::time::Duration::from_secs(10),
+            None,
         )?),
     };
     c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")?;

@@ -20,6 +20,7 @@ pub mod data;
 mod migrate;
 mod pool;
 pub mod schema;
+pub mod stats;
 pub(crate) mod tail;
 
 use std::sync::{Arc, Mutex};
@@ -79,7 +80,8 @@ macro_rules! per_engine {
 pub const ROWS_PER_INSERT: usize = 1000;
 
 /// Executes an insert for each fixed-size chunk of `$rows` (a `Vec`): `$v` is a `[row; 100]`
-/// for each whole chunk and a `[row; 1]` for each row left over. Arrays have a fixed shape,
+/// for each whole chunk, then a `[row; 64]`, `[row; 32]` … `[row; 1]` for what is left over
+/// (its binary digits). Arrays have a fixed shape,
 /// so the connection prepares each statement once and then reuses it; a `Vec` of rows would
 /// make a new statement text, parsed again, for every different length.
 #[macro_export]
@@ -93,16 +95,27 @@ macro_rules! insert_in_chunks {
                     $stmt.execute($c)?;
                 }
                 Err(rest) => {
-                    for row in rest {
-                        let $v = [row];
-                        $stmt.execute($c)?;
-                    }
+                    // The rest in arrays of 64, 32, … 1 rows: at most seven statements (17
+                    // rows are two), each shape still prepared once.
+                    let mut rest = rest.into_iter();
+                    $crate::insert_in_chunks!(@halves rest, $c, $v, $stmt, 64 32 16 8 4 2 1);
                     break;
                 }
             }
         }
         Ok::<(), diesel::result::Error>(())
     }};
+    (@halves $rest:ident, $c:expr, $v:ident, $stmt:expr, $($n:literal)*) => {
+        $(
+            if $rest.len() >= $n {
+                let part: Vec<_> = $rest.by_ref().take($n).collect();
+                // Exactly `$n` rows were there to take: the conversion cannot fail.
+                if let Ok($v) = <[_; $n]>::try_from(part) {
+                    $stmt.execute($c)?;
+                }
+            }
+        )*
+    };
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,6 +179,8 @@ pub struct Db {
     /// and again after a writer panicked (its transaction may still be open).
     sqlite_writer: Arc<Mutex<Option<DbConn>>>,
     statement_timeout: std::time::Duration,
+    /// Statements and commits sent by every connection of this `Db` (docs/operations.md).
+    stats: Arc<stats::DbStats>,
     /// Keeps SQLite's background checkpointer running while any clone of this lives.
     _alive: Arc<()>,
 }
@@ -174,9 +189,16 @@ impl Db {
     pub fn connect(url: &str, sizes: PoolSettings) -> Result<Db, DbError> {
         let backend = Backend::from_url(url);
         let timeout = sizes.statement_timeout;
-        let pool = pool::build(url, backend, sizes.read.max(1), timeout)?;
+        let stats = Arc::new(stats::DbStats::default());
+        let pool = pool::build(url, backend, sizes.read.max(1), timeout, &stats)?;
         let writers = match backend {
-            Backend::Postgres => Some(pool::build(url, backend, sizes.write.max(1), timeout)?),
+            Backend::Postgres => Some(pool::build(
+                url,
+                backend,
+                sizes.write.max(1),
+                timeout,
+                &stats,
+            )?),
             Backend::Sqlite => None,
         };
         let alive = Arc::new(());
@@ -187,6 +209,7 @@ impl Db {
             pool,
             writers,
             statement_timeout: timeout,
+            stats,
             backend,
             url: url.into(),
             sqlite_writer: Arc::new(Mutex::new(None)),
@@ -196,6 +219,11 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Statements and commits sent so far by this `Db`'s connections.
+    pub fn stats(&self) -> &stats::DbStats {
+        &self.stats
     }
 
     /// Runs `f` with a pooled connection on the blocking pool, outside any transaction.
@@ -287,8 +315,12 @@ impl Db {
                 let conn = match slot.as_mut() {
                     Some(conn) => conn,
                     None => {
-                        let mut conn =
-                            pool::open(&self.url, Backend::Sqlite, self.statement_timeout)?;
+                        let mut conn = pool::open(
+                            &self.url,
+                            Backend::Sqlite,
+                            self.statement_timeout,
+                            Some(Arc::clone(&self.stats)),
+                        )?;
                         conn.batch_execute(&format!(
                             "PRAGMA wal_autocheckpoint = {};",
                             checkpoint::WRITER_BACKSTOP_PAGES
@@ -336,7 +368,7 @@ impl Db {
             Backend::Postgres => std::time::Duration::ZERO,
             Backend::Sqlite => self.statement_timeout,
         };
-        let mut conn = pool::open(&self.url, self.backend, timeout)?;
+        let mut conn = pool::open(&self.url, self.backend, timeout, None)?;
         run_migrations(&mut conn, steps)
     }
 }

@@ -5,8 +5,10 @@
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::Connection;
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::stats::{Counter, DbStats};
 use super::{Backend, DbConn, DbError};
 
 pub type Pool = r2d2::Pool<Manager>;
@@ -16,6 +18,8 @@ pub struct Manager {
     backend: Backend,
     /// PostgreSQL's `statement_timeout`, SQLite's `busy_timeout`; zero for none.
     statement_timeout: Duration,
+    /// Where this pool's connections count their statements and commits.
+    stats: Option<Arc<DbStats>>,
 }
 
 /// `sqlite://path` and `sqlite:path` are accepted as well as a bare path.
@@ -70,32 +74,64 @@ impl ManageConnection for Manager {
                     }
                 }
                 let mut conn = diesel::SqliteConnection::establish(path)?;
+                if let Some(stats) = &self.stats {
+                    conn.set_instrumentation(stats.instrument());
+                }
                 conn.batch_execute(&sqlite_pragmas(self.statement_timeout))?;
                 Ok(DbConn::Sqlite(conn))
             }
             Backend::Postgres => {
                 let mut conn = diesel::PgConnection::establish(&self.url)?;
+                if let Some(stats) = &self.stats {
+                    conn.set_instrumentation(stats.instrument());
+                }
                 conn.batch_execute(&pg_setup(self.statement_timeout))?;
                 Ok(DbConn::Pg(conn))
             }
         }
     }
 
+    /// Run at every checkout. A connection that answered within the last few seconds is
+    /// taken as is: under load that is every connection, and the `SELECT 1` it would cost was
+    /// a round trip and a commit per request (issue 19). One idle for longer is pinged, so a
+    /// connection the server dropped meanwhile is replaced before use.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        if counter(conn).is_some_and(|c| c.answered_within(FRESH)) {
+            return Ok(());
+        }
         conn.batch_execute("SELECT 1").map_err(DbError::from)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection the server closed under a statement goes, rather than back to the pool.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        counter(conn).is_some_and(|c| c.lost())
     }
 }
 
-/// One connection outside the pool, set up as the pool's are.
-pub fn open(url: &str, backend: Backend, statement_timeout: Duration) -> Result<DbConn, DbError> {
+/// How recently a connection must have answered to be used without a ping.
+const FRESH: Duration = Duration::from_secs(5);
+
+/// The connection's own instrumentation (see `stats.rs`), if it has one.
+fn counter(conn: &mut DbConn) -> Option<&mut Counter> {
+    let i = match conn {
+        DbConn::Sqlite(c) => c.instrumentation(),
+        DbConn::Pg(c) => c.instrumentation(),
+    };
+    i.downcast_mut::<Counter>()
+}
+
+/// One connection outside the pool, set up as the pool's are (counted in `stats`, if any).
+pub fn open(
+    url: &str,
+    backend: Backend,
+    statement_timeout: Duration,
+    stats: Option<Arc<DbStats>>,
+) -> Result<DbConn, DbError> {
     Manager {
         url: url.to_owned(),
         backend,
         statement_timeout,
+        stats,
     }
     .connect()
 }
@@ -105,11 +141,13 @@ pub fn build(
     backend: Backend,
     size: u32,
     statement_timeout: Duration,
+    stats: &Arc<DbStats>,
 ) -> Result<Pool, DbError> {
     let manager = Manager {
         url: url.to_owned(),
         backend,
         statement_timeout,
+        stats: Some(Arc::clone(stats)),
     };
     if backend == Backend::Sqlite {
         let mut first = manager.connect()?;

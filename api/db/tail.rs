@@ -96,8 +96,11 @@ pub(crate) fn seal(conn: &mut DbConn) -> QueryResult<()> {
     let Some(tail) = TAIL.with(|t| t.borrow_mut().take()) else {
         return Ok(());
     };
-    for (actor, changes) in &tail.audit {
-        audit::append_now(conn, actor, changes)?;
-    }
+    let groups: Vec<(&Actor, &[audit::Change])> = tail
+        .audit
+        .iter()
+        .map(|(actor, changes)| (actor, changes.as_slice()))
+        .collect();
+    audit::append_groups(conn, &groups)?;
     log::seal(conn, tail.positions, tail.changes)
 }

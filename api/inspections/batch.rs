@@ -239,7 +239,11 @@ impl AnswerBatch {
     pub fn settle(&mut self, conn: &mut DbConn) -> Result<(), DomainError> {
         self.flush(conn)?;
         for id in std::mem::take(&mut self.touched) {
-            let row = store::find(conn, &id)?.ok_or(DomainError::NotFound)?;
+            // The copy opened by this batch is the row as it stands: nothing else wrote it.
+            let row = match self.open.get(&id) {
+                Some(open) => open.row.clone(),
+                None => store::find(conn, &id)?.ok_or(DomainError::NotFound)?,
+            };
             let (report, old_findings) = match self.open.get(&id) {
                 Some(open) => (
                     score(&open.template, &open.answers),

@@ -16,7 +16,8 @@ fn same_secret(presented: &str, expected: &str) -> bool {
 }
 
 /// Prometheus metrics, text exposition format: `kiemtra_http_requests_total` and
-/// `kiemtra_http_request_duration_seconds` by method, route pattern and status.
+/// `kiemtra_http_request_duration_seconds` by method, route pattern and status; the
+/// database's `kiemtra_db_statements_total` and `kiemtra_db_commits_total`.
 ///
 /// Not public: send `Authorization: Bearer <KIEMTRA_METRICS_TOKEN>`. When the server has no
 /// metrics token configured, this path does not exist (404).
@@ -43,7 +44,7 @@ pub async fn metrics(
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body(state.metrics.render()))
+        .body(state.metrics.render() + &state.db.stats().render()))
 }
 
 #[cfg(test)]

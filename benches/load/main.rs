@@ -14,7 +14,12 @@
 //!   PostgreSQL;
 //! - `KIEMTRA_LOAD_PER_PUSH` (17) answers per push, `KIEMTRA_LOAD_PERIOD_MS` (4000) between a
 //!   device's cycles (± 25 %);
-//! - `KIEMTRA_LOAD_PERF=1`: record the largest phase with `perf` (see [`profile`]).
+//! - `KIEMTRA_LOAD_PERF=1`: record the largest phase with `perf` (see [`profile`]);
+//! - `KIEMTRA_LOAD_SERVER`: the server binary to start (default: the one cargo built).
+//!
+//! PostgreSQL's statements and commits per push come from `pg_stat_statements` and
+//! `pg_stat_database`; the server counts its own too (`kiemtra_db_statements_total` and
+//! `kiemtra_db_commits_total` on `/metrics`, and tests/api/sync_cost.rs bounds them).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod device;

@@ -34,7 +34,11 @@ pub fn free_port() -> u16 {
 /// Starts `kiemtra serve` on a free port and waits for its "listening" line.
 pub fn serve(data_dir: &Path, database_url: Option<&str>) -> Server {
     let port = free_port();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kiemtra"));
+    // `KIEMTRA_LOAD_SERVER` names another build of the server: with a target folder shared by
+    // several checkouts, the uplifted `target/release/kiemtra` is whichever was built last.
+    let server = std::env::var("KIEMTRA_LOAD_SERVER")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_kiemtra").into());
+    let mut cmd = Command::new(server);
     cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("KIEMTRA_DATA_DIR", data_dir)
         .env("KIEMTRA_JWT_SECRET", JWT_SECRET)

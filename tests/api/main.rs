@@ -42,6 +42,7 @@ mod reports;
 mod scope_convergence;
 mod self_assessment;
 mod sync;
+mod sync_cost;
 mod sync_recommendation_edit;
 mod sync_scale;
 mod sync_trust;

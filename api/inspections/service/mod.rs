@@ -58,10 +58,18 @@ pub fn visible_for_write(
     scope: &Scope,
     id: &str,
 ) -> Result<(InspectionRow, String), DomainError> {
-    diesel::update(inspections::table.find(id))
+    // The lock and the read in one statement.
+    let row = crate::per_engine!(conn, c => diesel::update(inspections::table.find(id))
         .set(inspections::version.eq(inspections::version))
-        .execute(conn)?;
-    visible(conn, scope, id)
+        .returning(InspectionRow::as_returning())
+        .get_result(c))
+    .optional()?
+    .ok_or(DomainError::NotFound)?;
+    let round_status = store::round_status(conn, &row.round_id)?;
+    if !scope.sees(&row.team_id, &round_status) {
+        return Err(DomainError::NotFound);
+    }
+    Ok((row, round_status))
 }
 
 /// The caller's standing for changing this inspection: viewers are refused (403), and only
@@ -143,24 +151,30 @@ pub(super) fn bump(
 ) -> Result<InspectionRow, DomainError> {
     let now = db::now();
     let q = diesel::update(inspections::table.find(&row.id));
-    match report {
-        Some(r) => q
+    let band = report.map(|r| r.band.as_ref().map(|b| b.code.clone()));
+    // The row as updated comes back from the update itself.
+    let updated = crate::per_engine!(conn, c => match (report, band) {
+        (Some(r), Some(band)) => q
             .set((
                 inspections::score.eq(r.score),
-                inspections::band.eq(r.band.as_ref().map(|b| b.code.clone())),
+                inspections::band.eq(band),
                 inspections::version.eq(row.version + 1),
                 inspections::updated_at.eq(now),
             ))
-            .execute(conn)?,
-        None => q
+            .returning(InspectionRow::as_returning())
+            .get_result(c),
+        _ => q
             .set((
                 inspections::version.eq(row.version + 1),
                 inspections::updated_at.eq(now),
             ))
-            .execute(conn)?,
-    };
+            .returning(InspectionRow::as_returning())
+            .get_result(c),
+    })
+    .optional()?
+    .ok_or(DomainError::NotFound)?;
     changes::record(conn, "inspection", &row.id, keys(row), false)?;
-    store::find(conn, &row.id)?.ok_or(DomainError::NotFound)
+    Ok(updated)
 }
 
 /// The sync scope of everything that belongs to an inspection.

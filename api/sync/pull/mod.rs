@@ -140,9 +140,17 @@ pub fn pull_at(
         snapshot,
         limit,
     )?;
+    // Answers are read together; any other row by its key.
+    let answer_ids: Vec<&str> = page
+        .events
+        .iter()
+        .filter(|e| e.entity == "answer" && e.tombstone.is_none())
+        .map(|e| e.id.as_str())
+        .collect();
+    let mut answers = rows::answers(conn, &answer_ids)?;
     let mut changes = Vec::with_capacity(page.events.len());
     for e in page.events {
-        changes.push(change(conn, e)?);
+        changes.push(change(conn, e, &mut answers)?);
     }
     let next = if page.has_more {
         Cursor {
@@ -225,9 +233,15 @@ fn last_of_each(events: Vec<events::Event>) -> Vec<events::Event> {
     out
 }
 
-fn change(conn: &mut DbConn, e: events::Event) -> Result<Change, DomainError> {
+/// One event as a change; `answers` holds the page's answers, already read.
+fn change(
+    conn: &mut DbConn,
+    e: events::Event,
+    answers: &mut std::collections::HashMap<String, Value>,
+) -> Result<Change, DomainError> {
     let data = match e.tombstone {
         Some(_) => None,
+        None if e.entity == "answer" => answers.remove(&e.id),
         None => load(conn, &e.entity, &e.id)?,
     };
     let gone = data.is_none();

@@ -19,6 +19,45 @@ pub fn answer_view(r: &crate::inspections::store::AnswerRow) -> Value {
     })
 }
 
+/// The current state of the answers among `ids` (`<inspection_id>/<item_id>`), read together:
+/// a pull page is mostly answers, and one statement per answer was most of its statements.
+/// Answers that no longer exist are absent.
+pub fn answers(
+    conn: &mut DbConn,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, Value>, DomainError> {
+    use crate::db::schema::answers as a;
+    use crate::inspections::store::AnswerRow;
+    use diesel::prelude::*;
+    let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
+    let mut inspections: Vec<&str> = Vec::new();
+    let mut items: Vec<&str> = Vec::new();
+    for (inspection, item) in ids.iter().filter_map(|id| id.split_once('/')) {
+        inspections.push(inspection);
+        items.push(item);
+    }
+    for v in [&mut inspections, &mut items] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    // Every answer of these inspections to these items: a superset, kept to those asked for.
+    for chunk in inspections.chunks(crate::db::ROWS_PER_INSERT) {
+        let rows: Vec<AnswerRow> = a::table
+            .filter(a::inspection_id.eq_any(chunk))
+            .filter(a::item_id.eq_any(&items))
+            .select(AnswerRow::as_select())
+            .load(conn)?;
+        for r in rows {
+            let id = crate::inspections::service::answer_id(&r.inspection_id, &r.item_id);
+            if wanted.contains(id.as_str()) {
+                found.insert(id, answer_view(&r));
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// A row's current state; `None` if it no longer exists.
 pub fn load(conn: &mut DbConn, entity: &str, id: &str) -> Result<Option<Value>, DomainError> {
     use crate::inspections::store as istore;
