@@ -159,3 +159,26 @@ pub fn build(
         .build(manager)
         .map_err(|e| DbError::Pool(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::sql_types::Integer;
+    use diesel::{Connection, RunQueryDsl, SqliteConnection};
+
+    fn used(conn: &mut SqliteConnection, option: &str) -> i32 {
+        diesel::select(diesel::dsl::sql::<Integer>(&format!(
+            "sqlite_compileoption_used('{option}')"
+        )))
+        .get_result(conn)
+        .expect("sqlite_compileoption_used")
+    }
+
+    /// The bundled SQLite is built with `.cargo/config.toml`'s flags: without them every
+    /// connection shares one page cache behind one global lock (issue 19's profile).
+    #[test]
+    fn connections_keep_their_own_page_cache() {
+        let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        assert_eq!(used(&mut conn, "ENABLE_MEMORY_MANAGEMENT"), 0);
+        assert_eq!(used(&mut conn, "DEFAULT_MEMSTATUS=0"), 1);
+    }
+}
