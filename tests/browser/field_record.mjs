@@ -33,6 +33,20 @@ async function redrawn(page, action) {
     .catch(async (e) => { throw new Error(`no redrawing after ${before}: now ${await page.locator('#noi-dung').getAttribute('data-drawn')} ${e}`); });
 }
 
+// Waits until the page has not been redrawn for `ms`: after a sync the app redraws the
+// inspection (unless a text field has focus), and a drawing that began before a field was
+// filled replaces it with an empty one.
+async function settled(page, ms = 700) {
+  let last = -1;
+  for (let i = 0; i < 100; i++) {
+    const now = await page.locator('#noi-dung').getAttribute('data-drawn');
+    if (now === last) return;
+    last = now;
+    await page.waitForTimeout(ms);
+  }
+  throw new Error('the page kept being redrawn');
+}
+
 async function checklist(page) {
   await redrawn(page, () => item(page, 'a').getByLabel('Có', { exact: true }).check());
   await redrawn(page, () => item(page, 'b').getByLabel('Đầy đủ', { exact: true }).check());
@@ -156,11 +170,14 @@ try {
   await page.locator(`[data-photo="${c}"] .upload-state`, { hasText: 'Đã tải lên' }).waitFor();
   const stopped = await deletedWhileUploading(page, asked);
   // A recommendation sent while online, to be changed offline below.
+  await settled(page);
   await page.locator('#kn-content').fill('Kiến nghị sẽ sửa');
   await page.getByRole('button', { name: 'Lưu kiến nghị' }).click();
+  await page.locator('li.recommendation', { hasText: 'Kiến nghị sẽ sửa' }).waitFor();
   for (let i = 0; i < 300 && (await outbox(page)).length; i++) await page.waitForTimeout(100);
   await synced(page);
   expect((await outbox(page)).length === 0, 'the recommendation reached the server');
+  await page.locator('li.recommendation', { hasText: 'Kiến nghị sẽ sửa' }).waitFor();
 
   await context.setOffline(true);
   await status(page).filter({ hasText: 'Không có mạng' }).waitFor();

@@ -47,6 +47,25 @@ pub(super) fn screenshots(engine: Engine) -> Option<String> {
     Some(dir.display().to_string())
 }
 
+/// Runs `script` of tests/browser with `fixture`, fails the test with its output if it fails,
+/// and returns its report: the JSON object on its last line (the field app's journeys).
+pub(super) fn run_reporting(script: &str, fixture: &serde_json::Value) -> serde_json::Value {
+    let out = Command::new("node")
+        .arg(script)
+        .current_dir(browser_dir())
+        .env("KIEMTRA_BROWSER_FIXTURE", fixture.to_string())
+        .env("KIEMTRA_CHROMIUM", chromium())
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("the journey's report")
+}
+
 both_engines!(leads_and_administrators_do_their_jobs_in_chromium);
 
 async fn leads_and_administrators_do_their_jobs_in_chromium(engine: Engine) {

@@ -171,20 +171,7 @@ async fn journey(
         "photo": photo,
         "screenshots": screenshots,
     });
-    let out = Command::new("node")
-        .arg(script)
-        .current_dir(super::browser::browser_dir())
-        .env("KIEMTRA_BROWSER_FIXTURE", fixture.to_string())
-        .env("KIEMTRA_CHROMIUM", super::browser::chromium())
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{script} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("the journey's report")
+    super::browser::run_reporting(script, &fixture)
 }
 
 /// A JPEG of about `size` bytes in a temporary file.

@@ -3,8 +3,6 @@
 //! network reaches the server once it is back, and nothing of what it took back does (a
 //! photo deleted halfway through its upload included).
 
-use std::process::Command;
-
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -26,20 +24,7 @@ fn journey(app: &TestApp, screenshots: Option<String>, photos: [&std::path::Path
         "photo_c": photos[2],
         "screenshots": screenshots,
     });
-    let out = Command::new("node")
-        .arg("field_record.mjs")
-        .current_dir(super::browser::browser_dir())
-        .env("KIEMTRA_BROWSER_FIXTURE", fixture.to_string())
-        .env("KIEMTRA_CHROMIUM", super::browser::chromium())
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "field_record.mjs failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("the journey's report")
+    super::browser::run_reporting("field_record.mjs", &fixture)
 }
 
 async fn status_of(app: &TestApp, token: &str, path: &str) -> u16 {

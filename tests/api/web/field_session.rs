@@ -35,20 +35,7 @@ fn journey(app: &TestApp, engine: Engine, name: &str, extra: Value) -> Value {
     for (k, v) in extra.as_object().into_iter().flatten() {
         fixture[k] = v.clone();
     }
-    let out = Command::new("node")
-        .arg("field_session.mjs")
-        .current_dir(super::browser::browser_dir())
-        .env("KIEMTRA_BROWSER_FIXTURE", fixture.to_string())
-        .env("KIEMTRA_CHROMIUM", super::browser::chromium())
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "field_session.mjs {name} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("the journey's report")
+    super::browser::run_reporting("field_session.mjs", &fixture)
 }
 
 async fn answers(app: &TestApp, w: &World, report: &Value) -> Value {
